@@ -1,0 +1,1 @@
+"""booklet: medical source articles to patient booklets, handouts and EPUBs."""

@@ -1,0 +1,175 @@
+"""The document model: the one contract every stage shares.
+
+normalise -> extract produce a Document; translate returns a Document in another locale; renderers read
+one and never parse text.  This module imports nothing of ours, so any stage may depend on it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Union
+
+
+@dataclass
+class Citation:
+    """One cited source, numbered in order of first use in the document."""
+
+    number: int
+    domain: str
+    publisher: str
+    url: str
+
+
+@dataclass
+class Paragraph:
+    text: str
+    citations: list[int] = field(default_factory=list)
+    kind: str = field(default="paragraph", init=False)
+
+
+@dataclass
+class ListItem:
+    """One list entry; `term` is set where the source reads "Term – description" or "Term. Description",
+    and `text` then holds only the description."""
+
+    text: str
+    term: str | None = None
+    citations: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ListBlock:
+    items: list[ListItem]
+    ordered: bool = False
+    kind: str = field(default="list", init=False)
+
+
+@dataclass
+class QuestionAnswer:
+    question: str
+    answer: str
+    citations: list[int] = field(default_factory=list)
+    kind: str = field(default="qa", init=False)
+
+
+Block = Union[Paragraph, ListBlock, QuestionAnswer]
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    depth: int
+    role: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+    def entry_count(self) -> int:
+        """List items and question-answer pairs directly in this section (not in child sections)."""
+        return count_entries(self.blocks)
+
+
+@dataclass
+class Attribution:
+    publisher: str | None = None
+    author: str | None = None
+    reviewed_by: str | None = None
+
+
+@dataclass
+class Meta:
+    """What a handout must show besides its body: where it comes from, how current it is, the disclaimer."""
+
+    subtitle: str | None = None
+    source_file: str | None = None
+    source_format: str = "text"
+    url: str | None = None
+    last_updated: str | None = None  # ISO 8601 date
+    licence: str | None = None
+    disclaimer: str | None = None
+    attribution: Attribution = field(default_factory=Attribution)
+
+
+@dataclass
+class Document:
+    id: str
+    lang: str  # BCP 47
+    title: str
+    meta: Meta = field(default_factory=Meta)
+    blocks: list[Block] = field(default_factory=list)  # content before the first heading
+    sections: list[Section] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+    def entry_count(self) -> int:
+        return count_entries(self.blocks)
+
+    def walk_sections(self):
+        """Every section, depth first, in reading order."""
+        stack = list(reversed(self.sections))
+        while stack:
+            section = stack.pop()
+            yield section
+            stack.extend(reversed(section.sections))
+
+    def sections_with_role(self, role: str) -> list[Section]:
+        return [s for s in self.walk_sections() if s.role == role]
+
+    def citation(self, number: int) -> Citation:
+        return self.citations[number - 1]
+
+    def outline(self) -> str:
+        """Title, then one line per section indented two spaces per depth, each ending in ` [N]`."""
+        lines = [f"{self.title} [{self.entry_count()}]"]
+        lines += [f"{'  ' * s.depth}{s.title} [{s.entry_count()}]" for s in self.walk_sections()]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        meta = dict(data.get("meta") or {})
+        meta["attribution"] = Attribution(**(meta.get("attribution") or {}))
+        return cls(
+            id=data["id"],
+            lang=data["lang"],
+            title=data["title"],
+            meta=Meta(**meta),
+            blocks=[_block_from_dict(b) for b in data.get("blocks", [])],
+            sections=[_section_from_dict(s) for s in data.get("sections", [])],
+            citations=[Citation(**c) for c in data.get("citations", [])],
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Document:
+        return cls.from_dict(json.loads(text))
+
+
+def count_entries(blocks: list[Block]) -> int:
+    return sum(len(b.items) if isinstance(b, ListBlock) else 1 for b in blocks if not isinstance(b, Paragraph))
+
+
+def _block_from_dict(data: dict[str, Any]) -> Block:
+    fields = {k: v for k, v in data.items() if k != "kind"}
+    kind = data["kind"]
+    if kind == "paragraph":
+        return Paragraph(**fields)
+    if kind == "list":
+        return ListBlock(items=[ListItem(**item) for item in fields["items"]], ordered=fields.get("ordered", False))
+    if kind == "qa":
+        return QuestionAnswer(**fields)
+    raise ValueError(f"unknown block kind {kind!r}")
+
+
+def _section_from_dict(data: dict[str, Any]) -> Section:
+    return Section(
+        id=data["id"],
+        title=data["title"],
+        depth=data["depth"],
+        role=data.get("role"),
+        blocks=[_block_from_dict(b) for b in data.get("blocks", [])],
+        sections=[_section_from_dict(s) for s in data.get("sections", [])],
+    )

@@ -1,0 +1,305 @@
+"""Normalise messy plain text (copied web articles) into clean text that `extract` can read.
+
+Clean text is one block per line: a paragraph, a heading, or a list item written `- text`; blank lines
+are optional separators.  Citation hosts found at the end of a block are written as ` [source: host]`.
+
+Each rule is small and named and reports every change it makes.  Rules run again until none fires, so
+normalising clean text changes nothing.  No rule rewrites a digit, a unit or a word of content: lines
+are joined, split or dropped whole, and a guard checks that every number survives (or left with a line
+that was deliberately dropped or moved to metadata).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import groupby
+from typing import Callable
+
+from pipeline.citations import hosts_only, split_trailing_hosts
+from pipeline.errors import BookletError
+
+BULLET_MARKERS = "-•*–·▪◦‣●"
+SOURCE_MARK = re.compile(r" \[source: ([a-z0-9.-]+)\]")
+TERMINAL = re.compile(r"[.!?:;)\]\"'”’»]$")
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u00ad"))  # BOM, zero-width space, soft hyphen
+
+# Editorial leftovers: sentences that speak to the writer or editor, not to the patient.  A standalone
+# paragraph (never a list item) matching one of these is dropped with a warning.
+EDITORIAL_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("copy-paste instruction", re.compile(r"\bcopy[- ]?past(?:e|ing)\b", re.I)),
+    ("editing instruction", re.compile(r"\bwithout (?:any |extra |further )?editing\b", re.I)),
+    ("answer to a request", re.compile(
+        r"\b(?:grouped|organi[sz]ed|arranged|formatted|listed|written|structured)\b[^.]*\bas (?:you )?requested\b",
+        re.I)),
+    ("assistant chatter", re.compile(
+        r"^(?:sure|certainly|of course)[,!.]|\b(?:I hope this helps|let me know if|as an AI)\b|"
+        r"^here(?:'s| is) (?:the|your|an?) (?:article|guide|text|draft|version|list)\b", re.I)),
+    ("word count note", re.compile(r"^\(?word count\b[^)]*\)?$", re.I)),
+]
+
+_BYLINE = [
+    re.compile(r"^(?:the )?(?:article|guide|page|post|text|content) (?:is|was|has been) (?:written|authored|prepared)"
+               r" by (?P<author>.+?)(?: and (?:medically )?reviewed by (?P<reviewed_by>.+?))?\.?$", re.I),
+    re.compile(r"^(?:written|authored|prepared) by (?P<author>.+?)(?:[,;]? and (?:medically )?reviewed by"
+               r" (?P<reviewed_by>.+?))?\.?$", re.I),
+    re.compile(r"^(?:medically )?reviewed by (?P<reviewed_by>.+?)\.?$", re.I),
+]
+_UPDATED = re.compile(r"^(?:page )?(?:last[ -]?updated|last[ -]?reviewed|last[ -]?modified|updated)(?: on)?"
+                      r"\s*:?\s*(?P<date>.+?)\.?$", re.I)
+_DISCLAIMER = re.compile(r"^(?:medical )?disclaimer\s*[:–—-]\s*(?P<text>.+)$", re.I)
+_DATE_FORMATS = ("%B %d, %Y", "%B %d %Y", "%d %B %Y", "%b %d, %Y", "%b %d %Y", "%d %b %Y", "%Y-%m-%d",
+                 "%d.%m.%Y")
+
+
+@dataclass(frozen=True)
+class Change:
+    rule: str
+    line: int  # 1-based line of the input where the change applies
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {'warning: ' if self.warning else ''}{self.rule}: {self.message}"
+
+
+@dataclass
+class Normalised:
+    text: str
+    changes: list[Change]
+    front_matter: dict[str, str]  # author, reviewed_by, last_updated (ISO date), disclaimer
+
+
+@dataclass
+class _Line:
+    text: str
+    n: int  # input line number
+
+    @property
+    def is_item(self) -> bool:
+        return self.text.startswith("- ")
+
+
+@dataclass
+class _Context:
+    drop: list[str]
+    changes: list[Change] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    front_matter: dict[str, str] = field(default_factory=dict)
+
+    def note(self, rule: str, line: _Line | int, message: str, warning: bool = False) -> None:
+        self.changes.append(Change(rule, line if isinstance(line, int) else line.n, message, warning))
+
+
+Rule = Callable[[list[_Line], _Context], list[_Line]]
+
+
+def normalise(raw: str, drop: list[str] | tuple[str, ...] = (), path: str | None = None) -> Normalised:
+    """Normalise `raw` text.  `drop` lists per-document editorial lines (a line starting with an entry
+    is dropped); `path` names the file in errors."""
+    ctx = _Context(drop=list(drop))
+    text = _unify_characters(raw, ctx)
+    lines = [_Line(t, i) for i, t in enumerate(text.removesuffix("\n").split("\n"), start=1)]
+    for _ in range(8):
+        before = [line.text for line in lines]
+        for rule in RULES:
+            lines = rule(lines, ctx)
+        if [line.text for line in lines] == before:
+            break
+    clean = "\n".join(line.text for line in lines)
+    clean = clean + "\n" if clean else ""
+    _check_numbers_kept(text, clean, ctx.removed, path)
+    return Normalised(clean, ctx.changes, ctx.front_matter)
+
+
+def _unify_characters(raw: str, ctx: _Context) -> str:
+    text = raw
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        ctx.note("line-endings", 1, "converted CR/CRLF line endings to LF")
+    cleaned = text.translate(_INVISIBLE)
+    if cleaned != text:
+        ctx.note("invisible", 1, f"removed {len(text) - len(cleaned)} invisible characters (BOM, zero-width space, soft hyphen)")
+    nfc = unicodedata.normalize("NFC", cleaned)
+    if nfc != cleaned:
+        for n, (a, b) in enumerate(zip(cleaned.split("\n"), nfc.split("\n")), start=1):
+            if a != b:
+                ctx.note("unicode-nfc", n, "composed characters to Unicode NFC")
+    return nfc
+
+
+def _spaces(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    out = []
+    for line in lines:
+        text = re.sub(r"[ \t\f\v]+", " ", line.text).strip(" ")
+        if text != line.text:
+            ctx.note("spaces", line, "removed stray spaces or tabs")
+        out.append(_Line(text, line.n))
+    return out
+
+
+def _blank_lines(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    out: list[_Line] = []
+    for line in lines:
+        if not line.text and (not out or not out[-1].text):
+            ctx.note("blank-lines", line, "removed an extra blank line")
+            continue
+        out.append(line)
+    while out and not out[-1].text:
+        ctx.note("blank-lines", out[-1], "removed a trailing blank line")
+        out.pop()
+    return out
+
+
+def _bullets(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    out: list[_Line] = []
+    pending: _Line | None = None  # a lone marker waiting for its text
+    for line in lines:
+        text = line.text
+        if len(text) == 1 and text in BULLET_MARKERS:
+            if pending is not None:
+                ctx.note("bullets", pending, "dropped a bullet marker with no text", warning=True)
+            pending = line
+            continue
+        if pending is not None and text:
+            ctx.note("bullets", pending, f"joined lone '{pending.text}' marker with the text on line {line.n}")
+            out.append(_Line("- " + _strip_marker(text), pending.n))
+            pending = None
+            continue
+        if pending is None and len(text) > 2 and text[0] in BULLET_MARKERS and text[1] == " " and not text.startswith("- "):
+            ctx.note("bullets", line, f"'{text[0]}' bullet written as '- '")
+            text = "- " + text[2:].lstrip()
+        if pending is None or text:
+            out.append(_Line(text, line.n))
+    if pending is not None:
+        ctx.note("bullets", pending, "dropped a bullet marker with no text", warning=True)
+    return out
+
+
+def _strip_marker(text: str) -> str:
+    return text[2:].lstrip() if len(text) > 2 and text[0] in BULLET_MARKERS and text[1] == " " else text
+
+
+def _unwrap(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    """Join hard-wrapped lines: a line that does not end a sentence, followed by one that starts in
+    lower case, is the same paragraph or item."""
+    out: list[_Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.text and line.text and line.text[0].islower()
+                and not TERMINAL.search(prev.text) and not SOURCE_MARK.search(prev.text)):
+            ctx.note("unwrap", line, f"joined with line {prev.n} (hard-wrapped text)")
+            out[-1] = _Line(f"{prev.text} {line.text}", prev.n)
+            continue
+        out.append(line)
+    return out
+
+
+def _host_lines(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    """A line of bare citation hosts belongs to the block before it."""
+    out: list[_Line] = []
+    for line in lines:
+        hosts = hosts_only(line.text) if line.text else None
+        prev = next((p for p in reversed(out) if p.text), None)
+        if hosts and prev is not None and TERMINAL.search(SOURCE_MARK.sub("", prev.text)):
+            ctx.note("citations", line, f"moved citation hosts to the end of line {prev.n}")
+            while out and not out[-1].text:
+                out.pop()
+            out[-1] = _Line(prev.text + "".join(f" [source: {h}]" for h in hosts), prev.n)
+            continue
+        out.append(line)
+    return out
+
+
+def _citations(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    out = []
+    for line in lines:
+        marks = "".join(m.group(0) for m in SOURCE_MARK.finditer(line.text))
+        body = SOURCE_MARK.sub("", line.text)
+        stripped, hosts = split_trailing_hosts(body)
+        if hosts:
+            glued = len(hosts) > len(body[len(stripped):].split())
+            ctx.note("citations", line, f"detached citation host{'s' if len(hosts) > 1 else ''} {', '.join(hosts)}"
+                     + (" (split glued hosts)" if glued else ""))
+            line = _Line(stripped + "".join(f" [source: {h}]" for h in hosts) + marks, line.n)
+        out.append(line)
+    return out
+
+
+def _editorial(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    out = []
+    for line in lines:
+        reason = None
+        if line.text and not line.is_item:
+            reason = next((name for name, pattern in EDITORIAL_RULES if pattern.search(line.text)), None)
+            if reason is None and any(line.text.startswith(entry) for entry in ctx.drop):
+                reason = "listed in the document's metadata"
+        if reason:
+            ctx.note("editorial", line, f"dropped editorial leftover ({reason}): {_preview(line.text)}", warning=True)
+            ctx.removed.append(line.text)
+            continue
+        out.append(line)
+    return out
+
+
+def _front_matter(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    out = []
+    for line in lines:
+        found = None if line.is_item else _read_front_matter(line, ctx)
+        if found:
+            for key, value in found.items():
+                if key in ctx.front_matter and ctx.front_matter[key] != value:
+                    ctx.note("front-matter", line, f"second {key} ignored: {_preview(value)}", warning=True)
+                ctx.front_matter.setdefault(key, value)
+            ctx.note("front-matter", line, "moved to metadata: " + ", ".join(f"{k} = {_preview(v)}" for k, v in found.items()))
+            ctx.removed.append(line.text)
+            continue
+        out.append(line)
+    return out
+
+
+def _read_front_matter(line: _Line, ctx: _Context) -> dict[str, str] | None:
+    text = SOURCE_MARK.sub("", line.text)
+    if m := _DISCLAIMER.match(text):
+        return {"disclaimer": m["text"].strip()}
+    if m := _UPDATED.match(text):
+        date = _parse_date(m["date"])
+        if date is None:
+            ctx.note("front-matter", line, f"could not read the date {m['date']!r}; line kept", warning=True)
+            return None
+        return {"last_updated": date}
+    for pattern in _BYLINE:
+        if m := pattern.match(text):
+            return {k: v.strip() for k, v in m.groupdict().items() if v}
+    return None
+
+
+def _parse_date(text: str) -> str | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _preview(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _numbers(text: str) -> Counter[str]:
+    runs = ("".join(g) for is_num, g in groupby(text, lambda c: unicodedata.category(c)[0] == "N") if is_num)
+    return Counter(runs)
+
+
+def _check_numbers_kept(before: str, after: str, removed: list[str], path: str | None) -> None:
+    kept = _numbers(after) + sum((_numbers(t) for t in removed), Counter())
+    if kept != _numbers(before):
+        lost = _numbers(before) - kept
+        raise BookletError(f"normalising would change numbers {sorted(lost)}; nothing written (please report this)", path)
+
+
+RULES: list[Rule] = [_spaces, _blank_lines, _bullets, _unwrap, _host_lines, _citations, _editorial, _front_matter,
+                     _blank_lines]
