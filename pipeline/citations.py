@@ -55,9 +55,10 @@ def _is_glue_suffix(suffix: str | None) -> bool:
 
 
 def is_host(name: str) -> bool:
-    """A syntactically valid host name whose suffix is on the Public Suffix List, with a registrable part."""
+    """A syntactically valid host name of two labels or more ending in a suffix on the Public Suffix List.
+    (Some sites are suffixes themselves: `nhs.uk` is listed, so it has no registrable part of its own.)"""
     name = name.lower()
-    return bool(_HOST_TOKEN.match(name)) and _psl().privatesuffix(name) is not None
+    return bool(_HOST_TOKEN.match(name)) and _psl().publicsuffix(name) is not None
 
 
 @lru_cache(maxsize=4096)

@@ -61,8 +61,9 @@ class Change:
     message: str
     warning: bool = False
 
-    def __str__(self) -> str:
-        return f"line {self.line}: {'warning: ' if self.warning else ''}{self.rule}: {self.message}"
+    def format(self, path: object) -> str:
+        """`file:line: [warning: ]rule: message`, the form editors and CI logs link to."""
+        return f"{path}:{self.line}: {'warning: ' if self.warning else ''}{self.rule}: {self.message}"
 
 
 @dataclass
@@ -101,7 +102,7 @@ def normalise(raw: str, drop: list[str] | tuple[str, ...] = (), path: str | None
     is dropped); `path` names the file in errors."""
     ctx = _Context(drop=list(drop))
     text = _unify_characters(raw, ctx)
-    lines = [_Line(t, i) for i, t in enumerate(text.removesuffix("\n").split("\n"), start=1)]
+    lines = [_Line(t, i) for i, t in enumerate(text.removesuffix("\n").split("\n"), start=1)] if text else []
     for _ in range(8):
         before = [line.text for line in lines]
         for rule in RULES:

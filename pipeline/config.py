@@ -1,0 +1,100 @@
+"""booklet.toml and other TOML inputs -> validated settings, with one-line errors naming file and line."""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from babel import Locale, UnknownLocaleError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from pipeline.errors import BookletError
+
+CONFIG_NAME = "booklet.toml"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LAYOUTS_DIR = PROJECT_ROOT / "layouts"
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must not silently fall back to a default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def check_language_tag(tag: str) -> str:
+    """A BCP 47 tag that Babel knows (en, en-GB, ar, pt-BR)."""
+    try:
+        Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        raise ValueError(f"{tag!r} is not a language tag Babel knows (BCP 47, such as en, en-GB, ar)") from None
+    return tag
+
+
+class Settings(Strict):
+    documents: list[str] | Literal["all"] = "all"
+    locales: list[str] = ["en"]
+    layouts: list[Literal["guide"]] = ["guide"]
+    formats: list[Literal["pdf", "epub"]] = ["pdf", "epub"]
+    paper: Literal["a4", "letter"] = "a4"
+    sources: str = "sources"
+    output: str = "output"
+    disclaimer: str = (
+        "This leaflet gives general information only. It is not a substitute for advice from your own doctor "
+        "or care team. Always ask a qualified health professional about your own situation."
+    )
+
+    _check_locales = field_validator("locales")(lambda cls, v: [check_language_tag(t) for t in v])
+
+
+def load_toml(path: Path, model: type[Model]) -> Model:
+    """Read and validate a TOML file; any problem becomes a BookletError naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BookletError("file not found", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BookletError(f"cannot read: {exc}", path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise BookletError(f"invalid TOML: {exc}", path, int(line[1]) if line else None) from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = [str(part) for part in error["loc"]]
+        key = ".".join(loc)
+        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise BookletError(f"{key}: {message}{more}", path, line_of(text, loc)) from None
+
+
+def line_of(text: str, loc: list[str]) -> int | None:
+    """The line where the innermost named key is set, found by its `key =` or `[table]` spelling."""
+    for name in reversed(loc):
+        if name.isdigit():
+            continue
+        pattern = re.compile(rf'^\s*(?:"{re.escape(name)}"|{re.escape(name)})\s*=|^\s*\[{re.escape(name)}\]', re.M)
+        if m := pattern.search(text):
+            return text.count("\n", 0, m.start()) + 1
+    return None
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """booklet.toml in `start` (default: the working directory) or the nearest parent."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    return None
+
+
+def load_settings(path: Path | None) -> tuple[Settings, Path]:
+    """Settings and the project folder they are relative to."""
+    if path is None:
+        return Settings(), Path.cwd()
+    return load_toml(path, Settings), path.resolve().parent

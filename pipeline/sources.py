@@ -1,0 +1,176 @@
+"""Find source documents, read and decode them, load their metadata, and turn them into a Document.
+
+A document is a folder `sources/<doc-id>/` holding the file exactly as received and `meta.toml`; any
+single file in a supported format can also be read on its own, without metadata.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from pydantic import field_validator
+
+from pipeline.config import Strict, check_language_tag, line_of, load_toml
+from pipeline.errors import BookletError
+from pipeline.extract import extract_text
+from pipeline.model import Attribution, Document, Meta
+from pipeline.normalise import Change, normalise
+
+META_NAME = "meta.toml"
+FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
+           ".htm": "html", ".docx": "docx", ".odt": "odt"}
+ROLES = ("overview", "types", "causes", "symptoms", "diagnosis", "treatment", "medicines", "supplements", "surgery",
+         "rehabilitation", "prevention", "see-doctor", "do", "avoid", "faq")
+Role = Literal[ROLES]  # type: ignore[valid-type]
+
+
+class AttributionMeta(Strict):
+    publisher: str | None = None
+    author: str | None = None
+    reviewed_by: str | None = None
+
+
+class NormaliseMeta(Strict):
+    drop: list[str] = []  # editorial lines of this document: a line starting with an entry is dropped
+
+
+class SourceMeta(Strict):
+    title: str
+    subtitle: str | None = None
+    lang: str
+    file: str
+    url: str | None = None
+    last_updated: dt.date | None = None
+    licence: str | None = None
+    disclaimer: str | None = None
+    attribution: AttributionMeta = AttributionMeta()
+    roles: dict[Role, str] = {}
+    normalise: NormaliseMeta = NormaliseMeta()
+
+    _check_lang = field_validator("lang")(lambda cls, v: check_language_tag(v))
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith("https://"):
+            raise ValueError("must be an https:// address")
+        return v
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    path: Path  # the source file
+    format: str
+    meta: SourceMeta | None = None
+    meta_path: Path | None = None
+
+
+@dataclass
+class Loaded:
+    document: Document
+    changes: list[Change] = field(default_factory=list)  # what normalising changed (plain text only)
+    clean_text: str | None = None
+
+
+def discover(sources_dir: Path) -> list[str]:
+    """Document ids: the folders of `sources_dir` that hold a meta.toml, sorted."""
+    return sorted(p.parent.name for p in sources_dir.glob(f"*/{META_NAME}"))
+
+
+def resolve(spec: str, sources_dir: Path) -> Source:
+    """SOURCE as the user gives it: a document id, its folder, or the path of a single file."""
+    path = Path(spec)
+    if path.is_file():
+        return Source(id=_id_from_stem(path.stem), path=path, format=_format_of(path))
+    folder = path if path.is_dir() else sources_dir / spec
+    meta_path = folder / META_NAME
+    if not meta_path.is_file():
+        if folder.is_dir():
+            raise BookletError(f"no {META_NAME} in this document folder", folder)
+        raise BookletError(f"no such document or file (documents are folders under {sources_dir})", spec)
+    meta = load_toml(meta_path, SourceMeta)
+    file = folder / meta.file
+    if not file.is_file():
+        raise BookletError(f"file: {meta.file!r} does not exist in {folder}", meta_path)
+    return Source(id=folder.resolve().name, path=file, format=_format_of(file, meta_path), meta=meta,
+                  meta_path=meta_path)
+
+
+def load(source: Source) -> Loaded:
+    """Read the source and extract its Document (plain text is normalised first)."""
+    meta = source.meta
+    if source.format == "text":
+        raw = read_text(source.path)
+        result = normalise(raw, drop=meta.normalise.drop if meta else (), path=str(source.path))
+        found = result.front_matter
+        doc = extract_text(result.text, source.id, meta.lang if meta else "en", Meta(),
+                           title=meta.title if meta else None, fallback_title=source.path.stem)
+        loaded = Loaded(doc, list(result.changes), result.text)
+    else:
+        from pipeline.pandoc_reader import read_structured  # pandoc is only needed for structured formats
+
+        found = {}
+        doc = read_structured(source.path, source.format, source.id, meta.lang if meta else "en", Meta(),
+                              title=meta.title if meta else None)
+        loaded = Loaded(doc)
+    loaded.document = replace(doc, meta=_merge_meta(source, found))
+    if meta:
+        _assign_roles(loaded.document, meta.roles, source.meta_path)
+    return loaded
+
+
+def read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BookletError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path, line) from None
+
+
+def _format_of(path: Path, meta_path: Path | None = None) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        supported = ", ".join(sorted(FORMATS))
+        raise BookletError(f"unsupported file type {path.suffix or '(none)'!r}; supported: {supported}", meta_path or path)
+    return fmt
+
+
+def _id_from_stem(stem: str) -> str:
+    from slugify import slugify
+
+    return slugify(stem) or "document"
+
+
+def _merge_meta(source: Source, found: dict[str, str]) -> Meta:
+    """Metadata file first; what the text itself states fills the gaps."""
+    meta = source.meta
+    given = meta.attribution if meta else AttributionMeta()
+    return Meta(
+        subtitle=meta.subtitle if meta else None,
+        source_file=source.path.name,
+        source_format=source.format,
+        url=meta.url if meta else None,
+        last_updated=(meta.last_updated.isoformat() if meta and meta.last_updated else found.get("last_updated")),
+        licence=meta.licence if meta else None,
+        disclaimer=(meta.disclaimer if meta and meta.disclaimer else found.get("disclaimer")),
+        attribution=Attribution(
+            publisher=given.publisher,
+            author=given.author or found.get("author"),
+            reviewed_by=given.reviewed_by or found.get("reviewed_by"),
+        ),
+    )
+
+
+def _assign_roles(doc: Document, roles: dict[str, str], meta_path: Path | None) -> None:
+    sections = {s.id: s for s in doc.walk_sections()}
+    for role, section_id in roles.items():
+        if section_id not in sections:
+            known = ", ".join(sections) or "(none)"
+            line = line_of(meta_path.read_text(encoding="utf-8"), ["roles", role]) if meta_path else None
+            raise BookletError(f"roles.{role}: no section with id {section_id!r}; section ids are: {known}",
+                               meta_path, line)
+        sections[section_id].role = role

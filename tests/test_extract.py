@@ -1,0 +1,148 @@
+from pathlib import Path
+
+import pytest
+from syrupy.extensions.json import JSONSnapshotExtension
+
+from pipeline.errors import BookletError
+from pipeline.extract import extract_text
+from pipeline.model import Document, ListBlock, Meta, QuestionAnswer
+from pipeline.normalise import normalise
+from pipeline.sources import load, resolve
+
+from conftest import PMN, SOURCES, TREATMENT
+
+OUTLINES = Path(__file__).parent / "fixtures" / "outlines"
+
+
+@pytest.mark.parametrize("doc_id", [PMN, TREATMENT])
+def test_outline_is_exactly_the_required_one(loaded_seeds, doc_id):
+    expected = (OUTLINES / f"{doc_id}.txt").read_text(encoding="utf-8").rstrip("\n")
+    assert loaded_seeds[doc_id].document.outline() == expected
+
+
+@pytest.mark.parametrize("doc_id", [PMN, TREATMENT])
+def test_model_json_snapshot(loaded_seeds, doc_id, snapshot):
+    doc = loaded_seeds[doc_id].document
+    assert doc.to_dict() == snapshot(extension_class=JSONSnapshotExtension)
+    assert Document.from_json(doc.to_json()) == doc  # the JSON is a faithful round trip
+
+
+def test_all_twelve_sources_of_seed_000_numbered_in_order(loaded_seeds):
+    citations = loaded_seeds[PMN].document.citations
+    assert [c.number for c in citations] == list(range(1, 13))
+    domains = [c.domain for c in citations]
+    assert len(set(domains)) == 12
+    # the glued pairs came apart
+    for host in ("journals.lww.com", "actaneurologica.com", "clinicaltrials.gov", "mdpi.com"):
+        assert host in domains
+    assert all(c.url == f"https://{c.domain}/" and c.publisher for c in citations)
+    assert citations[0].publisher == "PubMed Central"
+    # the opening paragraph cites PubMed Central (twice in the source, one number)
+    assert loaded_seeds[PMN].document.blocks[0].citations == [1]
+
+
+def test_metadata_from_text_and_meta_file(loaded_seeds):
+    meta = loaded_seeds[PMN].document.meta
+    assert meta.last_updated == "2025-07-03"
+    assert meta.disclaimer.startswith("Each person’s journey is unique")
+    assert meta.attribution.author == "Team RxHarun"
+    assert meta.attribution.publisher == "RxHarun"
+    assert meta.source_file == "000_9e41c6a0c7bff43e.txt"
+    body = loaded_seeds[PMN].document.to_json()
+    assert "Last Updated" not in body and "copy-paste" not in body and "written by" not in body
+
+
+def test_roles_come_from_metadata(loaded_seeds):
+    doc = loaded_seeds[PMN].document
+    roles = {s.role: s.title for s in doc.walk_sections() if s.role}
+    assert roles["see-doctor"] == "When Should You See a Doctor?"
+    assert roles["do"] == "Do" and roles["avoid"] == "Avoid"
+    assert roles["faq"] == "Frequently Asked Questions"
+
+
+def test_terms_questions_and_doses(loaded_seeds):
+    doc = loaded_seeds[PMN].document
+    sections = {s.id: s for s in doc.walk_sections()}
+    drugs = sections["key-drugs-dosage-class-timing-side-effects"].blocks[0]
+    assert isinstance(drugs, ListBlock)
+    assert drugs.items[0].term == "High-dose Methylprednisolone"
+    assert drugs.items[0].text.startswith("1 g IV daily × 5 days")
+    causes = sections["causes"].blocks[0]
+    assert causes.items[0].term == "Small-cell lung cancer (SCLC)"
+    assert all(item.term is None for item in sections["do"].blocks[0].items)  # plain sentences stay whole
+    faq = sections["frequently-asked-questions"].blocks
+    assert all(isinstance(b, QuestionAnswer) for b in faq)
+    assert faq[0].question == "Is paraneoplastic motor neuropathy curable?"
+    assert faq[0].answer.startswith("If the tumour is found early")
+    # a sentence before a dash is not a term: the 004 drug items keep their full text
+    treatment = load(resolve(TREATMENT, SOURCES)).document
+    assert [i.term for i in treatment.blocks[2].items] == [None, None]
+    assert [i.term for i in treatment.sections[0].blocks[1].items] == ["Plasmapheresis", "Intravenous immunoglobulin (IVIg)"]
+
+
+ARTICLE = """\
+Living With Migraine
+Migraine is a common headache disorder. It often runs in families.
+What Triggers an Attack
+- Stress. Worry and poor sleep lower the threshold.
+- Skipped meals. Low blood sugar can start an attack.
+- Bright light. Screens and sun glare are frequent triggers.
+Treatment Options
+A. Medicines you can buy
+- Ibuprofen – 400 mg with food, up to 3 times a day.
+- Paracetamol – 1 g, at most 4 g in 24 hours.
+B. Prescription medicines
+- Triptans – taken at the start of the headache.
+Self-care & Warning Signs
+Self-care
+- Rest in a dark, quiet room.
+Warning signs
+- A sudden, severe headache.
+Common Questions
+1. Can children get migraine?
+Yes, about 1 in 10 children do.
+2. Is migraine dangerous?
+Rarely; see a doctor about new or changed headaches.
+"""
+
+
+def test_structure_comes_from_text_shape_not_known_titles():
+    doc = extract_text(normalise(ARTICLE).text, "migraine", "en", Meta(), fallback_title="migraine")
+    assert doc.title == "Living With Migraine"  # a bare file: its first line reads as a title
+    assert doc.outline() == "\n".join([
+        "Living With Migraine [0]",
+        "  What Triggers an Attack [3]",
+        "  Treatment Options [0]",
+        "    A. Medicines you can buy [2]",
+        "    B. Prescription medicines [1]",
+        "  Self-care & Warning Signs [0]",
+        "    Self-care [1]",
+        "    Warning signs [1]",
+        "  Common Questions [2]",
+    ])
+    sections = {s.id: s for s in doc.walk_sections()}
+    assert [i.term for i in sections["what-triggers-an-attack"].blocks[0].items] == ["Stress", "Skipped meals", "Bright light"]
+    assert sections["a-medicines-you-can-buy"].blocks[0].items[1].text == "1 g, at most 4 g in 24 hours."
+
+
+def test_bare_file_whose_first_line_is_a_paragraph_is_named_by_its_file():
+    doc = extract_text("A long first line that is plainly a sentence of body text.\nMore.\n", "x", "en", Meta(),
+                       fallback_title="leaflet-7")
+    assert doc.title == "leaflet-7"
+
+
+def test_duplicate_titles_get_unique_ids():
+    doc = extract_text("Overview\n- A.\nDetails\nOverview\n- B.\n", "x", "en", Meta(), title="T")
+    assert [s.id for s in doc.walk_sections()] == ["overview", "details", "overview-2"]
+
+
+def test_unknown_role_section_names_the_metadata_line(tmp_path):
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Causes\n- One.\n", encoding="utf-8")
+    (folder / "meta.toml").write_text('title = "T"\nlang = "en"\nfile = "a.txt"\n[roles]\nsymptoms = "symptomz"\n',
+                                      encoding="utf-8")
+    with pytest.raises(BookletError) as err:
+        load(resolve(str(folder), tmp_path))
+    assert err.value.path == folder / "meta.toml" and err.value.line == 5
+    assert "symptomz" in str(err.value) and "causes" in str(err.value)

@@ -1,0 +1,179 @@
+import re
+import unicodedata
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from pipeline import normalise as normalise_module
+from pipeline.errors import BookletError
+from pipeline.normalise import normalise
+
+from conftest import PMN, SOURCES
+
+
+def rules_of(result):
+    return Counter(change.rule for change in result.changes)
+
+
+def test_line_endings_and_invisible_characters():
+    result = normalise("\ufeffTitle line\r\nText\u200b here.\rMore\u00ad text.\r\n")
+    assert result.text == "Title line\nText here.\nMore text.\n"
+    assert {"line-endings", "invisible"} <= set(rules_of(result))
+
+
+def test_nfc_composes_but_keeps_typography_and_units():
+    text = "Waldenstro\u0308m – “pure motor” 1 × 10⁶ cells, 1000 µg, CO₂ at 38 °C.\n"
+    result = normalise(text)
+    assert result.text == unicodedata.normalize("NFC", text)
+    assert "Waldenström" in result.text
+    for kept in ("–", "“", "”", "×", "⁶", "µ", "₂", "°"):
+        assert kept in result.text
+    assert [c.line for c in result.changes if c.rule == "unicode-nfc"] == [1]
+
+
+def test_stray_spaces_and_blank_lines():
+    result = normalise("\n\nFirst  paragraph \t here.\n\n\n\n  Second one.  \n\n")
+    assert result.text == "First paragraph here.\n\nSecond one.\n"
+    assert rules_of(result)["spaces"] == 2
+    assert rules_of(result)["blank-lines"] >= 3
+
+
+@pytest.mark.parametrize("marker", ["-", "•", "*", "–"])
+def test_lone_bullet_marker_joins_the_next_line(marker):
+    result = normalise(f"Intro:\n{marker}\nFirst item.\n{marker}\n\nSecond item.\n")
+    assert result.text == "Intro:\n- First item.\n- Second item.\n"
+    assert rules_of(result)["bullets"] == 2
+
+
+@pytest.mark.parametrize("marker", ["•", "*", "–", "▪"])
+def test_inline_bullets_become_dash_items(marker):
+    result = normalise(f"Intro:\n  {marker} First item.\n  {marker} Second item.\n")
+    assert result.text == "Intro:\n- First item.\n- Second item.\n"
+
+
+def test_lone_marker_without_text_is_dropped_with_a_warning():
+    result = normalise("Intro:\n- Item.\n-\n")
+    assert result.text == "Intro:\n- Item.\n"
+    assert any(c.warning and c.rule == "bullets" for c in result.changes)
+
+
+def test_hard_wrapped_lines_are_joined():
+    result = normalise("Most people recover within a few\nweeks, but some need\nlonger treatment.\n- An item that wraps\n  onto a second line.\n")
+    assert result.text == ("Most people recover within a few weeks, but some need longer treatment.\n"
+                           "- An item that wraps onto a second line.\n")
+    assert rules_of(result)["unwrap"] == 3
+
+
+def test_headings_are_not_joined_to_the_text_after_them():
+    text = "Causes\nSmall-cell lung cancer is common.\nSymptoms\n- Weakness.\n"
+    assert normalise(text).text == text
+
+
+def test_citation_hosts_detached_and_glued_pairs_split():
+    result = normalise("Dose is 1000 mg BID; mild GI upset. pmc.ncbi.nlm.nih.govjournals.lww.com\n"
+                       "- Works well. mdpi.compmc.ncbi.nlm.nih.gov\n")
+    assert result.text == ("Dose is 1000 mg BID; mild GI upset. [source: pmc.ncbi.nlm.nih.gov] [source: journals.lww.com]\n"
+                           "- Works well. [source: mdpi.com] [source: pmc.ncbi.nlm.nih.gov]\n")
+    messages = [c.message for c in result.changes if c.rule == "citations"]
+    assert len(messages) == 2 and all("split glued hosts" in m for m in messages)
+
+
+def test_a_line_of_hosts_joins_the_paragraph_before_it():
+    result = normalise("Early removal helps.\npn.bmj.com\nNext paragraph.\n")
+    assert result.text == "Early removal helps. [source: pn.bmj.com]\nNext paragraph.\n"
+
+
+def test_host_in_running_text_is_content():
+    text = "For more help, visit nhs.uk\n"
+    assert normalise(text).text == text
+
+
+@pytest.mark.parametrize("line", [
+    "Each cause is a short paragraph so you can copy-paste directly into web pages without extra editing.",
+    "Below, the tests are grouped exactly as requested. Each short paragraph states what the test is.",
+    "Here is the article you asked for, formatted for print.",
+    "I hope this helps!",
+    "Sure, here it is.",
+    "(Word count: 1200)",
+])
+def test_editorial_leftovers_are_dropped_with_a_warning(line):
+    result = normalise(f"Causes\n{line}\n- Smoking.\n")
+    assert result.text == "Causes\n- Smoking.\n"
+    [change] = [c for c in result.changes if c.rule == "editorial"]
+    assert change.warning and change.line == 2
+
+
+def test_editorial_rules_leave_patient_instructions_alone():
+    text = "Take the tablets as your doctor requested.\n- Copy-paste errors in prescriptions are rare.\n"
+    assert normalise(text).text == text
+
+
+def test_per_document_drop_entries():
+    result = normalise("Intro.\nNote to editor: shorten this.\nMore.\n", drop=["Note to editor"])
+    assert result.text == "Intro.\nMore.\n"
+    assert "metadata" in next(c.message for c in result.changes if c.rule == "editorial")
+
+
+def test_byline_date_and_disclaimer_move_to_metadata():
+    result = normalise("Body text.\nDisclaimer: This guide is general information.\n"
+                       "The article is written by Team Rx and reviewed by the Editorial Board\n"
+                       "Last Updated: July 03, 2025.\n")
+    assert result.text == "Body text.\n"
+    assert result.front_matter == {"disclaimer": "This guide is general information.", "author": "Team Rx",
+                                   "reviewed_by": "the Editorial Board", "last_updated": "2025-07-03"}
+
+
+@pytest.mark.parametrize("written, iso", [("3 July 2025", "2025-07-03"), ("2025-07-03", "2025-07-03"),
+                                          ("Jul 3, 2025", "2025-07-03"), ("03.07.2025", "2025-07-03")])
+def test_dates_become_iso(written, iso):
+    assert normalise(f"Text.\nLast updated: {written}\n").front_matter["last_updated"] == iso
+
+
+def test_unreadable_date_stays_in_the_text_with_a_warning():
+    result = normalise("Text.\nLast updated: sometime in spring\n")
+    assert "sometime in spring" in result.text
+    assert any(c.warning and "could not read the date" in c.message for c in result.changes)
+
+
+def test_a_rule_that_would_lose_a_number_is_refused(monkeypatch):
+    def lose_digits(lines, ctx):
+        return [type(line)(re.sub(r"\d", "", line.text), line.n) for line in lines]
+
+    monkeypatch.setattr(normalise_module, "RULES", [lose_digits])
+    with pytest.raises(BookletError, match="would change numbers"):
+        normalise("Take 500 mg.\n", path="x.txt")
+
+
+def test_seed_changes_are_all_reported_with_their_lines(loaded_seeds):
+    loaded = loaded_seeds[PMN]
+    raw_lines = (SOURCES / PMN / "000_9e41c6a0c7bff43e.txt").read_text(encoding="utf-8").splitlines()
+    counts = Counter(c.rule for c in loaded.changes)
+    assert counts["citations"] == 26 and counts["editorial"] == 2 and counts["front-matter"] == 3
+    assert counts["bullets"] == raw_lines.count("-")
+    for change in loaded.changes:
+        assert 1 <= change.line <= len(raw_lines)
+    editorial_lines = [raw_lines[c.line - 1] for c in loaded.changes if c.rule == "editorial"]
+    assert editorial_lines[0].startswith("Each cause is a short paragraph")
+    assert editorial_lines[1].startswith("Below, the tests are grouped exactly as requested")
+
+
+FRAGMENTS = st.sampled_from([
+    "-", "•", "* ", "– ", "", " ", "Causes", "A. Blood tests", "1. Is it curable?", "Yes, often.",
+    "Take 1,000 mg daily – with food.", "2.5 mg/kg IV × 5 days.", "pmc.ncbi.nlm.nih.govjournals.lww.com",
+    "It helps. mdpi.compmc.ncbi.nlm.nih.gov", "Last Updated: July 03, 2025.", "Disclaimer: general info only.",
+    "so you can copy-paste directly", "weakness that wraps", "onto the next line.", "µg ₂ ⁶ “quoted”", "\t  spaced  out ",
+    "The article is written by Team X", "Last updated: whenever", "\r", "\u200b", "e\u0301",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FRAGMENTS, max_size=25), st.lists(st.sampled_from(["\n", "\n\n", " "]), min_size=25, max_size=25))
+def test_normalise_is_idempotent_and_keeps_every_number(fragments, joins):
+    text = "".join(f + j for f, j in zip(fragments, joins))
+    once = normalise(text)
+    twice = normalise(once.text)
+    assert twice.text == once.text
+    # Nothing left to change; only a warning about a line deliberately kept (an unreadable date) repeats.
+    once_warnings = {(c.rule, c.message) for c in once.changes if c.warning}
+    assert all(c.warning and (c.rule, c.message) in once_warnings for c in twice.changes)
