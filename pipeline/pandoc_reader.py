@@ -1,0 +1,385 @@
+"""Markdown, HTML, DOCX and ODT -> model.Document, through pandoc's readers and its JSON AST.
+
+Pandoc parses the file (with `--sandbox`: reading never fetches a file or URL named in the input) and the
+AST is mapped onto `extract.DocumentBuilder`, so section ids, citation numbering and list terms are decided
+in the same place as for plain text.
+
+Title: a single heading at the highest level used, at the very start (`# Title`, `<h1>`), is the title and
+not a section: it becomes the title when none is given and is dropped when it has the given title's words.
+Otherwise the title is the given one, else pandoc's metadata title (HTML `<title>`, YAML `title:`, DOCX core
+properties), else the file name.  Heading levels are relative: the highest level left becomes depth 1.
+
+Question-and-answer pairs are read in two forms:
+1. a paragraph that is one question ("…?", optionally numbered "1. …?" and/or in bold) followed by a
+   paragraph, which is the answer;
+2. an ordered-list item whose first paragraph is a question, then a line break (soft or hard) and the
+   answer, or a second paragraph holding the answer ("1. Question?\\n   Answer." in Markdown).
+A heading that ends in "?" stays a section heading.
+
+Lossy by design (said here so nothing is lost silently):
+- a table becomes one paragraph per row, its cells joined with " – " (the caption is a paragraph before);
+- a nested list is flattened into items following its parent item in the same list;
+- an item's or a table cell's later paragraphs are joined to its first with a space;
+- images (and so their alt text and a figure's caption), code blocks, raw HTML/TeX, horizontal rules and
+  footnote text are dropped; a footnote's links still count as citations of its block;
+- links keep only their visible text; the host of an http(s) target becomes a citation of the block,
+  except in headings, which carry no citations;
+- super/subscripts become Unicode super/subscript characters where every character has one (m², H₂O),
+  else plain text.
+Any other pandoc node raises BookletError naming it.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import pypandoc
+
+from pipeline.citations import split_trailing_hosts
+from pipeline.errors import BookletError
+from pipeline.extract import DocumentBuilder
+from pipeline.model import Document, Meta
+
+FORMATS = ("markdown", "html", "docx", "odt")
+
+Node = dict[str, Any]
+Unit = tuple[str, list[str]]  # text and its citation hosts
+
+_SKIPPED_BLOCKS = {"CodeBlock", "RawBlock", "HorizontalRule"}
+_BREAKS = {"SoftBreak", "LineBreak"}
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s+")
+_INNER_SENTENCE_END = re.compile(r"[.!?]\s")
+_PANDOC_PREFIX = re.compile(r'^Pandoc died with exitcode "?\d+"? during conversion:\s*')
+_QUOTES = {"DoubleQuote": "“{}”", "SingleQuote": "‘{}’"}
+_SUPER = str.maketrans("0123456789+-−=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿ")
+_SUB = str.maketrans("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
+
+
+def read_structured(path: Path, fmt: str, doc_id: str, lang: str, meta: Meta,
+                    title: str | None = None) -> Document:
+    """Read a Markdown, HTML, DOCX or ODT file (`fmt` is the pandoc reader name) into a Document."""
+    path = Path(path)
+    if fmt not in FORMATS:
+        raise BookletError(f"unsupported structured format {fmt!r} (expected one of {', '.join(FORMATS)})", path)
+    ast = _pandoc_ast(path, fmt)
+    reader = _Reader(path)
+    blocks = ast["blocks"]
+    first = _title_heading(blocks)
+    if first is not None:
+        text = reader.inline_text(first["c"][2])
+        if title is None or _same_words(text, title):
+            title = title or text
+            reader.skip = first
+    title = title or _meta_title(ast.get("meta", {}), reader) or path.stem
+    levels = [h["c"][0] for h in _headers(blocks) if h is not reader.skip]
+    reader.top_level = min(levels, default=1)
+    reader.blocks(blocks)
+    return reader.builder.finish(doc_id, lang, title, meta)
+
+
+def _pandoc_ast(path: Path, fmt: str) -> dict[str, Any]:
+    if not path.is_file():
+        raise BookletError("file not found", path)
+    try:
+        # Absolute and glob-escaped: pypandoc globs its argument and treats URLs as sources.
+        out = pypandoc.convert_file(glob.escape(str(path.resolve())), "json", format=fmt, extra_args=["--sandbox"])
+    except (RuntimeError, OSError) as e:
+        lines = [line.strip() for line in _PANDOC_PREFIX.sub("", str(e).strip()).splitlines() if line.strip()]
+        raise BookletError(f"pandoc could not read this as {fmt}: {lines[0] if lines else 'unknown error'}",
+                           path) from None
+    return json.loads(out)
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.builder = DocumentBuilder()
+        self.skip: Node | None = None  # the title heading, when it is not a section
+        self.top_level = 1
+
+    # -- inlines ---------------------------------------------------------------------------------------
+
+    def inlines(self, nodes: list[Node], hosts: list[str]) -> str:
+        out = []
+        for node in nodes:
+            handler = _INLINE.get(node["t"])
+            if handler is None:
+                raise BookletError(f"unsupported pandoc inline element {node['t']!r}", self.path)
+            out.append(handler(self, node.get("c"), hosts))
+        return "".join(out)
+
+    def inline_text(self, nodes: list[Node]) -> str:
+        return _squash(self.inlines(nodes, []))
+
+    def unit(self, nodes: list[Node]) -> Unit:
+        """Text of a paragraph-like run of inlines: links' hosts, then trailing citation hosts."""
+        hosts: list[str] = []
+        text, trailing = split_trailing_hosts(_squash(self.inlines(nodes, hosts)))
+        return text, hosts + trailing
+
+    def _link(self, c: list[Any], hosts: list[str]) -> str:
+        _, content, (url, _title) = c
+        host = _url_host(url)
+        if host:
+            hosts.append(host)
+        return self.inlines(content, hosts)
+
+    # -- blocks ----------------------------------------------------------------------------------------
+
+    def blocks(self, blocks: list[Node]) -> None:
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if block["t"] in ("Para", "Plain") and nxt is not None and nxt["t"] in ("Para", "Plain"):
+                (q, q_hosts), (a, a_hosts) = self.unit(block["c"]), self.unit(nxt["c"])
+                if _is_question(q) and a and not _is_question(a):
+                    self.builder.question(_NUMBERED.sub("", q), a, q_hosts + a_hosts)
+                    i += 2
+                    continue
+            self.block(block)
+            i += 1
+
+    def block(self, block: Node) -> None:
+        kind, c = block["t"], block.get("c")
+        if kind in ("Para", "Plain"):
+            self._paragraphs([self.unit(c)])
+        elif kind == "Header":
+            text = self.inline_text(c[2])
+            if block is not self.skip and text:
+                self.builder.heading(text, c[0] - self.top_level + 1)
+        elif kind == "BulletList":
+            self._list(c, ordered=False)
+        elif kind == "OrderedList":
+            self._ordered(c[1])
+        elif kind == "DefinitionList":
+            self._list_units(self.units(block), ordered=False)
+        elif kind == "BlockQuote":
+            self.blocks(c)
+        elif kind in ("Div", "Figure"):
+            self.blocks(c[-1])  # a figure's caption is an image's caption: not body text
+        elif kind in ("Table", "LineBlock"):
+            self._paragraphs(self.units(block))
+        elif kind not in _SKIPPED_BLOCKS:
+            raise BookletError(f"unsupported pandoc block element {kind!r}", self.path)
+
+    def _paragraphs(self, units: list[Unit]) -> None:
+        for text, hosts in units:
+            if text:
+                self.builder.paragraph(text, hosts)
+
+    def _list(self, items: list[list[Node]], ordered: bool) -> None:
+        self._list_units([u for item in items for u in self._item_units(item)], ordered)
+
+    def _list_units(self, units: list[Unit], ordered: bool) -> None:
+        units = [u for u in units if u[0]]
+        if units:
+            self.builder.list(units, ordered)
+
+    def _ordered(self, items: list[list[Node]]) -> None:
+        """An ordered list, where items made of a question and its answer become Q&A pairs."""
+        run: list[list[Node]] = []
+        for item in items:
+            qa = self._qa_item(item)
+            if qa is None:
+                run.append(item)
+                continue
+            self._list(run, ordered=True)
+            run = []
+            self.builder.question(*qa)
+        self._list(run, ordered=True)
+
+    def _qa_item(self, item: list[Node]) -> tuple[str, str, list[str]] | None:
+        if not item or any(b["t"] not in ("Para", "Plain") for b in item):
+            return None
+        first = item[0]["c"]
+        for i, node in enumerate(first):
+            if node["t"] in _BREAKS:
+                q_hosts: list[str] = []
+                question = _squash(self.inlines(first[:i], q_hosts))
+                if _is_question(question):
+                    answer, a_hosts = self._join([self.unit(first[i + 1:])] + [self.unit(b["c"]) for b in item[1:]])
+                    return (question, answer, q_hosts + a_hosts) if answer else None
+        if len(item) > 1:
+            question, q_hosts = self.unit(first)
+            answer, a_hosts = self._join([self.unit(b["c"]) for b in item[1:]])
+            if _is_question(question) and answer:
+                return question, answer, q_hosts + a_hosts
+        return None
+
+    # -- blocks as text units (inside list items, table cells, definitions, metadata) -------------------
+
+    def units(self, block: Node) -> list[Unit]:
+        kind, c = block["t"], block.get("c")
+        if kind in ("Para", "Plain"):
+            return [self.unit(c)]
+        if kind == "Header":
+            return [self.unit(c[2])]
+        if kind == "LineBlock":
+            return [self.unit(line) for line in c]
+        if kind == "BlockQuote":
+            return self._blocks_units(c)
+        if kind in ("Div", "Figure"):
+            return self._blocks_units(c[-1])
+        if kind == "BulletList":
+            return [u for item in c for u in self._item_units(item)]
+        if kind == "OrderedList":
+            return [u for item in c[1] for u in self._item_units(item)]
+        if kind == "DefinitionList":
+            return [self._definition(term, defs) for term, defs in c]
+        if kind == "Table":
+            return self._table(c)
+        if kind in _SKIPPED_BLOCKS:
+            return []
+        raise BookletError(f"unsupported pandoc block element {kind!r}", self.path)
+
+    def _blocks_units(self, blocks: list[Node]) -> list[Unit]:
+        return [u for b in blocks for u in self.units(b)]
+
+    def _item_units(self, item: list[Node]) -> list[Unit]:
+        # The item's own text is its paragraphs joined; a nested list inside it is flattened into the
+        # items that follow it in the same list (the model has no nested lists).
+        own = [u for b in item if b["t"] not in ("BulletList", "OrderedList") for u in self.units(b)]
+        nested = [u for b in item if b["t"] in ("BulletList", "OrderedList") for u in self.units(b)]
+        return [self._join(own)] + nested
+
+    def _definition(self, term: list[Node], definitions: list[list[Node]]) -> Unit:
+        term_text, term_hosts = self.unit(term)
+        desc, hosts = self._join([u for d in definitions for u in self._blocks_units(d)])
+        return (f"{term_text} – {desc}" if desc else term_text), term_hosts + hosts
+
+    def _table(self, c: list[Any]) -> list[Unit]:
+        _, (_, caption), _, head, bodies, foot = c
+        rows = head[1] + [r for body in bodies for r in body[2] + body[3]] + foot[1]
+        units = [self._join(self._blocks_units(caption))]
+        for _, cells in rows:
+            parts = [self._join(self._blocks_units(cell[4])) for cell in cells]
+            parts = [p for p in parts if p[0]]
+            units.append((" – ".join(t for t, _ in parts), [h for _, hs in parts for h in hs]))
+        return units
+
+    @staticmethod
+    def _join(units: list[Unit]) -> Unit:
+        return _squash(" ".join(t for t, _ in units)), [h for _, hs in units for h in hs]
+
+
+def _scripted(table: dict[int, str]) -> Callable[[_Reader, Any, list[str]], str]:
+    def handler(r: _Reader, c: Any, hosts: list[str]) -> str:
+        text = r.inlines(c, hosts)
+        mapped = text.translate(table)
+        return mapped if all(ord(ch) in table for ch in text) else text
+    return handler
+
+
+def _note(r: _Reader, c: Any, hosts: list[str]) -> str:
+    hosts += [h for h in map(_url_host, _link_targets(c)) if h]
+    return ""
+
+
+_INLINE: dict[str, Callable[[_Reader, Any, list[str]], str]] = {
+    "Str": lambda r, c, h: c,
+    "Space": lambda r, c, h: " ",
+    "SoftBreak": lambda r, c, h: " ",
+    "LineBreak": lambda r, c, h: " ",
+    **dict.fromkeys(["Emph", "Strong", "Underline", "Strikeout", "SmallCaps"], lambda r, c, h: r.inlines(c, h)),
+    "Superscript": _scripted(_SUPER),
+    "Subscript": _scripted(_SUB),
+    "Span": lambda r, c, h: r.inlines(c[1], h),
+    "Cite": lambda r, c, h: r.inlines(c[1], h),
+    "Quoted": lambda r, c, h: _QUOTES[c[0]["t"]].format(r.inlines(c[1], h)),
+    "Code": lambda r, c, h: c[1],
+    "Math": lambda r, c, h: c[1],
+    "Link": _Reader._link,
+    "Note": _note,
+    "Image": lambda r, c, h: "",  # alt text describes a picture; it is not body text
+    "RawInline": lambda r, c, h: "",
+}
+
+
+def _squash(text: str) -> str:
+    """Collapse runs of ASCII whitespace (a no-break space is kept: it is typography, not layout)."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
+def _is_question(text: str) -> bool:
+    """One sentence that ends with a question mark (after an optional "1. " number)."""
+    body = _NUMBERED.sub("", text)
+    return body.endswith("?") and not _INNER_SENTENCE_END.search(body[:-1])
+
+
+def _same_words(a: str, b: str) -> bool:
+    return re.findall(r"\w+", a.casefold()) == re.findall(r"\w+", b.casefold())
+
+
+def _url_host(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    return host.lower().removeprefix("www.")
+
+
+def _link_targets(node: Any) -> list[str]:
+    if isinstance(node, list):
+        return [url for child in node for url in _link_targets(child)]
+    if isinstance(node, dict):
+        if node.get("t") == "Link":
+            return [node["c"][2][0]] + _link_targets(node["c"][1])
+        return _link_targets(node.get("c"))
+    return []
+
+
+def _headers(blocks: list[Node]) -> list[Node]:
+    """Headings that become sections: at the top level or inside block quotes and divs."""
+    found = []
+    for block in blocks:
+        if block["t"] == "Header":
+            found.append(block)
+        elif block["t"] == "BlockQuote":
+            found += _headers(block["c"])
+        elif block["t"] == "Div":
+            found += _headers(block["c"][1])
+    return found
+
+
+def _title_heading(blocks: list[Node]) -> Node | None:
+    """The heading the document starts with, where it is the only one at the highest level used."""
+    first = _first_block(blocks)
+    if first is None or first["t"] != "Header":
+        return None
+    levels = [h["c"][0] for h in _headers(blocks)]
+    top = min(levels)
+    return first if first["c"][0] == top and levels.count(top) == 1 else None
+
+
+def _first_block(blocks: list[Node]) -> Node | None:
+    for block in blocks:
+        if block["t"] in _SKIPPED_BLOCKS:
+            continue
+        if block["t"] == "Div":
+            inner = _first_block(block["c"][1])
+            if inner is None:
+                continue
+            return inner
+        return block
+    return None
+
+
+def _meta_title(meta: dict[str, Any], reader: _Reader) -> str | None:
+    value = meta.get("title")
+    if not isinstance(value, dict):
+        return None
+    if value["t"] == "MetaString":
+        return _squash(value["c"]) or None
+    if value["t"] == "MetaInlines":
+        return reader.inline_text(value["c"]) or None
+    if value["t"] == "MetaBlocks":
+        return reader._join(reader._blocks_units(value["c"]))[0] or None
+    return None
