@@ -96,7 +96,7 @@ def extract_text(clean: str, doc_id: str, lang: str, meta: Meta, title: str | No
     """Read normalised text.  `title` comes from metadata; without it the first line is the title where it
     reads as one, else `fallback_title` (the file name)."""
     lines = _classify(clean)
-    if lines and lines[0].kind == "heading" and (title is None or _same_words(lines[0].text, title)):
+    if lines and lines[0].kind == "heading" and (title is None or same_words(lines[0].text, title)):
         title = title or lines[0].text
         lines = lines[1:]
     builder = DocumentBuilder()
@@ -181,7 +181,7 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.casefold()))
 
 
-def _same_words(a: str, b: str) -> bool:
+def same_words(a: str, b: str) -> bool:
     return re.findall(r"\w+", a.casefold()) == re.findall(r"\w+", b.casefold())
 
 

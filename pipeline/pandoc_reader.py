@@ -41,7 +41,7 @@ import pypandoc
 
 from pipeline.citations import split_trailing_hosts
 from pipeline.errors import BookletError
-from pipeline.extract import DocumentBuilder
+from pipeline.extract import DocumentBuilder, same_words
 from pipeline.model import Document, Meta
 
 FORMATS = ("markdown", "html", "docx", "odt")
@@ -71,7 +71,7 @@ def read_structured(path: Path, fmt: str, doc_id: str, lang: str, meta: Meta,
     first = _title_heading(blocks)
     if first is not None:
         text = reader.inline_text(first["c"][2])
-        if title is None or _same_words(text, title):
+        if title is None or same_words(text, title):
             title = title or text
             reader.skip = first
     title = title or _meta_title(ast.get("meta", {}), reader) or path.stem
@@ -309,10 +309,6 @@ def _is_question(text: str) -> bool:
     """One sentence that ends with a question mark (after an optional "1. " number)."""
     body = _NUMBERED.sub("", text)
     return body.endswith("?") and not _INNER_SENTENCE_END.search(body[:-1])
-
-
-def _same_words(a: str, b: str) -> bool:
-    return re.findall(r"\w+", a.casefold()) == re.findall(r"\w+", b.casefold())
 
 
 def _url_host(url: str) -> str | None:
