@@ -12,8 +12,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pipeline.errors import BookletError
 
 CONFIG_NAME = "booklet.toml"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LAYOUTS_DIR = PROJECT_ROOT / "layouts"
 
 Model = TypeVar("Model", bound=BaseModel)
 

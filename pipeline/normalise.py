@@ -208,10 +208,14 @@ def _host_lines(lines: list[_Line], ctx: _Context) -> list[_Line]:
             ctx.note("citations", line, f"moved citation hosts to the end of line {prev.n}")
             while out and not out[-1].text:
                 out.pop()
-            out[-1] = _Line(prev.text + "".join(f" [source: {h}]" for h in hosts), prev.n)
+            out[-1] = _Line(prev.text + _source_marks(hosts), prev.n)
             continue
         out.append(line)
     return out
+
+
+def _source_marks(hosts: list[str]) -> str:
+    return "".join(f" [source: {h}]" for h in hosts)
 
 
 def _citations(lines: list[_Line], ctx: _Context) -> list[_Line]:
@@ -224,7 +228,7 @@ def _citations(lines: list[_Line], ctx: _Context) -> list[_Line]:
             glued = len(hosts) > len(body[len(stripped):].split())
             ctx.note("citations", line, f"detached citation host{'s' if len(hosts) > 1 else ''} {', '.join(hosts)}"
                      + (" (split glued hosts)" if glued else ""))
-            line = _Line(stripped + "".join(f" [source: {h}]" for h in hosts) + marks, line.n)
+            line = _Line(stripped + _source_marks(hosts) + marks, line.n)
         out.append(line)
     return out
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PMN, REPO, TREATMENT
+from conftest import PMN, REPO, TREATMENT, document_folder
 
 OUTLINES = Path(__file__).parent / "fixtures" / "outlines"
 
@@ -88,11 +88,7 @@ def test_bad_config_is_one_line_error(tmp_path, toml, needles):
 
 
 def test_bad_metadata_names_the_file(tmp_path):
-    folder = tmp_path / "doc"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Text.\n", encoding="utf-8")
-    (folder / "meta.toml").write_text('title = "T"\nlang = "en"\nfile = "a.txt"\nurl = "http://x.org"\n',
-                                      encoding="utf-8")
+    folder = document_folder(tmp_path, "Text.\n", 'url = "http://x.org"\n')
     assert_one_line_error(booklet("extract", str(folder)), f"{folder / 'meta.toml'}:4:", "https")
 
 

@@ -9,7 +9,7 @@ from pipeline.model import Document, ListBlock, Meta, QuestionAnswer
 from pipeline.normalise import normalise
 from pipeline.sources import load, resolve
 
-from conftest import PMN, SOURCES, TREATMENT
+from conftest import PMN, SOURCES, TREATMENT, document_folder
 
 OUTLINES = Path(__file__).parent / "fixtures" / "outlines"
 
@@ -137,11 +137,7 @@ def test_duplicate_titles_get_unique_ids():
 
 
 def test_unknown_role_section_names_the_metadata_line(tmp_path):
-    folder = tmp_path / "doc"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Causes\n- One.\n", encoding="utf-8")
-    (folder / "meta.toml").write_text('title = "T"\nlang = "en"\nfile = "a.txt"\n[roles]\nsymptoms = "symptomz"\n',
-                                      encoding="utf-8")
+    folder = document_folder(tmp_path, "Causes\n- One.\n", '[roles]\nsymptoms = "symptomz"\n')
     with pytest.raises(BookletError) as err:
         load(resolve(str(folder), tmp_path))
     assert err.value.path == folder / "meta.toml" and err.value.line == 5
