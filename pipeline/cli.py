@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from babel import Locale
 
-from pipeline.config import Settings, find_config, load_settings
+from pipeline.config import Settings, find_config, load_clinic, load_settings
 from pipeline.errors import BookletError
 
 
@@ -80,16 +80,25 @@ def extract(project: Project, source: str, as_json: bool) -> None:
 @click.option("--doc", "docs", multiple=True, help="Document id (repeatable; default: from booklet.toml).")
 @click.option("--locale", "locales", multiple=True, help="Locale to build (repeatable; default: from booklet.toml).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["pdf", "epub"]), help="Output format (repeatable).")
-@click.option("--layout", "layouts", multiple=True, type=click.Choice(["guide"]), help="PDF layout (repeatable).")
+@click.option("--layout", "layouts", multiple=True, help="PDF layout (repeatable): a folder of layouts/ with a manifest.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size for PDFs (default: from booklet.toml).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Clinic details (TOML) printed on the handouts (default: `clinic` in booklet.toml).")
 @click.pass_obj
-def build(project: Project, docs, locales, formats, layouts, paper, out_dir) -> None:
+def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file) -> None:
     """Build every configured output into the output folder."""
     from pipeline.render import WRITERS, check_document, output_path
+    from pipeline.render.layouts import available_layouts, load_manifest, missing_roles
     from pipeline.sources import discover, load
 
     settings: Settings = project.settings
+    for layout in layouts:
+        if layout not in available_layouts():
+            raise click.BadParameter(f"unknown layout {layout!r} (layouts: {', '.join(available_layouts())})",
+                                     param_hint="--layout")
+    clinic_file = clinic_file or (project.root / settings.clinic if settings.clinic else None)
+    clinic = load_clinic(clinic_file) if clinic_file else None
     doc_ids = list(docs) or (discover(project.sources_dir) if settings.documents == "all" else settings.documents)
     if not doc_ids:
         raise BookletError("no documents to build (each needs a folder with meta.toml)", project.sources_dir)
@@ -105,10 +114,16 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir) -> 
             if not _same_language(locale, doc.lang):
                 click.echo(f"{doc_id}: no translation catalog for {locale}; skipped", err=True)
                 continue
+            guide_url = f"{settings.web_base.rstrip('/')}/{locale}/{doc.id}.guide.pdf" if settings.web_base else None
             for fmt in formats or settings.formats:
                 for layout in (layouts or settings.layouts) if fmt == "pdf" else ["epub"]:
+                    if fmt == "pdf" and (missing := missing_roles(doc, load_manifest(layout))):
+                        click.echo(f"{doc_id}: {layout} needs sections with roles {', '.join(missing)}; skipped",
+                                   err=True)
+                        continue
                     target = output_path(out, doc, fmt, layout)
-                    for warning in WRITERS[fmt](doc, target, layout, paper or settings.paper):
+                    for warning in WRITERS[fmt](doc, target, layout, paper or settings.paper, clinic=clinic,
+                                                guide_url=guide_url):
                         click.echo(f"{target}: warning: {warning}", err=True)
                     click.echo(f"wrote {target}", err=True)
 

@@ -31,20 +31,53 @@ def check_language_tag(tag: str) -> str:
     return tag
 
 
+def check_https(url: str | None) -> str | None:
+    if url is not None and not url.startswith("https://"):
+        raise ValueError("must be an https:// address")
+    return url
+
+
+class Clinic(Strict):
+    """A clinic's details for its handouts (`--clinic FILE`): data, never translated."""
+
+    name: str
+    phone: str
+    emergency_phone: str | None = None  # the local emergency number, e.g. 999, 112, 911
+    address: str | None = None
+    hours: str | None = None
+    website: str | None = None
+    logo: str | None = None  # PNG or SVG, relative to the clinic file
+
+    _check_website = field_validator("website")(lambda cls, v: check_https(v))
+
+
 class Settings(Strict):
     documents: list[str] | Literal["all"] = "all"
     locales: list[str] = ["en"]
-    layouts: list[Literal["guide"]] = ["guide"]
+    layouts: list[str] = ["guide"]
     formats: list[Literal["pdf", "epub"]] = ["pdf", "epub"]
     paper: Literal["a4", "letter"] = "a4"
     sources: str = "sources"
     output: str = "output"
+    clinic: str | None = None  # clinic file used when `build` gets no --clinic
+    web_base: str | None = None  # https address where built files are published (QR codes point there)
     disclaimer: str = (
         "This leaflet gives general information only. It is not a substitute for advice from your own doctor "
         "or care team. Always ask a qualified health professional about your own situation."
     )
 
     _check_locales = field_validator("locales")(lambda cls, v: [check_language_tag(t) for t in v])
+    _check_web_base = field_validator("web_base")(lambda cls, v: check_https(v))
+
+    @field_validator("layouts")
+    @classmethod
+    def _known_layouts(cls, names: list[str]) -> list[str]:
+        from pipeline.render.layouts import available_layouts
+
+        unknown = [n for n in names if n not in available_layouts()]
+        if unknown:
+            raise ValueError(f"unknown layout {unknown[0]!r} (layouts: {', '.join(available_layouts())})")
+        return names
 
 
 def load_toml(path: Path, model: type[Model]) -> Model:
@@ -80,6 +113,18 @@ def line_of(text: str, loc: list[str]) -> int | None:
         if m := pattern.search(text):
             return text.count("\n", 0, m.start()) + 1
     return None
+
+
+def load_clinic(path: Path) -> Clinic:
+    """A clinic file; its logo path becomes absolute (relative to the file) and must exist."""
+    clinic = load_toml(path, Clinic)
+    if clinic.logo is None:
+        return clinic
+    logo = (path.parent / clinic.logo).resolve()
+    if logo.suffix.lower() not in (".png", ".svg") or not logo.is_file():
+        raise BookletError(f"logo: {clinic.logo!r} must be an existing .png or .svg file", path,
+                           line_of(path.read_text(encoding="utf-8"), ["logo"]))
+    return clinic.model_copy(update={"logo": str(logo)})
 
 
 def find_config(start: Path | None = None) -> Path | None:

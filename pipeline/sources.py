@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from pipeline.config import Strict, check_language_tag, line_of, load_toml
+from pipeline.config import Strict, check_https, check_language_tag, line_of, load_toml
 from pipeline.errors import BookletError
 from pipeline.extract import extract_text
 from pipeline.model import Attribution, Document, Meta
@@ -51,12 +51,7 @@ class SourceMeta(Strict):
 
     _check_lang = field_validator("lang")(lambda cls, v: check_language_tag(v))
 
-    @field_validator("url")
-    @classmethod
-    def _https(cls, v: str | None) -> str | None:
-        if v is not None and not v.startswith("https://"):
-            raise ValueError("must be an https:// address")
-        return v
+    _check_url = field_validator("url")(lambda cls, v: check_https(v))
 
 
 @dataclass(frozen=True)

@@ -121,20 +121,21 @@ def _all_blocks(doc: Document):
         yield from section.blocks
 
 
-def _write_pdf(doc: Document, target: Path, layout: str, paper: str) -> list[str]:
+def _write_pdf(doc: Document, target: Path, layout: str, paper: str, **extras) -> list[str]:
     from pipeline.render.pdf import write_pdf
 
-    return write_pdf(doc, target, layout=layout, paper=paper)
+    return write_pdf(doc, target, layout=layout, paper=paper, **extras)
 
 
-def _write_epub(doc: Document, target: Path, layout: str, paper: str) -> list[str]:
+def _write_epub(doc: Document, target: Path, layout: str, paper: str, **extras) -> list[str]:
     from pipeline.render.epub import write_epub
 
     return write_epub(doc, target)
 
 
-# format name -> writer(doc, target, layout, paper) -> warnings.  EPUB has one layout and no paper size.
-WRITERS: dict[str, Callable[[Document, Path, str, str], list[str]]] = {"pdf": _write_pdf, "epub": _write_epub}
+# format name -> writer(doc, target, layout, paper, clinic=…, guide_url=…) -> warnings.
+# EPUB has one layout and no paper size; print extras (clinic, guide_url) matter to PDF layouts only.
+WRITERS: dict[str, Callable[..., list[str]]] = {"pdf": _write_pdf, "epub": _write_epub}
 
 
 def output_path(out_dir: str | Path, doc: Document, fmt: str, layout: str = "guide") -> Path:

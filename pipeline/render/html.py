@@ -13,12 +13,13 @@ import jinja2
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
+from pipeline.config import Clinic
 from pipeline.errors import BookletError
 from pipeline.model import Document
 from pipeline.render import (
     ABOUT_ID, CONTENTS_ID, LAYOUTS_DIR, SOURCES_ID, about_lines, check_document, citation_id, text_direction)
+from pipeline.render.layouts import available_layouts, load_manifest
 
-PAPERS = ("a4", "letter")  # each has layouts/base/paper/<name>.css
 
 _WEB_URL = re.compile(r"https?://[^\s\"'<>]+\Z", re.IGNORECASE)
 
@@ -61,13 +62,20 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render_html(doc: Document, layout: str = "guide", paper: str = "a4") -> str:
+def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clinic: Clinic | None = None,
+                guide_url: str | None = None, body_pt: float | None = None) -> str:
+    """The layout's HTML for `doc`.  `body_pt` overrides the manifest's body size (the fit rule steps it
+    down); `clinic` and `guide_url` fill the layouts that show them."""
     check_document(doc)
-    if paper not in PAPERS:
-        raise BookletError(f"unknown paper size {paper!r} (known: {', '.join(PAPERS)})")
-    name = f"{layout}/{layout}.html.j2"
+    if layout not in available_layouts():
+        raise BookletError(f"unknown layout {layout!r} (layouts: {', '.join(available_layouts())})", LAYOUTS_DIR)
+    manifest = load_manifest(layout)
+    if paper not in manifest.papers:
+        raise BookletError(f"layout {layout!r} has no paper size {paper!r} (it has: {', '.join(manifest.papers)})")
+    name = f"{layout}/{manifest.template or layout + '.html.j2'}"
     try:
-        return environment().get_template(name).render(doc=doc, paper=paper, dir=text_direction(doc.lang))
+        return environment().get_template(name).render(
+            doc=doc, paper=paper, dir=text_direction(doc.lang), options=manifest.options, clinic=clinic,
+            guide_url=guide_url, body_pt=body_pt or manifest.body_pt)
     except jinja2.TemplateNotFound as exc:
-        what = f"unknown layout {layout!r}" if exc.name == name else f"layout {layout!r} needs {exc.name}"
-        raise BookletError(what, LAYOUTS_DIR) from None
+        raise BookletError(f"layout {layout!r} needs {exc.name}", LAYOUTS_DIR) from None

@@ -17,6 +17,7 @@ from pathlib import Path
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from pipeline.config import Clinic
 from pipeline.errors import BookletError
 from pipeline.fsio import atomic_path
 from pipeline.model import Document
@@ -104,6 +105,7 @@ def html_to_pdf(html: str, target: str | Path, *, roots=ASSET_ROOTS, base: str |
     return [f"WeasyPrint: {r.getMessage()}" for r in records]
 
 
-def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: str = "a4") -> list[str]:
+def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: str = "a4", *,
+              clinic: Clinic | None = None, guide_url: str | None = None) -> list[str]:
     """Render `doc` with `layouts/<layout>/` on `paper` ("a4" or "letter") to `target`; returns warnings."""
-    return html_to_pdf(render_html(doc, layout=layout, paper=paper), target)
+    return html_to_pdf(render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url), target)
