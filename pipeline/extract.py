@@ -25,7 +25,7 @@ from pipeline.normalise import SOURCE_MARK
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 90
 MAX_DASH_TERM_WORDS = 10
-MAX_DOT_TERM_WORDS = 6  # "Term. Description": longer than this, the first sentence is a sentence, not a term
+MAX_DOT_TERM_WORDS = 7  # "Term. Description": longer than this, the first sentence is a sentence, not a term
 
 _LETTERED = re.compile(r"^[A-Z][.)]\s+\S")
 _QUESTION = re.compile(r"^\d{1,3}[.)]\s+(?P<q>.+\?)$")

@@ -51,6 +51,8 @@ def about_lines(doc: Document, format_date: Callable[[str, str], str]) -> list[A
         lines.append(AboutLine("Written by:", a.author))
     if a.reviewed_by:
         lines.append(AboutLine("Reviewed by:", a.reviewed_by))
+    else:
+        lines.append(AboutLine("Review status:", "no review is stated by the source", translatable=True))
     if meta.last_updated:
         lines.append(AboutLine("Last updated:", format_date(meta.last_updated, doc.lang), iso_date=meta.last_updated))
     else:

@@ -37,6 +37,16 @@ def long_date(iso_date: str, lang: str) -> str:
         return date.isoformat()
 
 
+def language_name(tag: str) -> str:
+    """"en" -> "English", "ar" -> "العربية": the language named in itself, as a reader would look for it."""
+    try:
+        locale = Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return tag
+    name = locale.get_display_name(locale) or tag
+    return name[:1].upper() + name[1:]
+
+
 def is_web_url(value: object) -> bool:
     """Only http(s) URLs become links; anything else (javascript:, file:, data:) is shown as plain text."""
     return isinstance(value, str) and bool(_WEB_URL.match(value))
@@ -55,6 +65,7 @@ def environment() -> jinja2.Environment:
     # Labels in the templates go through _(); the i18n stage installs the locale's catalog instead.
     env.install_null_translations(newstyle=True)
     env.filters["long_date"] = long_date
+    env.filters["language_name"] = language_name
     env.filters["cite_id"] = citation_id
     env.filters["about_lines"] = lambda doc: about_lines(doc, long_date)
     env.tests["web_url"] = is_web_url
