@@ -123,7 +123,7 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                         continue
                     target = output_path(out, doc, fmt, layout)
                     for warning in WRITERS[fmt](doc, target, layout, paper or settings.paper, clinic=clinic,
-                                                guide_url=guide_url):
+                                                guide_url=guide_url, publisher=settings.publisher):
                         click.echo(f"{target}: warning: {warning}", err=True)
                     click.echo(f"wrote {target}", err=True)
 

@@ -51,6 +51,25 @@ class Clinic(Strict):
     _check_website = field_validator("website")(lambda cls, v: check_https(v))
 
 
+class Publisher(Strict):
+    """Who publishes the EPUB editions, and the ISBN of each edition where one was assigned."""
+
+    name: str | None = None
+    isbn: dict[str, str] = {}  # "<doc-id>/<locale>" -> ISBN-13
+
+    @field_validator("isbn")
+    @classmethod
+    def _valid_isbns(cls, isbns: dict[str, str]) -> dict[str, str]:
+        from stdnum import isbn
+
+        for edition, number in isbns.items():
+            if "/" not in edition:
+                raise ValueError(f"{edition!r}: keys are <doc-id>/<locale>")
+            if not isbn.is_valid(number) or isbn.isbn_type(number) != "ISBN13":
+                raise ValueError(f"{edition!r}: {number!r} is not a valid ISBN-13")
+        return {edition: isbn.compact(number) for edition, number in isbns.items()}
+
+
 class Settings(Strict):
     documents: list[str] | Literal["all"] = "all"
     locales: list[str] = ["en"]
@@ -61,6 +80,7 @@ class Settings(Strict):
     output: str = "output"
     clinic: str | None = None  # clinic file used when `build` gets no --clinic
     web_base: str | None = None  # https address where built files are published (QR codes point there)
+    publisher: Publisher = Publisher()
     disclaimer: str = (
         "This leaflet gives general information only. It is not a substitute for advice from your own doctor "
         "or care team. Always ask a qualified health professional about your own situation."

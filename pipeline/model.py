@@ -81,6 +81,7 @@ class Meta:
     """What a handout must show besides its body: where it comes from, how current it is, the disclaimer."""
 
     subtitle: str | None = None
+    description: str | None = None  # a sentence or two on what the leaflet covers (EPUB description)
     keywords: list[str] = field(default_factory=list)
     source_file: str | None = None
     source_format: str = "text"

@@ -39,6 +39,7 @@ class NormaliseMeta(Strict):
 class SourceMeta(Strict):
     title: str
     subtitle: str | None = None
+    description: str | None = None
     keywords: list[str] = []
     lang: str
     file: str
@@ -147,6 +148,7 @@ def _merge_meta(source: Source, found: dict[str, str]) -> Meta:
     given = meta.attribution if meta else AttributionMeta()
     return Meta(
         subtitle=meta.subtitle if meta else None,
+        description=meta.description if meta else None,
         keywords=list(meta.keywords) if meta else [],
         source_file=source.path.name,
         source_format=source.format,

@@ -30,6 +30,11 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd
 RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"})
 
 
+def _(message: str) -> str:
+    """Marks a label for translation; until the i18n stage installs a locale's catalog it is the English."""
+    return message
+
+
 @dataclass(frozen=True)
 class AboutLine:
     """One line of the "About this information" box: a label (an English message id) and its value."""
@@ -123,20 +128,23 @@ def _all_blocks(doc: Document):
         yield from section.blocks
 
 
-def _write_pdf(doc: Document, target: Path, layout: str, paper: str, **extras) -> list[str]:
+def _write_pdf(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
+               publisher=None) -> list[str]:
     from pipeline.render.pdf import write_pdf
 
-    return write_pdf(doc, target, layout=layout, paper=paper, **extras)
+    return write_pdf(doc, target, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url)
 
 
-def _write_epub(doc: Document, target: Path, layout: str, paper: str, **extras) -> list[str]:
+def _write_epub(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
+                publisher=None) -> list[str]:
     from pipeline.render.epub import write_epub
 
-    return write_epub(doc, target)
+    return write_epub(doc, target, publisher=publisher)
 
 
-# format name -> writer(doc, target, layout, paper, clinic=…, guide_url=…) -> warnings.
-# EPUB has one layout and no paper size; print extras (clinic, guide_url) matter to PDF layouts only.
+# format name -> writer(doc, target, layout, paper, clinic=…, guide_url=…, publisher=…) -> warnings.
+# Every writer takes the same build settings and uses those that concern it: the clinic and the guide's
+# address for print, the publisher for EPUB; EPUB has one layout and no paper size.
 WRITERS: dict[str, Callable[..., list[str]]] = {"pdf": _write_pdf, "epub": _write_epub}
 
 

