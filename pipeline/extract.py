@@ -38,6 +38,7 @@ class _Line:
     text: str
     hosts: list[str]
     kind: str  # "item", "question", "heading", "paragraph"
+    line: int | None = None  # in the source file
 
 
 class DocumentBuilder:
@@ -51,11 +52,11 @@ class DocumentBuilder:
         self._top: list[Section] = []
         self._ids: set[str] = set()
 
-    def heading(self, title: str, depth: int) -> Section:
+    def heading(self, title: str, depth: int, line: int | None = None) -> Section:
         while self._stack and self._stack[-1].depth >= depth:
             self._stack.pop()
         depth = self._stack[-1].depth + 1 if self._stack else 1
-        section = Section(id=self._unique_id(title), title=title, depth=depth)
+        section = Section(id=self._unique_id(title), title=title, depth=depth, line=line)
         (self._stack[-1].sections if self._stack else self._top).append(section)
         self._stack.append(section)
         return section
@@ -64,19 +65,21 @@ class DocumentBuilder:
     def _blocks(self) -> list[Block]:
         return self._stack[-1].blocks if self._stack else self._root
 
-    def paragraph(self, text: str, hosts: list[str]) -> None:
-        self._blocks.append(Paragraph(text=text, citations=self._index.cite(hosts)))
+    def paragraph(self, text: str, hosts: list[str], line: int | None = None) -> None:
+        self._blocks.append(Paragraph(text=text, citations=self._index.cite(hosts), line=line))
 
-    def list(self, items: list[tuple[str, list[str]]], ordered: bool = False) -> None:
+    def list(self, items: list[tuple[str, list[str]]], ordered: bool = False, lines: list[int | None] | None = None) -> None:
         split = _list_terms([text for text, _ in items])
+        lines = lines or [None] * len(items)
         self._blocks.append(ListBlock(
-            items=[ListItem(text=desc, term=term, citations=self._index.cite(hosts))
-                   for (term, desc), (_, hosts) in zip(split, items)],
+            items=[ListItem(text=desc, term=term, citations=self._index.cite(hosts), line=line)
+                   for (term, desc), (_, hosts), line in zip(split, items, lines)],
             ordered=ordered,
         ))
 
-    def question(self, question: str, answer: str, hosts: list[str]) -> None:
-        self._blocks.append(QuestionAnswer(question=question, answer=answer, citations=self._index.cite(hosts)))
+    def question(self, question: str, answer: str, hosts: list[str], line: int | None = None) -> None:
+        self._blocks.append(QuestionAnswer(question=question, answer=answer, citations=self._index.cite(hosts),
+                                           line=line))
 
     def finish(self, doc_id: str, lang: str, title: str, meta: Meta) -> Document:
         return Document(id=doc_id, lang=lang, title=title, meta=meta, blocks=self._root, sections=self._top,
@@ -92,10 +95,11 @@ class DocumentBuilder:
 
 
 def extract_text(clean: str, doc_id: str, lang: str, meta: Meta, title: str | None = None,
-                 fallback_title: str | None = None) -> Document:
+                 fallback_title: str | None = None, line_map: list[int] | None = None) -> Document:
     """Read normalised text.  `title` comes from metadata; without it the first line is the title where it
-    reads as one, else `fallback_title` (the file name)."""
-    lines = _classify(clean)
+    reads as one, else `fallback_title` (the file name).  `line_map` gives the source line of each line of
+    `clean` (from normalise); without it lines of `clean` are counted."""
+    lines = _classify(clean, line_map)
     if lines and lines[0].kind == "heading" and (title is None or same_words(lines[0].text, title)):
         title = title or lines[0].text
         lines = lines[1:]
@@ -104,8 +108,9 @@ def extract_text(clean: str, doc_id: str, lang: str, meta: Meta, title: str | No
     return builder.finish(doc_id, lang, title or fallback_title or doc_id, meta)
 
 
-def _classify(clean: str) -> list[_Line]:
-    raw = [line for line in clean.split("\n") if line.strip()]
+def _classify(clean: str, line_map: list[int] | None) -> list[_Line]:
+    numbered = [(line_map[i] if line_map else i + 1, line) for i, line in enumerate(clean.split("\n")) if line.strip()]
+    raw = [line for _, line in numbered]
     out: list[_Line] = []
     for i, line in enumerate(raw):
         hosts = SOURCE_MARK.findall(line)
@@ -119,7 +124,7 @@ def _classify(clean: str) -> list[_Line]:
             kind = "heading"
         else:
             kind = "paragraph"
-        out.append(_Line(text, hosts, kind))
+        out.append(_Line(text, hosts, kind, numbered[i][0]))
     return out
 
 
@@ -156,23 +161,23 @@ def _build(lines: list[_Line], builder: DocumentBuilder) -> None:
                 depth = enumerating.depth + 1
             else:
                 depth, enumerating = 1, None
-            current = builder.heading(line.text, depth)
+            current = builder.heading(line.text, depth, line.line)
             if not _LETTERED.match(line.text):
                 group = current
         elif line.kind == "item":
-            items = []
+            run = []
             while i < len(lines) and lines[i].kind == "item":
-                items.append((lines[i].text, lines[i].hosts))
+                run.append(lines[i])
                 i += 1
-            builder.list(items)
+            builder.list([(item.text, item.hosts) for item in run], lines=[item.line for item in run])
             previous = lines[i - 1]
             continue
         elif line.kind == "question":
             answer = lines[i + 1]
-            builder.question(_QUESTION.match(line.text)["q"], answer.text, line.hosts + answer.hosts)
+            builder.question(_QUESTION.match(line.text)["q"], answer.text, line.hosts + answer.hosts, line.line)
             i += 1
         else:
-            builder.paragraph(line.text, line.hosts)
+            builder.paragraph(line.text, line.hosts, line.line)
         previous = lines[i]
         i += 1
 

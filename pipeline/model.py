@@ -25,6 +25,7 @@ class Paragraph:
     text: str
     citations: list[int] = field(default_factory=list)
     kind: str = field(default="paragraph", init=False)
+    line: int | None = None  # where it starts in the source file, where the reader knows
 
 
 @dataclass
@@ -35,6 +36,7 @@ class ListItem:
     text: str
     term: str | None = None
     citations: list[int] = field(default_factory=list)
+    line: int | None = None
 
 
 @dataclass
@@ -50,6 +52,7 @@ class QuestionAnswer:
     answer: str
     citations: list[int] = field(default_factory=list)
     kind: str = field(default="qa", init=False)
+    line: int | None = None
 
 
 Block = Union[Paragraph, ListBlock, QuestionAnswer]
@@ -63,6 +66,7 @@ class Section:
     role: str | None = None
     blocks: list[Block] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    line: int | None = None
 
     def entry_count(self) -> int:
         """List items and question-answer pairs directly in this section (not in child sections)."""
@@ -174,4 +178,5 @@ def _section_from_dict(data: dict[str, Any]) -> Section:
         role=data.get("role"),
         blocks=[_block_from_dict(b) for b in data.get("blocks", [])],
         sections=[_section_from_dict(s) for s in data.get("sections", [])],
+        line=data.get("line"),
     )

@@ -71,6 +71,7 @@ class Normalised:
     text: str
     changes: list[Change]
     front_matter: dict[str, str]  # author, reviewed_by, last_updated (ISO date), disclaimer
+    line_map: list[int] = field(default_factory=list)  # input line of each line of `text`
 
 
 @dataclass
@@ -112,7 +113,7 @@ def normalise(raw: str, drop: list[str] | tuple[str, ...] = (), path: str | None
     clean = "\n".join(line.text for line in lines)
     clean = clean + "\n" if clean else ""
     _check_numbers_kept(text, clean, ctx.removed, path)
-    return Normalised(clean, ctx.changes, ctx.front_matter)
+    return Normalised(clean, ctx.changes, ctx.front_matter, [line.n for line in lines])
 
 
 def _unify_characters(raw: str, ctx: _Context) -> str:
@@ -166,7 +167,7 @@ def _bullets(lines: list[_Line], ctx: _Context) -> list[_Line]:
             continue
         if pending is not None and text:
             ctx.note("bullets", pending, f"joined lone '{pending.text}' marker with the text on line {line.n}")
-            out.append(_Line("- " + _strip_marker(text), pending.n))
+            out.append(_Line("- " + _strip_marker(text), line.n))
             pending = None
             continue
         if pending is None and len(text) > 2 and text[0] in BULLET_MARKERS and text[1] == " " and not text.startswith("- "):

@@ -104,7 +104,8 @@ def load(source: Source) -> Loaded:
         result = normalise(raw, drop=meta.normalise.drop if meta else (), path=str(source.path))
         found = result.front_matter
         doc = extract_text(result.text, source.id, meta.lang if meta else "en", Meta(),
-                           title=meta.title if meta else None, fallback_title=source.path.stem)
+                           title=meta.title if meta else None, fallback_title=source.path.stem,
+                           line_map=result.line_map)
         loaded = Loaded(doc, list(result.changes), result.text)
     else:
         from pipeline.pandoc_reader import read_structured  # pandoc is only needed for structured formats

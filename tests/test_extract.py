@@ -142,3 +142,21 @@ def test_unknown_role_section_names_the_metadata_line(tmp_path):
         load(resolve(str(folder), tmp_path))
     assert err.value.path == folder / "meta.toml" and err.value.line == 5
     assert "symptomz" in str(err.value) and "causes" in str(err.value)
+
+
+def test_every_unit_knows_its_source_line(loaded_seeds):
+    """Translators' catalogs point at file:line, so each heading, paragraph, item and question must carry the
+    line where its text is in the file as received."""
+    for doc_id, loaded in loaded_seeds.items():
+        doc = loaded.document
+        raw = (SOURCES / doc_id / doc.meta.source_file).read_text(encoding="utf-8").splitlines()
+        units = [(s.line, s.title) for s in doc.walk_sections()]
+        for block in list(doc.blocks) + [b for s in doc.walk_sections() for b in s.blocks]:
+            if isinstance(block, ListBlock):
+                units += [(item.line, item.term or item.text) for item in block.items]
+            elif isinstance(block, QuestionAnswer):
+                units.append((block.line, block.question))
+            else:
+                units.append((block.line, block.text))
+        for line, text in units:
+            assert line is not None and text[:30] in raw[line - 1], (doc_id, line, text[:30])
