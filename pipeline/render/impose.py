@@ -2,11 +2,12 @@
 
 Print the sheets double-sided (flip on the short edge), stack them in order, fold the stack in half and staple
 the fold: each sheet carries four pages, the outermost one the first two and the last two.  The page count is
-padded with blank pages to a multiple of four; the blanks go before the last page, so the back cover stays on
-the outside.  Right-to-left booklets are bound on the right: every side has its two slots swapped.
+padded with blank pages to a multiple of four; the blanks go before the last page, so that a back cover stays
+on the outside (or at the end, for a booklet without one).  Right-to-left booklets are bound on the right: every
+side has its two slots swapped.
 
 Each source page becomes a Form XObject drawn on its sheet with one `cm … Do`, without parsing its content
-stream (about 15 times faster than pypdf's merge_transformed_page).  The result keeps no tags, structure or
+stream (measured about 15 times faster than pypdf's merge_transformed_page, which parses every page).  The result keeps no tags, structure or
 links: it is a print artefact only, next to the tagged pages it was made from.
 """
 from __future__ import annotations
