@@ -88,7 +88,7 @@ def extract(project: Project, source: str, as_json: bool) -> None:
 @click.pass_obj
 def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file) -> None:
     """Build every configured output into the output folder."""
-    from pipeline.render import WRITERS, check_document, output_path
+    from pipeline.render import WRITERS, check_document, output_path, unimposed_path
     from pipeline.render.layouts import available_layouts, load_manifest, missing_roles
     from pipeline.sources import discover, load
 
@@ -125,6 +125,8 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                     for warning in WRITERS[fmt](doc, target, layout, paper or settings.paper, clinic=clinic,
                                                 guide_url=guide_url, publisher=settings.publisher):
                         click.echo(f"{target}: warning: {warning}", err=True)
+                    if fmt == "pdf" and load_manifest(layout).impose:  # its tagged pages, beside the print file
+                        click.echo(f"wrote {unimposed_path(target, paper or settings.paper)}", err=True)
                     click.echo(f"wrote {target}", err=True)
 
 

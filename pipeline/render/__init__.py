@@ -25,6 +25,10 @@ INTRO_ID = "booklet-intro"
 SOURCES_ID = "booklet-sources"
 ABOUT_ID = "booklet-about"
 
+# An imposed layout (the folded booklet) prints pages half the size of its paper; its file of plain pages is named
+# after that size.
+HALF_PAPER_NAMES = {"a4": "a5", "letter": "half-letter"}
+
 # Written right to left: BCP 47 primary language subtags (in their usual script) and script subtags.
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"})
 RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"})
@@ -157,3 +161,10 @@ def output_path(out_dir: str | Path, doc: Document, fmt: str, layout: str = "gui
             raise BookletError(f"{label} {value!r} cannot be used in a file name")
     name = f"{doc.id}.epub" if fmt == "epub" else f"{doc.id}.{layout}.{fmt}"
     return Path(out_dir) / doc.lang / name
+
+
+def unimposed_path(imposed: str | Path, paper: str) -> Path:
+    """Beside an imposed print file, the tagged PDF of its pages in reading order (the one to publish):
+    `<doc-id>.booklet.pdf` -> `<doc-id>.booklet-a5.pdf` (`-half-letter` on letter paper)."""
+    imposed = Path(imposed)
+    return imposed.with_name(f"{imposed.stem}-{HALF_PAPER_NAMES[paper]}{imposed.suffix}")

@@ -15,14 +15,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import weasyprint
+from pypdf import PdfReader
+from pypdf.generic import NameObject, TextStringObject
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from pipeline.config import Clinic
 from pipeline.errors import BookletError
 from pipeline.fsio import atomic_path
 from pipeline.model import Document
-from pipeline.render import LAYOUTS_DIR, SOURCES_DIR
+from pipeline.render import ABOUT_ID, LAYOUTS_DIR, SOURCES_DIR, text_direction, unimposed_path
 from pipeline.render.html import base_url, render_html
+from pipeline.render.impose import SHEETS_PT, impose
+from pipeline.render.layouts import load_manifest
 
 ASSET_ROOTS = (LAYOUTS_DIR, SOURCES_DIR)
 
@@ -107,5 +111,30 @@ def html_to_pdf(html: str, target: str | Path, *, roots=ASSET_ROOTS, base: str |
 
 def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: str = "a4", *,
               clinic: Clinic | None = None, guide_url: str | None = None) -> list[str]:
-    """Render `doc` with `layouts/<layout>/` on `paper` ("a4" or "letter") to `target`; returns warnings."""
-    return html_to_pdf(render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url), target)
+    """Render `doc` with `layouts/<layout>/` on `paper` ("a4" or "letter") to `target`; returns warnings.
+    An imposed layout (its manifest's `impose`) writes its tagged pages beside `target` (unimposed_path) and
+    the sheets to print at `target`."""
+    html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url)
+    if load_manifest(layout).impose is None:
+        return html_to_pdf(html, target)
+    pages = unimposed_path(target, paper)
+    warnings = html_to_pdf(html, pages)
+    write_saddle_stitched(pages, target, paper, doc.lang)
+    return warnings
+
+
+def write_saddle_stitched(pages: Path, target: str | Path, paper: str, lang: str) -> None:
+    """Impose the booklet `pages` (in language `lang`) on `paper` at `target`, atomically.  The blanks go
+    before the last page when it is a back cover (the about box starts on it); otherwise they would part that
+    page from the one it continues, so they go at the end."""
+    reader = PdfReader(pages)
+    about = reader.named_destinations.get(ABOUT_ID)
+    back_cover = about is not None and reader.get_destination_page_number(about) == len(reader.pages) - 1
+    writer = impose(reader, SHEETS_PT[paper], rtl=text_direction(lang) == "rtl", keep_back_cover=back_cover)
+    info = reader.metadata or {}
+    writer.add_metadata({key: info[key] for key in ("/Title", "/Author", "/ModDate") if key in info} | {
+        "/Subject": f"Print file: saddle-stitched booklet, untagged. Print double-sided, flip on the short edge, "
+                    f"fold and staple. To read on screen, use {pages.name}."})
+    writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
+    with atomic_path(target) as tmp:
+        writer.write(tmp)
