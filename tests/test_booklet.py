@@ -203,7 +203,8 @@ FOOTER = re.compile(r"Page (\d+) of (\d+)|(\d+) of (\d+) Page")  # the second: E
 
 
 def footers(sheets: Path) -> list[tuple]:
-    """Per imposed side, the page number in the footer of its (left, right) half, or None for a blank half."""
+    """Per imposed side, the page number in the footer of its (left, right) half, or None for a blank half.
+    The front cover carries no page furniture; it is page 1, known by the facts it states."""
     sides = []
     with pdfplumber.open(sheets) as pdf:
         for side in pdf.pages:
@@ -212,8 +213,9 @@ def footers(sheets: Path) -> list[tuple]:
                 text = side.within_bbox((x0, 0, x1, side.height)).extract_text()
                 found = FOOTER.findall(text)
                 assert len(found) <= 1, text
-                halves.append(int(found[0][0] or found[0][3]) if found else None)
-                if not found:
+                cover = not found and "Language" in text and "Last updated" in text
+                halves.append(int(found[0][0] or found[0][3]) if found else 1 if cover else None)
+                if not found and not cover:
                     assert text.strip() == ""  # a blank half, not a page without its footer
             sides.append(tuple(halves))
     return sides
