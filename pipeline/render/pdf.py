@@ -22,6 +22,7 @@ from pipeline.errors import BookletError
 from pipeline.fsio import atomic_path
 from pipeline.model import Document
 from pipeline.render import LAYOUTS_DIR, SOURCES_DIR
+from pipeline.render.fonts import check_glyphs
 from pipeline.render.html import base_url, render_html
 
 ASSET_ROOTS = (LAYOUTS_DIR, SOURCES_DIR)
@@ -89,10 +90,13 @@ def _weasyprint_records():
         logger.setLevel(level)
 
 
-def html_to_pdf(html: str, target: str | Path, *, roots=ASSET_ROOTS, base: str | None = None) -> list[str]:
+def html_to_pdf(html: str, target: str | Path, *, roots=ASSET_ROOTS, base: str | None = None,
+                source: str | Path | None = None) -> list[str]:
     """Write `html` as a PDF at `target` (atomically); relative URLs resolve against `base` (default: the
-    layouts folder).  Returns WeasyPrint's warnings; raises BookletError on a refused or missing asset or on
-    any ERROR it logs (e.g. an image without alt text, which PDF/UA requires)."""
+    layouts folder).  Returns WeasyPrint's warnings; raises BookletError on a character the layout fonts
+    cannot print (naming `source`, default `target`), on a refused or missing asset or on any ERROR
+    WeasyPrint logs (e.g. an image without alt text, which PDF/UA requires)."""
+    check_glyphs(html, source or target)
     with _weasyprint_records() as records, atomic_path(target) as tmp:
         try:
             weasyprint.HTML(string=html, base_url=base or base_url(), url_fetcher=AssetFetcher(roots)).write_pdf(
@@ -108,4 +112,5 @@ def html_to_pdf(html: str, target: str | Path, *, roots=ASSET_ROOTS, base: str |
 def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: str = "a4", *,
               clinic: Clinic | None = None, guide_url: str | None = None) -> list[str]:
     """Render `doc` with `layouts/<layout>/` on `paper` ("a4" or "letter") to `target`; returns warnings."""
-    return html_to_pdf(render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url), target)
+    html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url)
+    return html_to_pdf(html, target, source=doc.meta.source_file or doc.id)
