@@ -58,6 +58,14 @@ def test_fonts_css_declares_every_vendored_file_with_a_real_bold_face():
     assert all(sorted(weights) == [400, 700] for weights in by_family.values()), by_family
 
 
+def test_no_installed_font_shares_a_family_name_with_ours():
+    """fontconfig prefers a same-named system font of a higher version to an @font-face font, so our
+    family names must be ours alone (this machine has Debian's "Noto Sans", for one)."""
+    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout
+    installed = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    assert installed.isdisjoint(face.family for face in font_faces())
+
+
 def test_base_css_font_stack_is_the_families_of_fonts_css():
     rules = tinycss2.parse_stylesheet((LAYOUTS_DIR / "base" / "base.css").read_text(), skip_comments=True,
                                       skip_whitespace=True)
