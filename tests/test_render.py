@@ -118,7 +118,7 @@ def test_html_document_metadata():
     assert metas["description"] == "Safe use at home"
     assert metas["dcterms.modified"] == "2024-03-01"
     sheets = [e.get("href") for e in root.iter("link")]
-    assert sheets == ["base/base.css", "base/paper/a4.css", "guide/guide.css"]
+    assert sheets == ["base/fonts.css", "base/base.css", "base/paper/a4.css", "guide/guide.css"]
     assert all((LAYOUTS_DIR / href).is_file() for href in sheets)
 
 

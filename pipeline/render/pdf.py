@@ -24,6 +24,7 @@ from pipeline.errors import BookletError
 from pipeline.fsio import atomic_path
 from pipeline.model import Document
 from pipeline.render import ABOUT_ID, LAYOUTS_DIR, SOURCES_DIR, text_direction, unimposed_path
+from pipeline.render.fonts import check_glyphs
 from pipeline.render.html import base_url, render_html
 from pipeline.render.impose import SHEETS_PT, impose
 from pipeline.render.layouts import load_manifest
@@ -93,10 +94,13 @@ def _weasyprint_records():
         logger.setLevel(level)
 
 
-def html_to_pdf(html: str, target: str | Path, *, roots=ASSET_ROOTS, base: str | None = None) -> list[str]:
+def html_to_pdf(html: str, target: str | Path, *, roots=ASSET_ROOTS, base: str | None = None,
+                source: str | Path | None = None) -> list[str]:
     """Write `html` as a PDF at `target` (atomically); relative URLs resolve against `base` (default: the
-    layouts folder).  Returns WeasyPrint's warnings; raises BookletError on a refused or missing asset or on
-    any ERROR it logs (e.g. an image without alt text, which PDF/UA requires)."""
+    layouts folder).  Returns WeasyPrint's warnings; raises BookletError on a character the layout fonts
+    cannot print (naming `source`, default `target`), on a refused or missing asset or on any ERROR
+    WeasyPrint logs (e.g. an image without alt text, which PDF/UA requires)."""
+    check_glyphs(html, source or target)
     with _weasyprint_records() as records, atomic_path(target) as tmp:
         try:
             weasyprint.HTML(string=html, base_url=base or base_url(), url_fetcher=AssetFetcher(roots)).write_pdf(
@@ -115,10 +119,11 @@ def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: s
     An imposed layout (its manifest's `impose`) writes its tagged pages beside `target` (unimposed_path) and
     the sheets to print at `target`."""
     html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url)
+    source = doc.meta.source_file or doc.id
     if load_manifest(layout).impose is None:
-        return html_to_pdf(html, target)
+        return html_to_pdf(html, target, source=source)
     pages = unimposed_path(target, paper)
-    warnings = html_to_pdf(html, pages)
+    warnings = html_to_pdf(html, pages, source=source)
     write_saddle_stitched(pages, target, paper, doc.lang)
     return warnings
 
