@@ -28,8 +28,10 @@ def build_dir(tmp_path_factory):
 def test_build_writes_every_configured_output(build_dir):
     out, result = build_dir
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert names == sorted(f"en/{d}.{ext}" for d in (PMN, TREATMENT) for ext in (
-        "guide.pdf", "large-print.pdf", "booklet.pdf", "booklet-a5.pdf", "epub"))
+    expected = [f"en/{d}.{ext}" for d in (PMN, TREATMENT)
+                for ext in ("guide.pdf", "large-print.pdf", "booklet.pdf", "booklet-a5.pdf", "epub")]
+    assert names == sorted(expected + [f"en/{PMN}.sheet.pdf"])  # seed 004 lacks the sheet's roles: skipped
+    assert f"{TREATMENT}: sheet needs sections with roles" in result.stderr
     assert all(f"wrote {out / name}" in result.stderr for name in names)
     assert not list(out.rglob("*.part"))
 

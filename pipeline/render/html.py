@@ -15,10 +15,11 @@ from babel.dates import format_date
 
 from pipeline.config import Clinic
 from pipeline.errors import BookletError
-from pipeline.model import Document
+from pipeline.model import Block, Document, ListBlock, ListItem
 from pipeline.render import (
     ABOUT_ID, CONTENTS_ID, LAYOUTS_DIR, SOURCES_ID, about_lines, check_document, citation_id, text_direction)
-from pipeline.render.layouts import available_layouts, load_manifest
+from pipeline.render.images import image_data_uri, qr_svg
+from pipeline.render.layouts import available_layouts, load_manifest, missing_roles
 
 
 _WEB_URL = re.compile(r"https?://[^\s\"'<>]+\Z", re.IGNORECASE)
@@ -52,6 +53,15 @@ def is_web_url(value: object) -> bool:
     return isinstance(value, str) and bool(_WEB_URL.match(value))
 
 
+def role_blocks(doc: Document, role: str) -> list[Block]:
+    """The blocks of every section playing `role`, in reading order (a layout that shows a role, not a section)."""
+    return [block for section in doc.sections_with_role(role) for block in section.blocks]
+
+
+def list_items(blocks: list[Block]) -> list[ListItem]:
+    return [item for block in blocks if isinstance(block, ListBlock) for item in block.items]
+
+
 @lru_cache(maxsize=None)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -68,6 +78,10 @@ def environment() -> jinja2.Environment:
     env.filters["language_name"] = language_name
     env.filters["cite_id"] = citation_id
     env.filters["about_lines"] = lambda doc: about_lines(doc, long_date)
+    env.filters["role_blocks"] = role_blocks
+    env.filters["list_items"] = list_items
+    env.filters["qr_svg"] = qr_svg
+    env.filters["data_uri"] = image_data_uri
     env.tests["web_url"] = is_web_url
     env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID)
     return env
@@ -83,6 +97,8 @@ def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clin
     manifest = load_manifest(layout)
     if paper not in manifest.papers:
         raise BookletError(f"layout {layout!r} has no paper size {paper!r} (it has: {', '.join(manifest.papers)})")
+    if missing := missing_roles(doc, manifest):
+        raise BookletError(f"{layout} needs sections with roles {', '.join(missing)}", doc.meta.source_file or doc.id)
     name = f"{layout}/{manifest.template or layout + '.html.j2'}"
     try:
         return environment().get_template(name).render(

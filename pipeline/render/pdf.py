@@ -2,16 +2,21 @@
 
 WeasyPrint fetches whatever a document points at (stylesheets, images, `<link rel=attachment>` files, over
 file: and http:) and logs its problems to a logger that prints nothing by default.  So: an allow-list fetcher
-that serves only the project's layout and source files and stops the build on anything else, and a log
-handler that turns WeasyPrint's ERROR records into a BookletError and hands its warnings back to the caller.
+that serves only the project's layout and source files (and the images our own code encoded) and stops the
+build on anything else, and a log handler that turns WeasyPrint's ERROR records into a BookletError and hands
+its warnings back to the caller.  Laying out (`render`) and writing (`save`) are separate steps so that a fit
+rule (render/fit.py) can lay a layout out at several type sizes and write only the one that fits.
 """
 from __future__ import annotations
 
+import base64
 import logging
 import mimetypes
+import re
 import threading
 import urllib.parse
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
@@ -24,8 +29,10 @@ from pipeline.errors import BookletError
 from pipeline.fsio import atomic_path
 from pipeline.model import Document
 from pipeline.render import ABOUT_ID, LAYOUTS_DIR, SOURCES_DIR, text_direction, unimposed_path
+from pipeline.render.fit import fit_to_pages
 from pipeline.render.fonts import check_glyphs
 from pipeline.render.html import base_url, render_html
+from pipeline.render.images import image_data_uri
 from pipeline.render.impose import SHEETS_PT, impose
 from pipeline.render.layouts import load_manifest
 
@@ -35,19 +42,24 @@ ASSET_ROOTS = (LAYOUTS_DIR, SOURCES_DIR)
 # (checked with the HarfBuzz subsetter; WeasyPrint writes no dates unless a dcterms meta gives one).
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "presentational_hints": False}
 
+_DATA_URI = re.compile(r"(data:[\w.+/-]+;base64,)[A-Za-z0-9+/=]+")
+
 
 class BlockedURL(ValueError):
     """A URL the renderer may not read."""
 
 
 class AssetFetcher(URLFetcher):
-    """Serve regular files lying under `roots` once `..` and symlinks are resolved; refuse every other URL
-    (other local files, http, https, data:).  With fail_on_errors a refused or missing asset stops the render
-    (WeasyPrint raises FatalURLFetchingError) instead of leaving a hole in the PDF and a line in a log."""
+    """Serve regular files lying under `roots` once `..` and symlinks are resolved, and exactly the data: URIs
+    in `images` (pictures our own code encoded, such as the clinic's logo: see images.image_data_uri); refuse
+    every other URL (other local files, http, https, any other data:).  With fail_on_errors a refused or
+    missing asset stops the render (WeasyPrint raises FatalURLFetchingError) instead of leaving a hole in the
+    PDF and a line in a log."""
 
-    def __init__(self, roots=ASSET_ROOTS):
+    def __init__(self, roots=ASSET_ROOTS, images=()):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=True)
         self.roots = tuple(Path(root).resolve() for root in roots)
+        self.images = frozenset(images)
 
     def local_path(self, url: str) -> Path:
         parts = urllib.parse.urlsplit(url)
@@ -61,6 +73,9 @@ class AssetFetcher(URLFetcher):
         return path
 
     def fetch(self, url, headers=None):
+        if url in self.images:
+            header, payload = url.split(",", 1)
+            return URLFetcherResponse(url, base64.b64decode(payload), {"Content-Type": header[5:].split(";")[0]})
         path = self.local_path(url)
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
@@ -94,36 +109,79 @@ def _weasyprint_records():
         logger.setLevel(level)
 
 
-def html_to_pdf(html: str, target: str | Path, *, roots=ASSET_ROOTS, base: str | None = None,
-                source: str | Path | None = None) -> list[str]:
-    """Write `html` as a PDF at `target` (atomically); relative URLs resolve against `base` (default: the
-    layouts folder).  Returns WeasyPrint's warnings; raises BookletError on a character the layout fonts
-    cannot print (naming `source`, default `target`), on a refused or missing asset or on any ERROR
-    WeasyPrint logs (e.g. an image without alt text, which PDF/UA requires)."""
-    check_glyphs(html, source or target)
+@dataclass
+class Rendering:
+    """A laid-out document, not yet written, and what WeasyPrint logged while laying it out."""
+
+    document: weasyprint.document.Document
+    records: list[logging.LogRecord]
+
+
+def render(html: str, where: str | Path, *, roots=ASSET_ROOTS, images=(), base: str | None = None,
+           source: str | Path | None = None) -> Rendering:
+    """Lay out `html` (relative URLs resolve against `base`, default: the layouts folder) without writing it;
+    `where` names the output in errors.  Raises BookletError on a character the layout fonts cannot print
+    (naming `source`, default `where`) and on a refused or missing asset."""
+    check_glyphs(html, source or where)
+    fetcher = AssetFetcher(roots, images)
+    with _weasyprint_records() as records:
+        try:
+            document = weasyprint.HTML(string=html, base_url=base or base_url(), url_fetcher=fetcher).render(
+                **PDF_OPTIONS)
+        except FatalURLFetchingError as exc:
+            raise BookletError(f"{exc}: {exc.__cause__}", where) from exc
+    return Rendering(document, records)
+
+
+def save(rendering: Rendering, target: str | Path) -> list[str]:
+    """Write a rendering as a PDF at `target` (atomically).  Returns WeasyPrint's warnings; raises BookletError
+    on a refused or missing asset or on any ERROR it logged (e.g. an image without alt text, which PDF/UA
+    requires)."""
     with _weasyprint_records() as records, atomic_path(target) as tmp:
         try:
-            weasyprint.HTML(string=html, base_url=base or base_url(), url_fetcher=AssetFetcher(roots)).write_pdf(
-                tmp, **PDF_OPTIONS)
+            rendering.document.write_pdf(tmp, **PDF_OPTIONS)
         except FatalURLFetchingError as exc:
             raise BookletError(f"{exc}: {exc.__cause__}", target) from exc
-        errors = [r.getMessage() for r in records if r.levelno >= logging.ERROR]
+        logged = rendering.records + records
+        errors = [_message(r) for r in logged if r.levelno >= logging.ERROR]
         if errors:
             raise BookletError("WeasyPrint: " + "; ".join(errors), target)
-    return [f"WeasyPrint: {r.getMessage()}" for r in records]
+    return [f"WeasyPrint: {_message(r)}" for r in logged]
+
+
+def _message(record: logging.LogRecord) -> str:
+    """The record's message, with any data: URI (a whole logo, base64) cut down to its type."""
+    return _DATA_URI.sub(r"\1…", record.getMessage())
+
+
+def html_to_pdf(html: str, target: str | Path, *, roots=ASSET_ROOTS, base: str | None = None,
+                source: str | Path | None = None) -> list[str]:
+    """Write `html` as a PDF at `target`: `render`, then `save`."""
+    return save(render(html, target, roots=roots, base=base, source=source), target)
 
 
 def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: str = "a4", *,
               clinic: Clinic | None = None, guide_url: str | None = None) -> list[str]:
     """Render `doc` with `layouts/<layout>/` on `paper` ("a4" or "letter") to `target`; returns warnings.
     An imposed layout (its manifest's `impose`) writes its tagged pages beside `target` (unimposed_path) and
-    the sheets to print at `target`."""
-    html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url)
+    the sheets to print at `target`.  A layout with a fit rule (the one-page sheet) is laid out at smaller
+    body sizes until it fits."""
+    manifest = load_manifest(layout)
+    images = {image_data_uri(clinic.logo)} if clinic and clinic.logo else set()
     source = doc.meta.source_file or doc.id
-    if load_manifest(layout).impose is None:
-        return html_to_pdf(html, target, source=source)
+
+    def render_at(body_pt: float | None = None) -> Rendering:
+        html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url, body_pt=body_pt)
+        return render(html, target, images=images, source=source)
+
+    if manifest.fit:
+        rendering = fit_to_pages(render_at, manifest, doc.id, f"the {layout} layout on {paper.upper()} paper")
+    else:
+        rendering = render_at()
+    if manifest.impose is None:
+        return save(rendering, target)
     pages = unimposed_path(target, paper)
-    warnings = html_to_pdf(html, pages, source=source)
+    warnings = save(rendering, pages)
     write_saddle_stitched(pages, target, paper, doc.lang)
     return warnings
 
