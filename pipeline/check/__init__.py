@@ -1,0 +1,1 @@
+"""Checks on built outputs by outside tools (DAISY Ace for EPUB accessibility)."""
