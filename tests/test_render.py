@@ -487,7 +487,7 @@ def test_epub_content(built):
                       if a.get("class") == "cite"]
         headings = {(e.tag.removeprefix(XHTML), "".join(e.itertext())) for root in texts.values() for e in root.iter()
                     if re.fullmatch(r"h\d", e.tag.removeprefix(XHTML))}
-        css = epub.read("EPUB/styles/stylesheet1.css").decode()
+        css = [epub.read(n).decode() for n in epub.namelist() if n.startswith("EPUB/styles/")]
         raw = b"".join(epub.read(name) for name in texts).decode()
     assert " ".join(MALICIOUS.split()) in body  # escaped by the writer: text, not elements
     assert "500\u00a0mg" in raw  # a no-break space survives
@@ -499,7 +499,7 @@ def test_epub_content(built):
     assert sorted(set(cite_links)) == sorted({f"{cite_links[0].split('#')[0]}#cite-{n}" for n in (1, 2)})
     for href in cite_links:  # every marker points at an anchor that exists
         assert tuple(href.split("#")) in ids, href
-    assert css == (LAYOUTS_DIR / "epub" / "epub.css").read_text()
+    assert (LAYOUTS_DIR / "epub" / "epub.css").read_text() in css
 
 
 @pytest.mark.slow

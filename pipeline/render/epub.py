@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import tomllib
 import uuid
 import zipfile
 from pathlib import Path
@@ -29,10 +30,12 @@ from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Secti
 from pipeline.render import (
     _, ABOUT_ID, INTRO_ID, LAYOUTS_DIR, SOURCES_ID, about_lines, check_document, citation_id, text_direction)
 from pipeline.render.cover import cover_alt, cover_png
+from pipeline.render.fonts import FontFace, font_faces
 from pipeline.render.html import is_web_url, long_date
 
 EPUB_LAYOUT = LAYOUTS_DIR / "epub"
-STYLESHEETS = ("epub.css",)  # in EPUB_LAYOUT; fonts named in them must be passed with --epub-embed-font
+STYLESHEETS = ("epub.css",)  # in EPUB_LAYOUT; the font stylesheet is generated (embedded_fonts_css)
+FONT_LICENCES = LAYOUTS_DIR / "fonts" / "licences.toml"
 PANDOC_API_VERSION = [1, 23, 1, 1]  # what pandoc 3.9 reads and writes
 PANDOC_TIMEOUT = 120  # seconds
 
@@ -264,25 +267,73 @@ def source_date_epoch(doc: Document) -> str:
 
 # --- pandoc -----------------------------------------------------------------------------------------------
 
+# --- fonts ------------------------------------------------------------------------------------------------
+
+def book_text(node) -> str:
+    """Every word of a pandoc AST (blocks and metadata): what the embedded fonts must draw."""
+    if isinstance(node, dict):
+        return node["c"] if node.get("t") == "Str" else " ".join(book_text(v) for v in node.values())
+    if isinstance(node, list):
+        return " ".join(book_text(v) for v in node)
+    return ""
+
+
+def embedded_faces(text: str) -> list[FontFace]:
+    """The print layouts' fonts (layouts/base/fonts.css, in stack order) that this book needs: the first
+    family always, a later one only where the text has characters the families before it lack."""
+    faces = font_faces()
+    wanted = {ord(c) for c in text if not c.isspace()}
+    chosen: list[FontFace] = []
+    covered: set[int] = set()
+    for index, family in enumerate(dict.fromkeys(face.family for face in faces)):
+        group = [face for face in faces if face.family == family]
+        has = set().union(*(face.codepoints for face in group))
+        if index == 0 or (wanted - covered) & has:
+            chosen += group
+            covered |= has
+    return chosen
+
+
+def embedded_fonts_css(faces: list[FontFace]) -> str:
+    """@font-face rules for the fonts as pandoc stores them (EPUB/fonts/, beside EPUB/styles/), and the
+    stack; a reader may still choose its own font."""
+    rules = [f'@font-face {{ font-family: "{f.family}"; font-weight: {f.weight}; font-style: {f.style}; '
+             f'src: url("../fonts/{f.path.name}"); }}' for f in faces]
+    stack = ", ".join(f'"{family}"' for family in dict.fromkeys(f.family for f in faces))
+    return "\n".join(rules + [f"html, body {{ font-family: {stack}, sans-serif; }}", ""])
+
+
+def font_licences(faces: list[FontFace]) -> list[Path]:
+    with FONT_LICENCES.open("rb") as f:
+        licences = tomllib.load(f)
+    missing = [face.path.name for face in faces if face.path.name not in licences]
+    if missing:
+        raise BookletError(f"no licence file listed for {', '.join(missing)}", FONT_LICENCES)
+    return [FONT_LICENCES.parent / name for name in dict.fromkeys(licences[face.path.name] for face in faces)]
+
+
 def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = None) -> list[str]:
     """Write `doc` as EPUB 3 at `target` (atomically).  Returns warnings (none: pandoc's fail the build).
 
     pandoc is run directly (the binary pypandoc ships) rather than through pypandoc.convert_text, which
     changes the working directory of the whole process (os.chdir) and cannot set one variable for the child.
     """
-    source = json.dumps(document_ast(doc, publisher), ensure_ascii=False).encode("utf-8")
+    ast = document_ast(doc, publisher)
+    source = json.dumps(ast, ensure_ascii=False).encode("utf-8")
+    faces = embedded_faces(book_text(ast))
     env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(doc)}
     with tempfile.TemporaryDirectory(prefix="booklet-epub-") as build, atomic_path(target) as tmp:
         build = Path(build)
         (build / "data").mkdir()
         for name in STYLESHEETS:
             shutil.copyfile(EPUB_LAYOUT / name, build / name)
+        (build / "fonts.css").write_text(embedded_fonts_css(faces), encoding="utf-8")
         (build / "cover.png").write_bytes(cover_png(doc))
         book = build / "book.epub"
         args = [pypandoc.get_pandoc_path(), "--from=json", "--to=epub3", f"--output={book}",
                 f"--data-dir={build / 'data'}", "--resource-path=.", "--fail-if-warnings",
-                "--toc", "--toc-depth=3", "--split-level=1", "--epub-cover-image=cover.png",
-                *(f"--css={name}" for name in STYLESHEETS)]
+                "--toc", "--toc-depth=3", "--split-level=1", "--epub-cover-image=cover.png", "--css=fonts.css",
+                *(f"--css={name}" for name in STYLESHEETS), *(f"--epub-embed-font={f.path}" for f in faces)]
         try:
             done = subprocess.run(args, input=source, cwd=build, env=env, capture_output=True,
                                   timeout=PANDOC_TIMEOUT)
@@ -291,7 +342,7 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
         if done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip()
             raise BookletError(f"pandoc failed ({done.returncode}): {message}", target)
-        _complete_package(book, tmp, doc)
+        _complete_package(book, tmp, doc, font_licences(faces))
     return []
 
 
@@ -303,24 +354,28 @@ _CHAPTER = re.compile(r"EPUB/text/ch\d+\.xhtml")
 _FIRST_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S)
 
 
-def _complete_package(book: Path, target: Path, doc: Document) -> None:
+def _complete_package(book: Path, target: Path, doc: Document, licences: list[Path]) -> None:
     """Copy pandoc's EPUB to `target`, adding to the package document what pandoc cannot write (the
-    conformance claim, the subtitle as a refined title) and giving each chapter its heading as <title>
-    instead of its file name.  Entry order, dates and compression are kept, so output stays reproducible
-    and `mimetype` stays first and stored."""
+    conformance claim, the subtitle as a refined title), the licences of the embedded fonts, and giving each
+    chapter its heading as <title> instead of its file name.  Entry order, dates and compression are kept,
+    so output stays reproducible and `mimetype` stays first and stored."""
     with zipfile.ZipFile(book) as source, zipfile.ZipFile(target, "w") as out:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename == "EPUB/content.opf":
-                data = _complete_opf(data.decode("utf-8"), doc).encode("utf-8")
+                data = _complete_opf(data.decode("utf-8"), doc, licences).encode("utf-8")
             elif _CHAPTER.fullmatch(info.filename):
                 data = _title_from_heading(data.decode("utf-8")).encode("utf-8")
             elif info.filename == "EPUB/text/cover.xhtml":
                 data = _described_cover(data.decode("utf-8"), cover_alt(doc)).encode("utf-8")
             out.writestr(info, data, compress_type=info.compress_type)
+        dated = source.getinfo("EPUB/content.opf").date_time  # SOURCE_DATE_EPOCH, as pandoc wrote it
+        for licence in licences:
+            entry = zipfile.ZipInfo(f"EPUB/fonts/{licence.name}", date_time=dated)
+            out.writestr(entry, licence.read_bytes(), compress_type=zipfile.ZIP_DEFLATED)
 
 
-def _complete_opf(opf: str, doc: Document) -> str:
+def _complete_opf(opf: str, doc: Document, licences: list[Path]) -> str:
     extra = [f'<meta property="dcterms:conformsTo">{xml_escape(CONFORMANCE)}</meta>',
              f'<meta property="a11y:certifiedBy">{xml_escape(CERTIFIED_BY)}</meta>',
              '<meta refines="#epub-title-1" property="title-type">main</meta>']
@@ -329,6 +384,9 @@ def _complete_opf(opf: str, doc: Document) -> str:
                   '<meta refines="#epub-subtitle" property="title-type">subtitle</meta>']
     if "</metadata>" not in opf or 'id="epub-title-1"' not in opf:
         raise BookletError("pandoc's package document has an unexpected shape; cannot add metadata")
+    items = "".join(f'    <item id="font-licence-{i}" href="fonts/{p.name}" media-type="text/plain" />\n'
+                    for i, p in enumerate(licences, start=1))
+    opf = opf.replace("  </manifest>", items + "  </manifest>", 1)
     # the cover page no longer holds an SVG (see _described_cover)
     opf = opf.replace('href="text/cover.xhtml" media-type="application/xhtml+xml" properties="svg"',
                       'href="text/cover.xhtml" media-type="application/xhtml+xml"')
