@@ -1,6 +1,7 @@
 """The full guide as a clinic hands it out: cover, running header, metadata, what every handout shows."""
 import re
 
+import pdfplumber
 import pytest
 from pypdf import PdfReader
 
@@ -46,6 +47,20 @@ def test_running_header_names_the_document_and_the_current_section(guides, loade
     start = dests["Causes"]
     # margin boxes are extracted after the body, just before the footer
     assert f"{doc.title} Causes Page {start + 2} of" in pages[start + 1]
+
+
+def test_cover_shows_the_clinic_logo_with_alt_text(loaded_seeds, tmp_path):
+    from test_sheet import figure_alt_texts
+
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="80" height="30"><rect width="80" height="30"/>'
+                    '</svg>', encoding="utf-8")
+    clinic = Clinic(name="Riverside Neurology Clinic", phone="01632 960 123", logo=str(logo))
+    target = tmp_path / "guide.pdf"
+    assert write_pdf(loaded_seeds[TREATMENT].document, target, clinic=clinic) == []
+    assert figure_alt_texts(target) == ["Logo of Riverside Neurology Clinic"]
+    with pdfplumber.open(target) as pdf:
+        assert pdf.pages[0].rects  # the logo is drawn on the cover
 
 
 def test_pdf_metadata(guides):
