@@ -7,10 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from babel import Locale
-
 from pipeline.config import Settings, find_config, load_clinic, load_settings
 from pipeline.errors import BookletError
+from pipeline.fsio import write_atomic
 
 
 class Project:
@@ -21,6 +20,10 @@ class Project:
     @property
     def sources_dir(self) -> Path:
         return self.root / self.settings.sources
+
+    @property
+    def translations_dir(self) -> Path:
+        return self.root / self.settings.translations
 
     def resolve(self, spec: str):
         from pipeline.sources import resolve
@@ -85,10 +88,13 @@ def extract(project: Project, source: str, as_json: bool) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Clinic details (TOML) printed on the handouts (default: `clinic` in booklet.toml).")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Build one-page sheets even where a unit they print is untranslated (shown in the source language).")
 @click.pass_obj
-def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file) -> None:
+def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file, allow_incomplete) -> None:
     """Build every configured output into the output folder."""
-    from pipeline.render import WRITERS, check_document, output_path, unimposed_path
+    from pipeline.build import edition, untranslated_for
+    from pipeline.render import WRITERS, check_document, labels_in, output_path, unimposed_path
     from pipeline.render.layouts import available_layouts, load_manifest, missing_roles
     from pipeline.sources import discover, load
 
@@ -103,6 +109,7 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
     if not doc_ids:
         raise BookletError("no documents to build (each needs a folder with meta.toml)", project.sources_dir)
     out = out_dir or project.root / settings.output
+    refused: list[str] = []
     for doc_id in doc_ids:
         loaded = load(project.resolve(doc_id))
         _report_warnings(loaded)
@@ -111,33 +118,168 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
             doc.meta.disclaimer = settings.disclaimer
         check_document(doc)
         for locale in locales or settings.locales:
-            if not _same_language(locale, doc.lang):
+            ed = edition(doc, locale, project.translations_dir)
+            if ed is None:
                 click.echo(f"{doc_id}: no translation catalog for {locale}; skipped", err=True)
                 continue
+            _report_fallbacks(ed, out)
             guide_url = f"{settings.web_base.rstrip('/')}/{locale}/{doc.id}.guide.pdf" if settings.web_base else None
-            for fmt in formats or settings.formats:
-                for layout in (layouts or settings.layouts) if fmt == "pdf" else ["epub"]:
-                    if fmt == "pdf" and (missing := missing_roles(doc, load_manifest(layout))):
-                        click.echo(f"{doc_id}: {layout} needs sections with roles {', '.join(missing)}; skipped",
-                                   err=True)
-                        continue
-                    target = output_path(out, doc, fmt, layout)
-                    for warning in WRITERS[fmt](doc, target, layout, paper or settings.paper, clinic=clinic,
-                                                guide_url=guide_url, publisher=settings.publisher):
-                        click.echo(f"{target}: warning: {warning}", err=True)
-                    if fmt == "pdf" and load_manifest(layout).impose:  # its tagged pages, beside the print file
-                        click.echo(f"wrote {unimposed_path(target, paper or settings.paper)}", err=True)
-                    click.echo(f"wrote {target}", err=True)
+            with labels_in(ed.labels):
+                for fmt in formats or settings.formats:
+                    for layout in (layouts or settings.layouts) if fmt == "pdf" else ["epub"]:
+                        if fmt == "pdf":
+                            manifest = load_manifest(layout)
+                            if missing := missing_roles(ed.document, manifest):
+                                click.echo(f"{doc_id}: {layout} needs sections with roles {', '.join(missing)}; "
+                                           "skipped", err=True)
+                                continue
+                            if manifest.fit and (gaps := untranslated_for(ed, manifest, layout)):
+                                if not allow_incomplete:
+                                    refused.append(f"{doc_id} {layout} ({locale}): not built, untranslated or "
+                                                   f"fuzzy: " + "; ".join(gaps))
+                                    continue
+                                click.echo(f"{doc_id} {layout} ({locale}): built with {len(gaps)} untranslated "
+                                           "units (--allow-incomplete)", err=True)
+                        target = output_path(out, ed.document, fmt, layout)
+                        for warning in WRITERS[fmt](ed.document, target, layout, paper or settings.paper,
+                                                    clinic=clinic, guide_url=guide_url, publisher=settings.publisher,
+                                                    translation=ed.translation):
+                            click.echo(f"{target}: warning: {warning}", err=True)
+                        if fmt == "pdf" and load_manifest(layout).impose:  # its tagged pages, beside the print file
+                            click.echo(f"wrote {unimposed_path(target, paper or settings.paper)}", err=True)
+                        click.echo(f"wrote {target}", err=True)
+    if refused:
+        raise BookletError("\n".join(refused))
+
+
+@cli.group()
+def i18n() -> None:
+    """Translation catalogs: extract, init, update, compile, stats, check."""
+
+
+def _catalog_names(project: Project) -> list[str]:
+    from pipeline.i18n.catalogs import UI
+    from pipeline.sources import discover
+
+    return [UI] + discover(project.sources_dir)
+
+
+@i18n.command("extract")
+@click.pass_obj
+def i18n_extract(project: Project) -> None:
+    """Write the templates: translations/templates/ui.pot and <doc-id>.pot for every document."""
+    from pipeline.i18n.catalogs import UI, document_template, template_path, ui_template, write_catalog
+    from pipeline.sources import load
+
+    root = project.translations_dir
+    for name in _catalog_names(project):
+        if name == UI:
+            catalog = ui_template()
+        else:
+            source = project.resolve(name)
+            catalog = document_template(load(source).document, source.path.relative_to(project.root).as_posix(),
+                                        source.meta_path.relative_to(project.root).as_posix())
+        path = template_path(root, name)
+        changed = write_catalog(path, catalog)
+        click.echo(f"{'wrote' if changed else 'unchanged'} {path} ({len(catalog)} messages)", err=True)
+
+
+@i18n.command("init")
+@click.argument("locale")
+@click.pass_obj
+def i18n_init(project: Project, locale: str) -> None:
+    """Start catalogs for LOCALE from the templates (those that do not exist yet)."""
+    from pipeline.i18n.catalogs import catalog_path, init, template_path
+
+    root = project.translations_dir
+    for name in _catalog_names(project):
+        target = catalog_path(root, locale, name)
+        if target.exists():
+            click.echo(f"exists {target}", err=True)
+            continue
+        init(_template(root, name), target, locale)
+        click.echo(f"wrote {target}", err=True)
+
+
+@i18n.command("update")
+@click.pass_obj
+def i18n_update(project: Project) -> None:
+    """Merge every catalog with its template: changed strings become fuzzy, removed ones obsolete."""
+    from pipeline.i18n.catalogs import update
+
+    for locale, name, path in _catalogs(project):
+        update(_template(project.translations_dir, name), path)
+        click.echo(f"updated {path}", err=True)
+
+
+@i18n.command("compile")
+@click.pass_obj
+def i18n_compile(project: Project) -> None:
+    """Write a .mo beside every .po (fuzzy entries left out)."""
+    from pipeline.i18n.catalogs import compile_catalog
+
+    for _, _, path in _catalogs(project):
+        click.echo(f"wrote {compile_catalog(path)}", err=True)
+
+
+@i18n.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@click.pass_obj
+def i18n_stats(project: Project, as_json: bool) -> None:
+    """Per catalog: translated, fuzzy and untranslated units and source words, and percent translated."""
+    import json
+    from dataclasses import asdict
+
+    from pipeline.i18n.catalogs import read_catalog, stats
+
+    rows = [stats(read_catalog(path), name, locale) for locale, name, path in _catalogs(project)]
+    if as_json:
+        click.echo(json.dumps([asdict(r) | {"percent": r.percent} for r in rows], ensure_ascii=False, indent=2))
+        return
+    header = f"{'locale':8} {'catalog':36} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} {'words done':>11} {'%':>6}"
+    click.echo(header)
+    for r in rows:
+        words = f"{r.words['translated']}/{sum(r.words.values())}"
+        click.echo(f"{r.locale:8} {r.name:36} {r.translated:>10} {r.fuzzy:>6} {r.untranslated:>9} {words:>11} "
+                   f"{r.percent:>6}")
+
+
+def _template(root: Path, name: str) -> Path:
+    from pipeline.i18n.catalogs import template_path
+
+    path = template_path(root, name)
+    if not path.exists():
+        raise BookletError("no template; run `booklet i18n extract` first", path)
+    return path
+
+
+def _catalogs(project: Project) -> list[tuple[str, str, Path]]:
+    """(locale, catalog name, .po path) for every catalog under translations/, sorted."""
+    root = project.translations_dir
+    found = []
+    for path in sorted(root.glob("*/LC_MESSAGES/*.po")):
+        found.append((path.parent.parent.name, path.stem, path))
+    return found
+
+
+def _report_fallbacks(ed, out: Path) -> None:
+    """The build report: every unit shown in the source language, in a file beside the outputs, and a line."""
+    if ed.translation is None:
+        return
+    report = out / ed.locale / f"{ed.document.id}.untranslated.txt"
+    lines = [f"{u.id}\t{u.path}\t{u.text}" for u in ed.fallbacks]
+    if lines:
+        write_atomic(report, "\n".join(lines) + "\n")
+        click.echo(f"{ed.document.id} ({ed.locale}): {len(lines)} units shown in the source language; "
+                   f"listed in {report}", err=True)
+    else:
+        report.unlink(missing_ok=True)
 
 
 def _report_warnings(loaded) -> None:
     for change in loaded.changes:
         if change.warning:
             click.echo(change.format(loaded.document.meta.source_file), err=True)
-
-
-def _same_language(a: str, b: str) -> bool:
-    return Locale.parse(a, sep="-").language == Locale.parse(b, sep="-").language
 
 
 def main() -> None:

@@ -77,6 +77,7 @@ class Settings(Strict):
     formats: list[Literal["pdf", "epub"]] = ["pdf", "epub"]
     paper: Literal["a4", "letter"] = "a4"
     sources: str = "sources"
+    translations: str = "translations"
     output: str = "output"
     clinic: str | None = None  # clinic file used when `build` gets no --clinic
     web_base: str | None = None  # https address where built files are published (QR codes point there)

@@ -26,6 +26,7 @@ class Paragraph:
     citations: list[int] = field(default_factory=list)
     kind: str = field(default="paragraph", init=False)
     line: int | None = None  # where it starts in the source file, where the reader knows
+    langs: dict[str, str] = field(default_factory=dict)  # field -> language, where not the document's
 
 
 @dataclass
@@ -37,6 +38,7 @@ class ListItem:
     term: str | None = None
     citations: list[int] = field(default_factory=list)
     line: int | None = None
+    langs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -53,6 +55,7 @@ class QuestionAnswer:
     citations: list[int] = field(default_factory=list)
     kind: str = field(default="qa", init=False)
     line: int | None = None
+    langs: dict[str, str] = field(default_factory=dict)
 
 
 Block = Union[Paragraph, ListBlock, QuestionAnswer]
@@ -67,6 +70,7 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     line: int | None = None
+    langs: dict[str, str] = field(default_factory=dict)
 
     def entry_count(self) -> int:
         """List items and question-answer pairs directly in this section (not in child sections)."""
@@ -94,6 +98,7 @@ class Meta:
     licence: str | None = None
     disclaimer: str | None = None
     attribution: Attribution = field(default_factory=Attribution)
+    langs: dict[str, str] = field(default_factory=dict)  # field (or "keywords") -> language of a fallback
 
 
 @dataclass
@@ -105,6 +110,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)  # content before the first heading
     sections: list[Section] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    langs: dict[str, str] = field(default_factory=dict)  # "title" -> language, when it is a fallback
 
     def entry_count(self) -> int:
         return count_entries(self.blocks)
@@ -147,6 +153,7 @@ class Document:
             blocks=[_block_from_dict(b) for b in data.get("blocks", [])],
             sections=[_section_from_dict(s) for s in data.get("sections", [])],
             citations=[Citation(**c) for c in data.get("citations", [])],
+            langs=data.get("langs", {}),
         )
 
     @classmethod
@@ -179,4 +186,5 @@ def _section_from_dict(data: dict[str, Any]) -> Section:
         blocks=[_block_from_dict(b) for b in data.get("blocks", [])],
         sections=[_section_from_dict(s) for s in data.get("sections", [])],
         line=data.get("line"),
+        langs=data.get("langs", {}),
     )

@@ -7,7 +7,10 @@ before any of them runs.  The writers are imported on first use: `import weasypr
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from gettext import NullTranslations
 from pathlib import Path
 from typing import Callable
 
@@ -34,9 +37,33 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd
 RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"})
 
 
-def _(message: str) -> str:
-    """Marks a label for translation; until the i18n stage installs a locale's catalog it is the English."""
+# The labels' catalog for what is being rendered now: set with `labels_in` around a render; the layouts'
+# Jinja2 environment and the EPUB writer both read it through `_`.
+_LABELS: ContextVar[NullTranslations] = ContextVar("labels", default=NullTranslations())
+
+
+def _(message: str, **variables) -> str:
+    """A label in the current locale (the English itself where its catalog lacks it)."""
+    text = _LABELS.get().gettext(message)
+    return text % variables if variables else text
+
+
+def current_labels() -> NullTranslations:
+    return _LABELS.get()
+
+
+def N_(message: str) -> str:
+    """Marks a label for extraction where it is translated later, at render time."""
     return message
+
+
+@contextmanager
+def labels_in(translations: NullTranslations):
+    token = _LABELS.set(translations)
+    try:
+        yield
+    finally:
+        _LABELS.reset(token)
 
 
 @dataclass(frozen=True)
@@ -50,24 +77,27 @@ class AboutLine:
     translatable: bool = False  # `text` is our own message (a fallback), not the source's words
 
 
-def about_lines(doc: Document, format_date: Callable[[str, str], str]) -> list[AboutLine]:
+def about_lines(doc: Document, format_date: Callable[[str, str], str], translation=None) -> list[AboutLine]:
     """Source, authorship, date and licence, shared by every renderer.  Source and date are always there:
     a handout says so when the source does not name them.  Messages are English ids for translation."""
     meta, a = doc.meta, doc.meta.attribution
-    lines = [AboutLine("Source:", a.publisher, url=meta.url) if a.publisher else
-             AboutLine("Source:", "not named in the text we received", url=meta.url, translatable=True)]
+    lines = [AboutLine(N_("Source:"), a.publisher, url=meta.url) if a.publisher else
+             AboutLine(N_("Source:"), N_("not named in the text we received"), url=meta.url, translatable=True)]
     if a.author:
-        lines.append(AboutLine("Written by:", a.author))
+        lines.append(AboutLine(N_("Written by:"), a.author))
     if a.reviewed_by:
-        lines.append(AboutLine("Reviewed by:", a.reviewed_by))
+        lines.append(AboutLine(N_("Reviewed by:"), a.reviewed_by))
     else:
-        lines.append(AboutLine("Review status:", "no review is stated by the source", translatable=True))
+        lines.append(AboutLine(N_("Review status:"), N_("no review is stated by the source"), translatable=True))
     if meta.last_updated:
-        lines.append(AboutLine("Last updated:", format_date(meta.last_updated, doc.lang), iso_date=meta.last_updated))
+        lines.append(AboutLine(N_("Last updated:"), format_date(meta.last_updated, doc.lang), iso_date=meta.last_updated))
     else:
-        lines.append(AboutLine("Last updated:", "not stated by the source", translatable=True))
+        lines.append(AboutLine(N_("Last updated:"), N_("not stated by the source"), translatable=True))
     if meta.licence:
-        lines.append(AboutLine("Licence:", meta.licence))
+        lines.append(AboutLine(N_("Licence:"), meta.licence))
+    if translation is not None:
+        lines.append(AboutLine(N_("Translation reviewed by:"), translation.review) if translation.reviewed else
+                     AboutLine(N_("Translation:"), N_("Translation not yet reviewed by a clinician"), translatable=True))
     return lines
 
 
@@ -133,20 +163,21 @@ def _all_blocks(doc: Document):
 
 
 def _write_pdf(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
-               publisher=None) -> list[str]:
+               publisher=None, translation=None) -> list[str]:
     from pipeline.render.pdf import write_pdf
 
-    return write_pdf(doc, target, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url)
+    return write_pdf(doc, target, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url,
+                     translation=translation)
 
 
 def _write_epub(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
-                publisher=None) -> list[str]:
+                publisher=None, translation=None) -> list[str]:
     from pipeline.render.epub import write_epub
 
-    return write_epub(doc, target, publisher=publisher)
+    return write_epub(doc, target, publisher=publisher, translation=translation)
 
 
-# format name -> writer(doc, target, layout, paper, clinic=…, guide_url=…, publisher=…) -> warnings.
+# format name -> writer(doc, target, layout, paper, clinic=…, guide_url=…, publisher=…, translation=…) -> warnings.
 # Every writer takes the same build settings and uses those that concern it: the clinic and the guide's
 # address for print, the publisher for EPUB; EPUB has one layout and no paper size.
 WRITERS: dict[str, Callable[..., list[str]]] = {"pdf": _write_pdf, "epub": _write_epub}

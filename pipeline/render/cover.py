@@ -22,9 +22,10 @@ COVER_TEMPLATE = "epub/cover.html.j2"
 COVER_HEIGHT_PX = 1600  # stores ask for 1600 px or more on the long side
 
 
-def cover_png(doc: Document, clinic: Clinic | None = None) -> bytes:
+def cover_png(doc: Document, clinic: Clinic | None = None, translation=None) -> bytes:
     html = environment().get_template(COVER_TEMPLATE).render(
-        doc=doc, paper="a4", dir=text_direction(doc.lang), body_pt=14, options={}, clinic=clinic, guide_url=None)
+        doc=doc, paper="a4", dir=text_direction(doc.lang), body_pt=14, options={}, clinic=clinic, guide_url=None,
+        translation=translation)
     rendering = weasyprint.HTML(string=html, base_url=base_url(), url_fetcher=AssetFetcher()).render()
     first = rendering.copy(rendering.pages[:1]).write_pdf()
     page = pypdfium2.PdfDocument(first)[0]

@@ -99,29 +99,39 @@ def div(identifier: str, classes: list[str], blocks: list[dict], attributes: lis
     return {"t": "Div", "c": [[identifier, classes, attributes or []], blocks]}
 
 
-def header(level: int, identifier: str, title: str, classes: tuple[str, ...] = (),
+def header(level: int, identifier: str, title: str | list[dict], classes: tuple[str, ...] = (),
            attributes: list | None = None) -> dict:
-    return {"t": "Header", "c": [min(level, 6), [identifier, list(classes), attributes or []], text(title)]}
+    inlines = text(title) if isinstance(title, str) else title
+    return {"t": "Header", "c": [min(level, 6), [identifier, list(classes), attributes or []], inlines]}
+
+
+def unit(owner, field: str) -> list[dict]:
+    """A unit's text; a fallback to the source language is a span with that language, as in print."""
+    inlines = text(getattr(owner, field))
+    lang = owner.langs.get(field)
+    if not lang:
+        return inlines
+    return [{"t": "Span", "c": [["", [], [["lang", lang], ["dir", text_direction(lang)]]], inlines]}]
 
 
 def block(b, refs: NoteRefs) -> dict:
     if isinstance(b, Paragraph):
-        return para(text(b.text) + refs.cite(b.citations))
+        return para(unit(b, "text") + refs.cite(b.citations))
     if isinstance(b, ListBlock):
-        items = [[{"t": "Plain", "c": ([strong(text(item.term)), SPACE, word("–"), SPACE] if item.term else [])
-                   + text(item.text) + refs.cite(item.citations)}] for item in b.items]
+        items = [[{"t": "Plain", "c": ([strong(unit(item, "term")), SPACE, word("–"), SPACE] if item.term else [])
+                   + unit(item, "text") + refs.cite(item.citations)}] for item in b.items]
         if b.ordered:
             return {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}
         return {"t": "BulletList", "c": items}
     if isinstance(b, QuestionAnswer):
-        return div("", ["qa"], [para([strong(text(b.question))]), para(text(b.answer) + refs.cite(b.citations))])
+        return div("", ["qa"], [para([strong(unit(b, "question"))]), para(unit(b, "answer") + refs.cite(b.citations))])
     raise TypeError(f"no EPUB rendering for {type(b).__name__}")
 
 
 def section(s: Section, refs: NoteRefs) -> list[dict]:
     """The book title is metadata (depth 0), so a top-level section (depth 1) is a level-1 header and, with
     --split-level=1, a chapter file of its own."""
-    blocks = [header(s.depth, s.id, s.title)] + [block(b, refs) for b in s.blocks]
+    blocks = [header(s.depth, s.id, unit(s, "title"))] + [block(b, refs) for b in s.blocks]
     for child in s.sections:
         blocks += section(child, refs)
     return blocks
@@ -144,19 +154,19 @@ def sources(doc: Document, refs: NoteRefs) -> list[dict]:
             div("", ["sources"], entries)]
 
 
-def about(doc: Document) -> list[dict]:
+def about(doc: Document, translation=None) -> list[dict]:
     """Where the information comes from, how current it is, and the disclaimer: as in the print layouts."""
     def line(label: str, inlines: list[dict]) -> dict:
         return para([strong(text(label)), SPACE] + inlines)
 
     blocks = [header(1, ABOUT_ID, _("About this information"), ("about",))]
-    for entry in about_lines(doc, long_date):
+    for entry in about_lines(doc, long_date, translation):
         value = text(_(entry.text) if entry.translatable else entry.text)
         if entry.url:
             value += [SPACE] + link_or_text(entry.url)
         blocks.append(line(_(entry.label), value))
     if doc.meta.disclaimer:
-        blocks.append(div("", ["disclaimer"], [para(text(doc.meta.disclaimer))]))
+        blocks.append(div("", ["disclaimer"], [para(unit(doc.meta, "disclaimer"))]))
     return blocks
 
 
@@ -237,15 +247,15 @@ def accessibility(doc: Document) -> dict:
     }
 
 
-def document_ast(doc: Document, publisher: Publisher | None = None) -> dict:
+def document_ast(doc: Document, publisher: Publisher | None = None, translation=None) -> dict:
     """The whole EPUB as a pandoc AST: intro blocks, every section, Sources, About."""
     check_document(doc)
     # pandoc would put text before the first heading in a chapter of its own under an invented id; name it.
     refs = NoteRefs()
-    blocks = ([header(1, INTRO_ID, doc.title)] + [block(b, refs) for b in doc.blocks]) if doc.blocks else []
+    blocks = ([header(1, INTRO_ID, unit(doc, "title"))] + [block(b, refs) for b in doc.blocks]) if doc.blocks else []
     for s in doc.sections:
         blocks += section(s, refs)
-    blocks += sources(doc, refs) + about(doc)
+    blocks += sources(doc, refs) + about(doc, translation)
     if text_direction(doc.lang) == "rtl":
         # pandoc's epub3 template has no `dir` on <html>; on a level-1 header it goes onto the chapter's
         # <section>, and every chapter starts with one.
@@ -312,13 +322,13 @@ def font_licences(faces: list[FontFace]) -> list[Path]:
     return [FONT_LICENCES.parent / name for name in dict.fromkeys(licences[face.path.name] for face in faces)]
 
 
-def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = None) -> list[str]:
+def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = None, translation=None) -> list[str]:
     """Write `doc` as EPUB 3 at `target` (atomically).  Returns warnings (none: pandoc's fail the build).
 
     pandoc is run directly (the binary pypandoc ships) rather than through pypandoc.convert_text, which
     changes the working directory of the whole process (os.chdir) and cannot set one variable for the child.
     """
-    ast = document_ast(doc, publisher)
+    ast = document_ast(doc, publisher, translation)
     source = json.dumps(ast, ensure_ascii=False).encode("utf-8")
     faces = embedded_faces(book_text(ast))
     env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(doc)}
@@ -328,7 +338,7 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
         for name in STYLESHEETS:
             shutil.copyfile(EPUB_LAYOUT / name, build / name)
         (build / "fonts.css").write_text(embedded_fonts_css(faces), encoding="utf-8")
-        (build / "cover.png").write_bytes(cover_png(doc))
+        (build / "cover.png").write_bytes(cover_png(doc, translation=translation))
         book = build / "book.epub"
         args = [pypandoc.get_pandoc_path(), "--from=json", "--to=epub3", f"--output={book}",
                 f"--data-dir={build / 'data'}", "--resource-path=.", "--fail-if-warnings",

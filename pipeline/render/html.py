@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 import jinja2
+from markupsafe import Markup
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
@@ -17,7 +18,8 @@ from pipeline.config import Clinic
 from pipeline.errors import BookletError
 from pipeline.model import Block, Document, ListBlock, ListItem
 from pipeline.render import (
-    ABOUT_ID, CONTENTS_ID, LAYOUTS_DIR, SOURCES_ID, about_lines, check_document, citation_id, text_direction)
+    ABOUT_ID, CONTENTS_ID, LAYOUTS_DIR, SOURCES_ID, about_lines, check_document, citation_id, current_labels,
+    text_direction)
 from pipeline.render.images import image_data_uri, qr_svg
 from pipeline.render.layouts import available_layouts, load_manifest, missing_roles
 
@@ -48,6 +50,16 @@ def language_name(tag: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def unit_text(owner, field: str):
+    """A unit's text, wrapped in a span with its language where it is a fallback to the source language,
+    so readers, screen readers, hyphenation and shaping treat it as that language."""
+    value = getattr(owner, field)
+    lang = owner.langs.get(field)
+    if not lang:
+        return value
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, text_direction(lang), value)
+
+
 def is_web_url(value: object) -> bool:
     """Only http(s) URLs become links; anything else (javascript:, file:, data:) is shown as plain text."""
     return isinstance(value, str) and bool(_WEB_URL.match(value))
@@ -72,12 +84,15 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    # Labels in the templates go through _(); the i18n stage installs the locale's catalog instead.
-    env.install_null_translations(newstyle=True)
+    # Labels go through the catalog of the locale being rendered (render.labels_in sets it per build).
+    env.install_gettext_callables(gettext=lambda message: current_labels().gettext(message),
+                                  ngettext=lambda one, many, n: current_labels().ngettext(one, many, n),
+                                  newstyle=True)
     env.filters["long_date"] = long_date
     env.filters["language_name"] = language_name
+    env.filters["unit"] = unit_text
     env.filters["cite_id"] = citation_id
-    env.filters["about_lines"] = lambda doc: about_lines(doc, long_date)
+    env.filters["about_lines"] = lambda doc, translation=None: about_lines(doc, long_date, translation)
     env.filters["role_blocks"] = role_blocks
     env.filters["list_items"] = list_items
     env.filters["qr_svg"] = qr_svg
@@ -88,7 +103,7 @@ def environment() -> jinja2.Environment:
 
 
 def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clinic: Clinic | None = None,
-                guide_url: str | None = None, body_pt: float | None = None) -> str:
+                guide_url: str | None = None, body_pt: float | None = None, translation=None) -> str:
     """The layout's HTML for `doc`.  `body_pt` overrides the manifest's body size (the fit rule steps it
     down); `clinic` and `guide_url` fill the layouts that show them."""
     check_document(doc)
@@ -103,6 +118,6 @@ def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clin
     try:
         return environment().get_template(name).render(
             doc=doc, paper=paper, dir=text_direction(doc.lang), options=manifest.options, clinic=clinic,
-            guide_url=guide_url, body_pt=body_pt or manifest.body_pt)
+            guide_url=guide_url, body_pt=body_pt or manifest.body_pt, translation=translation)
     except jinja2.TemplateNotFound as exc:
         raise BookletError(f"layout {layout!r} needs {exc.name}", LAYOUTS_DIR) from None

@@ -161,7 +161,7 @@ def html_to_pdf(html: str, target: str | Path, *, roots=ASSET_ROOTS, base: str |
 
 
 def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: str = "a4", *,
-              clinic: Clinic | None = None, guide_url: str | None = None) -> list[str]:
+              clinic: Clinic | None = None, guide_url: str | None = None, translation=None) -> list[str]:
     """Render `doc` with `layouts/<layout>/` on `paper` ("a4" or "letter") to `target`; returns warnings.
     An imposed layout (its manifest's `impose`) writes its tagged pages beside `target` (unimposed_path) and
     the sheets to print at `target`.  A layout with a fit rule (the one-page sheet) is laid out at smaller
@@ -171,7 +171,8 @@ def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: s
     source = doc.meta.source_file or doc.id
 
     def render_at(body_pt: float | None = None) -> Rendering:
-        html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url, body_pt=body_pt)
+        html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url, body_pt=body_pt,
+                           translation=translation)
         return render(html, target, images=images, source=source)
 
     if manifest.fit:

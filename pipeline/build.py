@@ -1,0 +1,96 @@
+"""A document in one locale, ready to render: translated from its catalogs where they have a usable
+translation, the source language (marked) everywhere else, with what a handout must say about that."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from gettext import NullTranslations
+from pathlib import Path
+
+from babel import Locale
+
+from pipeline.i18n.catalogs import (
+    UI, LoadedCatalog, catalog_path, missing_ui, read_catalog, ui_template, ui_translations, unit_lookup)
+from pipeline.i18n.units import Unit, translate, units
+from pipeline.model import Document
+from pipeline.render.layouts import Manifest
+
+
+@dataclass(frozen=True)
+class TranslationState:
+    """What the templates say about a translated edition."""
+
+    source_language: str  # named in the edition's language: "inglés"
+    incomplete: bool  # some units are shown in the source language
+    review: str  # the catalog's X-Clinical-Review: "none", or who and when
+    reviewed: bool
+
+
+@dataclass
+class Edition:
+    document: Document
+    locale: str
+    labels: NullTranslations = field(default_factory=NullTranslations)
+    translation: TranslationState | None = None  # None: the source language itself
+    fallbacks: list[Unit] = field(default_factory=list)
+    ui_catalog: LoadedCatalog | None = None
+
+
+def same_language(a: str, b: str) -> bool:
+    return Locale.parse(a, sep="-").language == Locale.parse(b, sep="-").language
+
+
+def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
+    """`doc` in `locale`; None when there is no catalog for the document in that locale."""
+    if same_language(locale, doc.lang):
+        return Edition(doc, locale)
+    doc_po = catalog_path(translations, locale, doc.id)
+    if not doc_po.exists():
+        return None
+    content = read_catalog(doc_po, locale)
+    ui_po = catalog_path(translations, locale, UI)
+    ui = read_catalog(ui_po, locale) if ui_po.exists() else None
+    translated = translate(doc, locale, unit_lookup(content))
+    source_language = Locale.parse(doc.lang, sep="-").get_display_name(Locale.parse(locale, sep="-"))
+    state = TranslationState(source_language=source_language, incomplete=bool(translated.fallbacks),
+                             review=content.review, reviewed=content.reviewed)
+    return Edition(translated.document, locale, ui_translations(ui), state, translated.fallbacks, ui)
+
+
+def untranslated_for(ed: Edition, manifest: Manifest, layout: str) -> list[str]:
+    """What a layout that must be complete (the one-page sheet) would print untranslated: its units (title,
+    disclaimer and the sections of its roles) and its labels (its own templates and the shared base)."""
+    if ed.translation is None:
+        return []
+    ids = {u.id for u in ed.fallbacks}
+    gaps = [f"{u.id}: {u.text}" for u in units(ed.document) if u.id in ids and _used(ed.document, u, manifest)]
+    labels = missing_ui(ed.ui_catalog, ui_template(),
+                        lambda name: name.startswith((f"layouts/{layout}/", "layouts/base/", "pipeline/render/")))
+    return gaps + [f"label: {label}" for label in labels]
+
+
+def _used(doc: Document, unit: Unit, manifest: Manifest) -> bool:
+    """Whether a layout prints the unit: the title and disclaimer, and the sections of its roles; where the
+    manifest's options give a number for a role (`symptoms = 6`), only that many first list items."""
+    if unit.id in ("title", "disclaimer"):
+        return True
+    role = _role_of(doc, unit) if unit.section else None
+    if role not in manifest.requires_roles:
+        return False
+    limit = manifest.options.get(role)
+    item = re.fullmatch(r".+\.\d+\.(\d+)(?:\.term)?", unit.id)
+    return not (isinstance(limit, int) and item and int(item.group(1)) > limit)
+
+
+def _role_of(doc: Document, unit: Unit) -> str | None:
+    """The role of the unit's section, or of the nearest ancestor section that has one."""
+    chain = _chains(doc.sections, []).get(id(unit.section), [])
+    return next((s.role for s in reversed(chain) if s.role), None)
+
+
+def _chains(sections, trail) -> dict[int, list]:
+    found = {}
+    for s in sections:
+        found[id(s)] = trail + [s]
+        found.update(_chains(s.sections, trail + [s]))
+    return found

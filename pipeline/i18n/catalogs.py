@@ -1,0 +1,250 @@
+"""Gettext catalogs with Babel: templates from the documents and the layouts, a .po per locale and
+document, merging, compiling, statistics, and the lookups a build uses.
+
+Files: `translations/templates/<name>.pot`, `translations/<locale>/LC_MESSAGES/<name>.po` (and `.mo`), where
+`<name>` is `ui` (the labels of the layouts) or a document id.  Catalogs are written the way pybabel writes
+them (76-column wrapping), atomically, and not at all when only their dates would change, so version control
+sees real changes only.  Babel keeps no header it does not know, so ours (`X-Clinical-Review`) are read from
+the file and written back here; a catalog that loses it (e.g. after `pybabel update`) counts as not reviewed.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.support import Translations
+
+from pipeline.errors import BookletError
+from pipeline.fsio import write_atomic
+from pipeline.i18n.units import Unit, units
+from pipeline.model import Document
+
+UI = "ui"
+TEMPLATES = "templates"
+WIDTH = 76  # pybabel's default wrapping
+REVIEW_HEADER = "X-Clinical-Review"
+NOT_REVIEWED = "none"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+BABEL_CFG = PROJECT_ROOT / "babel.cfg"
+# Parts of the UI catalog each layout uses (the one-page sheet refuses to print a missing one).
+_SKIPPED_DIRS = {"node_modules", "__pycache__", "output", "sources", "tests", "translations"}
+
+
+def locale_id(tag: str) -> str:
+    """The catalog folder name of a BCP 47 tag: "pt-BR" -> "pt_BR"."""
+    try:
+        return str(Locale.parse(tag, sep="-"))
+    except (ValueError, UnknownLocaleError):
+        raise BookletError(f"{tag!r} is not a locale Babel knows") from None
+
+
+def template_path(root: Path, name: str) -> Path:
+    return root / TEMPLATES / f"{name}.pot"
+
+
+def catalog_path(root: Path, locale: str, name: str, suffix: str = ".po") -> Path:
+    return root / locale_id(locale) / "LC_MESSAGES" / f"{name}{suffix}"
+
+
+# --- templates ----------------------------------------------------------------------------------------------
+
+def document_template(doc: Document, source: str, metadata: str | None = None) -> Catalog:
+    """The document's units: msgctxt = unit id, a comment with the section path, a reference file:line (the
+    metadata file for what it holds: title, subtitle, description, keywords)."""
+    catalog = _new_catalog(f"booklet {doc.id}", locale=None)
+    for unit in units(doc):
+        where = (source, unit.line) if unit.line or metadata is None else (metadata, None)
+        catalog.add(unit.text, string="", context=unit.id, auto_comments=[unit.path], locations=[where])
+    return catalog
+
+
+def ui_template() -> Catalog:
+    """The labels marked in the layouts and the renderers (`_()`, `N_()`, `{% trans %}`), as pybabel would
+    extract them with babel.cfg."""
+    with BABEL_CFG.open(encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f, BABEL_CFG)
+    catalog = _new_catalog("booklet ui", locale=None)
+    found = extract_from_dir(PROJECT_ROOT, method_map, options_map, keywords=DEFAULT_KEYWORDS,
+                             comment_tags=("Translators:",), strip_comment_tags=True,
+                             directory_filter=lambda d: not (Path(d).name.startswith((".", "_"))
+                                                             or Path(d).name in _SKIPPED_DIRS))
+    for filename, lineno, message, comments, context in found:
+        catalog.add(message, string="" if isinstance(message, str) else ("", ""), locations=[(filename, lineno)],
+                    auto_comments=comments, context=context)
+    return catalog
+
+
+def _new_catalog(project: str, locale: str | None) -> Catalog:
+    return Catalog(locale=locale, project=project, version="1", copyright_holder="booklet contributors",
+                   charset="utf-8", fuzzy=False, creation_date=datetime.now(timezone.utc))
+
+
+# --- reading and writing --------------------------------------------------------------------------------------
+
+@dataclass
+class LoadedCatalog:
+    catalog: Catalog
+    extra_headers: dict[str, str]  # ours, which Babel does not keep
+    path: Path
+
+    @property
+    def review(self) -> str:
+        return self.extra_headers.get(REVIEW_HEADER, NOT_REVIEWED).strip() or NOT_REVIEWED
+
+    @property
+    def reviewed(self) -> bool:
+        return self.review.lower() != NOT_REVIEWED
+
+
+def read_catalog(path: Path, locale: str | None = None) -> LoadedCatalog:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BookletError("no such catalog", path) from None
+    try:
+        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+    except (PoFileError, ValueError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise BookletError(f"not a valid PO file: {exc}", path, int(line[1]) if line else None) from None
+    return LoadedCatalog(catalog, _extra_headers(data), path)
+
+
+def _extra_headers(data: bytes) -> dict[str, str]:
+    """X- headers of the header entry (the msgstr of msgid "")."""
+    header = re.search(rb'^msgid ""\s*\nmsgstr ((?:"[^\n]*"\s*\n)+)', data, re.M)
+    if not header:
+        return {}
+    text = "".join(re.findall(r'"(.*)"', header.group(1).decode("utf-8"))).replace("\\n", "\n")
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in text.split("\n"))
+            if k.strip().startswith("X-")}
+
+
+def write_catalog(path: Path, catalog: Catalog, extra_headers: dict[str, str] | None = None) -> bool:
+    """Write `catalog` (with our extra headers) at `path`, unless only dates would change.  True if written."""
+    out = io.BytesIO()
+    write_po(out, catalog, width=WIDTH, include_previous=True, ignore_obsolete=False)
+    data = out.getvalue()
+    if extra_headers:
+        lines = "".join(f'"{k}: {v}\\n"\n' for k, v in extra_headers.items())
+        data = data.replace(b'"Generated-By:', lines.encode("utf-8") + b'"Generated-By:', 1)
+    if path.exists() and _without_dates(path.read_bytes()) == _without_dates(data):
+        return False
+    write_atomic(path, data)
+    return True
+
+
+def _without_dates(data: bytes) -> bytes:
+    return re.sub(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"]*"$', b"", data, flags=re.M)
+
+
+# --- the translators' commands ------------------------------------------------------------------------------
+
+def init(template: Path, target: Path, locale: str) -> None:
+    """A new catalog for `locale` from a template: Babel fills Language and Plural-Forms from CLDR."""
+    if target.exists():
+        raise BookletError("catalog exists already; use `booklet i18n update` to merge new strings", target)
+    pot = read_catalog(template).catalog
+    catalog = _new_catalog(pot.project, locale=locale_id(locale))
+    catalog.update(pot)
+    catalog.language_team = f"{Locale.parse(locale_id(locale)).english_name} <LL@li.org>"
+    write_catalog(target, catalog, {REVIEW_HEADER: NOT_REVIEWED})
+
+
+def update(template: Path, target: Path) -> None:
+    """Merge a catalog with its template: a changed source string becomes fuzzy with its previous msgid
+    kept, a removed one becomes obsolete (#~); no translation is ever dropped."""
+    loaded = read_catalog(target)
+    pot = read_catalog(template).catalog
+    loaded.catalog.update(pot, no_fuzzy_matching=False, update_header_comment=False)
+    write_catalog(target, loaded.catalog, loaded.extra_headers or {REVIEW_HEADER: NOT_REVIEWED})
+
+
+def compile_catalog(source: Path) -> Path:
+    """The .mo beside a .po, without fuzzy entries."""
+    catalog = read_catalog(source).catalog
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    target = source.with_suffix(".mo")
+    write_atomic(target, out.getvalue())
+    return target
+
+
+@dataclass
+class Stats:
+    name: str
+    locale: str
+    translated: int
+    fuzzy: int
+    untranslated: int
+    words: dict[str, int]  # source words per state
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.translated / self.total, 1) if self.total else 100.0
+
+
+def stats(loaded: LoadedCatalog, name: str, locale: str) -> Stats:
+    counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
+    words = dict.fromkeys(counts, 0)
+    for message in loaded.catalog:
+        if not message.id:
+            continue
+        state = "fuzzy" if message.fuzzy else "translated" if _text(message.string) else "untranslated"
+        counts[state] += 1
+        words[state] += len(_text(message.id).split())
+    return Stats(name, locale, counts["translated"], counts["fuzzy"], counts["untranslated"], words)
+
+
+def _text(value) -> str:
+    return " ".join(value) if isinstance(value, (tuple, list)) else (value or "")
+
+
+# --- what a build uses ----------------------------------------------------------------------------------------
+
+def unit_lookup(loaded: LoadedCatalog | None) -> Callable[[Unit], str | None]:
+    """Translated, non-fuzzy entries only, matched on both context (unit id) and the current source text:
+    a translation of an older source sentence is never printed."""
+    def lookup(unit: Unit) -> str | None:
+        if loaded is None:
+            return None
+        message = loaded.catalog.get(unit.text, context=unit.id)
+        if message is None or message.fuzzy or not message.string:
+            return None
+        return message.string
+    return lookup
+
+
+def ui_translations(loaded: LoadedCatalog | None) -> Translations:
+    """Gettext translations for the layouts' labels, fuzzy entries left out."""
+    if loaded is None:
+        return Translations()
+    out = io.BytesIO()
+    write_mo(out, loaded.catalog, use_fuzzy=False)
+    out.seek(0)
+    return Translations(out)
+
+
+def missing_ui(loaded: LoadedCatalog | None, template: Catalog, in_files: Callable[[str], bool]) -> list[str]:
+    """UI labels from files `in_files` accepts that `loaded` has no usable translation of."""
+    missing = []
+    for message in template:
+        if not message.id or not any(in_files(filename) for filename, _ in message.locations):
+            continue
+        entry = loaded.catalog.get(message.id, context=message.context) if loaded else None
+        if entry is None or entry.fuzzy or not _text(entry.string).strip():
+            missing.append(_text(message.id))
+    return missing

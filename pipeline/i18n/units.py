@@ -1,0 +1,115 @@
+"""Translatable units of a Document, and the one walk that both lists them and puts translations back.
+
+A unit is one piece a translator translates: the title, subtitle, description, keywords and disclaimer,
+every heading, paragraph, list item (its term and its text apart), question and answer.  Its id is stable
+while the source keeps its shape (section id, block number, item number) and is the catalog's `msgctxt`,
+so two equal English strings in different places can be translated differently.  Because extraction and
+translation walk the document in the same code, the two can never disagree about what a unit is.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Section
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str  # msgctxt
+    text: str  # msgid
+    path: str  # where a translator finds it: "Things To Do & 10 Things To Avoid › Do"
+    line: int | None  # in the source file
+    section: Section | None  # the section it belongs to (None: document level or introduction)
+
+
+Setter = Callable[[str, str | None], None]  # (text, language of the text when it is a fallback)
+
+
+def _setter(owner, name: str, target: dict | None = None) -> Setter:
+    """Write `text` to `owner.name` (or `owner[name]`); record the language of a fallback in owner.langs."""
+    def put(text: str, lang: str | None) -> None:
+        if target is not None:
+            target[name] = text
+        else:
+            setattr(owner, name, text)
+        if lang:
+            owner.langs[name] = lang
+        else:
+            owner.langs.pop(name, None)
+    return put
+
+
+def walk(doc: Document) -> Iterator[tuple[Unit, Setter]]:
+    """Every unit in reading order, with the function that replaces its text."""
+    meta = doc.meta
+    yield Unit("title", doc.title, "Title", None, None), _setter(doc, "title")
+    if meta.subtitle:
+        yield Unit("subtitle", meta.subtitle, "Subtitle", None, None), _setter(meta, "subtitle")
+    if meta.description:
+        yield Unit("description", meta.description, "Description (EPUB metadata)", None, None), _setter(meta, "description")
+    for i, keyword in enumerate(meta.keywords, start=1):
+        yield (Unit(f"keyword.{i}", keyword, "Keywords (PDF and EPUB metadata)", None, None),
+               _keyword_setter(meta, i - 1))
+    yield from _blocks(doc.blocks, "intro", "Introduction", None)
+    yield from _sections(doc.sections, [])
+    if meta.disclaimer:
+        yield Unit("disclaimer", meta.disclaimer, "Disclaimer", None, None), _setter(meta, "disclaimer")
+
+
+def _keyword_setter(meta, index: int) -> Setter:
+    def put(text: str, lang: str | None) -> None:
+        meta.keywords[index] = text
+        if lang:
+            meta.langs["keywords"] = lang
+    return put
+
+
+def _blocks(blocks, prefix: str, path: str, section: Section | None) -> Iterator[tuple[Unit, Setter]]:
+    for n, block in enumerate(blocks, start=1):
+        key = f"{prefix}.{n}"
+        if isinstance(block, Paragraph):
+            yield Unit(key, block.text, path, block.line, section), _setter(block, "text")
+        elif isinstance(block, ListBlock):
+            for k, item in enumerate(block.items, start=1):
+                if item.term:
+                    yield Unit(f"{key}.{k}.term", item.term, path, item.line, section), _setter(item, "term")
+                yield Unit(f"{key}.{k}", item.text, path, item.line, section), _setter(item, "text")
+        elif isinstance(block, QuestionAnswer):
+            yield Unit(f"{key}.q", block.question, path, block.line, section), _setter(block, "question")
+            yield Unit(f"{key}.a", block.answer, path, block.line, section), _setter(block, "answer")
+
+
+def _sections(sections: list[Section], trail: list[str]) -> Iterator[tuple[Unit, Setter]]:
+    for section in sections:
+        path = " › ".join(trail + [section.title])
+        yield Unit(f"{section.id}.title", section.title, path, section.line, section), _setter(section, "title")
+        yield from _blocks(section.blocks, section.id, path, section)
+        yield from _sections(section.sections, trail + [section.title])
+
+
+def units(doc: Document) -> list[Unit]:
+    return [unit for unit, _ in walk(doc)]
+
+
+@dataclass
+class Translated:
+    document: Document
+    fallbacks: list[Unit]  # units left in the source language
+
+
+def translate(doc: Document, locale: str, lookup: Callable[[Unit], str | None]) -> Translated:
+    """A copy of `doc` in `locale`: each unit gets `lookup(unit)` where that gives a translation; any other
+    unit keeps the source text with its language recorded (so renderers mark it), and is reported."""
+    result = copy.deepcopy(doc)
+    fallbacks = []
+    for unit, put in walk(result):
+        text = lookup(unit)
+        if text:
+            put(text, None)
+        else:
+            put(unit.text, doc.lang)
+            fallbacks.append(unit)
+    result.lang = locale
+    return Translated(result, fallbacks)
