@@ -21,7 +21,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, write_po
 from babel.support import Translations
 
 from pipeline.errors import BookletError
@@ -116,7 +116,36 @@ def read_catalog(path: Path, locale: str | None = None) -> LoadedCatalog:
     except (PoFileError, ValueError) as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise BookletError(f"not a valid PO file: {exc}", path, int(line[1]) if line else None) from None
+    _restore_previous_ids(catalog, data.decode("utf-8"))
     return LoadedCatalog(catalog, _extra_headers(data), path)
+
+
+def _restore_previous_ids(catalog: Catalog, po: str) -> None:
+    """Babel's reader skips `#|` lines, so a fuzzy entry's previous msgid would be lost on the next write:
+    read them here."""
+    for entry in po.split("\n\n"):
+        lines = entry.splitlines()
+        previous = [line[2:].strip() for line in lines if line.startswith("#|")]
+        if not previous or not previous[0].startswith("msgid "):
+            continue
+        previous[0] = previous[0].removeprefix("msgid ").strip()
+        context, msgid = _field(lines, "msgctxt"), _field(lines, "msgid")
+        message = catalog.get(msgid, context=context) if msgid is not None else None
+        if message is not None:
+            message.previous_id = [denormalize("\n".join(previous))]
+
+
+def _field(lines: list[str], keyword: str) -> str | None:
+    """The unescaped value of `keyword "…"` and its continuation lines in one PO entry."""
+    for i, line in enumerate(lines):
+        if line.startswith(keyword + " "):
+            parts = [line[len(keyword):].strip()]
+            for more in lines[i + 1:]:
+                if not more.startswith('"'):
+                    break
+                parts.append(more)
+            return denormalize("\n".join(parts))
+    return None
 
 
 def _extra_headers(data: bytes) -> dict[str, str]:
@@ -132,8 +161,10 @@ def _extra_headers(data: bytes) -> dict[str, str]:
 def write_catalog(path: Path, catalog: Catalog, extra_headers: dict[str, str] | None = None) -> bool:
     """Write `catalog` (with our extra headers) at `path`, unless only dates would change.  True if written."""
     out = io.BytesIO()
-    write_po(out, catalog, width=WIDTH, include_previous=True, ignore_obsolete=False)
-    data = out.getvalue()
+    # Babel 2.18 writes a long previous msgid as broken `#|` lines (one wrapped string with the quotes of
+    # every part inside it), which no tool reads back: write them ourselves.
+    write_po(out, catalog, width=WIDTH, include_previous=False, ignore_obsolete=False)
+    data = _with_previous_ids(out.getvalue().decode("utf-8"), catalog).encode("utf-8")
     if extra_headers:
         lines = "".join(f'"{k}: {v}\\n"\n' for k, v in extra_headers.items())
         data = data.replace(b'"Generated-By:', lines.encode("utf-8") + b'"Generated-By:', 1)
@@ -141,6 +172,23 @@ def write_catalog(path: Path, catalog: Catalog, extra_headers: dict[str, str] | 
         return False
     write_atomic(path, data)
     return True
+
+
+def _with_previous_ids(po: str, catalog: Catalog) -> str:
+    """Insert `#| msgid` lines, in the PO file's own multi-line form, before each entry that has a previous
+    msgid (a fuzzy entry whose source changed)."""
+    for message in catalog:
+        if not message.id or not message.previous_id:
+            continue
+        lines = normalize(message.previous_id[0], width=WIDTH).split("\n")
+        previous = "".join(f"#| msgid {line}\n" if i == 0 else f"#| {line}\n" for i, line in enumerate(lines))
+        anchor = (f"msgctxt {normalize(message.context, width=WIDTH)}\n" if message.context
+                  else f"msgid {normalize(_text(message.id), width=WIDTH)}\n")
+        at = po.find("\n" + anchor)
+        if at < 0:
+            raise BookletError(f"cannot place the previous msgid of {_text(message.id)[:40]!r}")
+        po = po[:at + 1] + previous + po[at + 1:]
+    return po
 
 
 def _without_dates(data: bytes) -> bytes:

@@ -1,0 +1,190 @@
+"""The translators' workflow on a real project folder: extract, init, translate, build, change the source,
+update, build again; and the guarantees around it (fuzzy never printed, nothing lost, fallbacks marked)."""
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from pypdf import PdfReader
+
+from pipeline.i18n.catalogs import read_catalog, write_catalog
+from pipeline.i18n.units import translate, units
+
+from conftest import REPO, TREATMENT
+from test_cli import assert_one_line_error, booklet
+
+SOURCE = "004_e1f533e445a99f63.txt"
+PLASMA = "Plasmapheresis"
+PLASMA_ES = "Plasmaféresis"
+
+
+@pytest.fixture()
+def project(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "sources" / TREATMENT, root / "sources" / TREATMENT)
+    (root / "booklet.toml").write_text('locales = ["en", "es"]\nlayouts = ["guide"]\nformats = ["pdf", "epub"]\n',
+                                       encoding="utf-8")
+    return root
+
+
+def run(root, *args):
+    result = booklet(*args, cwd=root)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def translate_po(po: Path, mapping: dict[str, str]) -> None:
+    loaded = read_catalog(po)
+    for message in loaded.catalog:
+        if message.id and (message.context or message.id) in mapping:
+            message.string = mapping[message.context or message.id]
+    loaded.catalog.revision_date = datetime(2026, 11, 21, tzinfo=timezone.utc)
+    write_catalog(po, loaded.catalog, loaded.extra_headers)
+
+
+def pdf_text(path):
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(path).pages))
+
+
+def test_extract_writes_templates_with_context_comment_and_reference(project):
+    run(project, "i18n", "extract")
+    pot = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
+    entries = {m.context: m for m in pot if m.id}
+    assert len(entries) == len(units(__import__("pipeline.sources", fromlist=["load"]).load(
+        __import__("pipeline.sources", fromlist=["resolve"]).resolve(TREATMENT, project / "sources")).document))
+    item = next(m for m in entries.values() if m.id.startswith("This process separates"))
+    assert item.locations == [(f"sources/{TREATMENT}/{SOURCE}", 18)]
+    assert item.auto_comments == ["Other medical treatments"]
+    assert entries["title"].locations == [(f"sources/{TREATMENT}/meta.toml", None)]
+    ui = read_po((project / "translations" / "templates" / "ui.pot").open("rb"))
+    assert "Contents" in ui and "Page <span class=\"page-number\"></span> of <span class=\"page-count\"></span>" in ui
+    # running extract again changes nothing (no churn from dates)
+    before = (project / "translations" / "templates" / f"{TREATMENT}.pot").read_bytes()
+    assert "unchanged" in run(project, "i18n", "extract").stderr
+    assert (project / "translations" / "templates" / f"{TREATMENT}.pot").read_bytes() == before
+
+
+def test_round_trip_with_a_changed_source_sentence(project, tmp_path):
+    run(project, "i18n", "extract")
+    run(project, "i18n", "init", "es")
+    po = project / "translations" / "es" / "LC_MESSAGES" / f"{TREATMENT}.po"
+    header = po.read_text(encoding="utf-8")
+    assert '"Language: es\\n"' in header and '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"' in header
+    assert '"X-Clinical-Review: none\\n"' in header
+    template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
+    ids = {m.id: m.context for m in template if m.id}
+    plasma_text = next(i for i in ids if i.startswith("This process separates"))
+    translate_po(po, {"title": "Tratamiento de los síndromes paraneoplásticos neurológicos",
+                      ids[PLASMA]: PLASMA_ES,
+                      ids[plasma_text]: "Este proceso separa la parte líquida de la sangre, llamada plasma."})
+    run(project, "build", "--locale", "es", "--format", "pdf")
+    guide = project / "output" / "es" / f"{TREATMENT}.guide.pdf"
+    text = pdf_text(guide)
+    assert "Tratamiento de los síndromes paraneoplásticos neurológicos" in text
+    assert "Este proceso separa la parte líquida de la sangre" in text
+    assert "not yet translated" in text  # the guide says it is incomplete (labels not translated yet)
+    report = (project / "output" / "es" / f"{TREATMENT}.untranslated.txt").read_text(encoding="utf-8")
+    assert "other-medical-treatments.2.1\t" not in report and "intro.1\t" in report
+
+    # the source sentence changes: the entry becomes fuzzy, keeps its translation and previous msgid
+    source = project / "sources" / TREATMENT / SOURCE
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "This process separates the fluid part", "This treatment separates the liquid part"), encoding="utf-8")
+    run(project, "i18n", "extract")
+    run(project, "i18n", "update")
+    catalog = read_catalog(po).catalog
+    changed = next(m for m in catalog if m.id and m.id.startswith("This treatment separates"))
+    assert changed.fuzzy and changed.string.startswith("Este proceso separa")
+    assert changed.previous_id and changed.previous_id[0].startswith("This process separates")
+    assert '"X-Clinical-Review: none\\n"' in po.read_text(encoding="utf-8")  # our header survives the merge
+    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)]).returncode == 0
+
+    # the fuzzy translation is never printed: the new English sentence is, marked as English
+    run(project, "build", "--locale", "es", "--format", "pdf", "--format", "epub")
+    text = pdf_text(guide)
+    assert "Este proceso separa" not in text and "This treatment separates the liquid part" in text
+    assert PLASMA_ES in text
+    with zipfile.ZipFile(project / "output" / "es" / f"{TREATMENT}.epub") as z:
+        xhtml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert re.search(r'<span lang="en" dir="ltr">This treatment separates', xhtml)
+    assert "Este proceso separa" not in xhtml
+
+
+def test_removed_string_becomes_obsolete_and_is_kept(project):
+    run(project, "i18n", "extract")
+    run(project, "i18n", "init", "es")
+    po = project / "translations" / "es" / "LC_MESSAGES" / f"{TREATMENT}.po"
+    template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
+    speech = next(m for m in template if m.id and m.id.startswith("If you are having trouble speaking"))
+    translate_po(po, {speech.context: "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."})
+    source = project / "sources" / TREATMENT / SOURCE
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    source.write_text("".join(l for l in lines if "Speech therapy" not in l), encoding="utf-8")
+    run(project, "i18n", "extract")
+    run(project, "i18n", "update")
+    text = po.read_text(encoding="utf-8")
+    assert '#~ msgstr "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."' in text
+
+
+def test_stats_table_and_json(project):
+    import json
+
+    run(project, "i18n", "extract")
+    run(project, "i18n", "init", "es")
+    po = project / "translations" / "es" / "LC_MESSAGES" / f"{TREATMENT}.po"
+    translate_po(po, {"title": "Tratamiento"})
+    rows = {(r["locale"], r["name"]): r for r in json.loads(run(project, "i18n", "stats", "--json").stdout)}
+    row = rows[("es", TREATMENT)]
+    assert (row["translated"], row["fuzzy"]) == (1, 0) and row["untranslated"] == row["translated"] + 23
+    assert row["words"]["translated"] == 5  # "Treatment of neurological paraneoplastic syndromes"
+    assert row["percent"] == round(100 / 25, 1)
+    table = run(project, "i18n", "stats").stdout
+    assert re.search(rf"es\s+{TREATMENT}\s+1\s+0\s+24\s", table)
+
+
+def test_pybabel_reads_and_updates_our_catalogs(project, tmp_path):
+    run(project, "i18n", "extract")
+    run(project, "i18n", "init", "es")
+    work = tmp_path / "pybabel" / "es" / "LC_MESSAGES"
+    work.mkdir(parents=True)
+    shutil.copy(project / "translations" / "es" / "LC_MESSAGES" / "ui.po", work / "messages.po")
+    pybabel = Path(__import__("sys").executable).with_name("pybabel")
+    done = subprocess.run([str(pybabel), "update", "-i", str(project / "translations" / "templates" / "ui.pot"),
+                           "-d", str(tmp_path / "pybabel"), "-l", "es"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([str(pybabel), "extract", "-F", str(REPO / "babel.cfg"), "-o", str(tmp_path / "x.pot"),
+                           "."], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "msgid \"Contents\"" in (tmp_path / "x.pot").read_text(encoding="utf-8")
+
+
+def test_fallback_units_keep_the_source_language(loaded_seeds):
+    doc = loaded_seeds[TREATMENT].document
+    result = translate(doc, "es", lambda unit: "Tratamiento" if unit.id == "title" else None)
+    assert result.document.title == "Tratamiento" and "title" not in result.document.langs
+    assert result.document.lang == "es"
+    assert len(result.fallbacks) == len(units(doc)) - 1
+    assert result.document.sections[0].langs == {"title": "en"}
+    assert all(item.langs == {"text": "en"} for item in result.document.blocks[2].items)
+    assert doc.title != "Tratamiento"  # the source document is untouched
+
+
+def test_init_refuses_to_overwrite_and_update_needs_templates(project):
+    run(project, "i18n", "extract")
+    run(project, "i18n", "init", "es")
+    assert "exists" in run(project, "i18n", "init", "es").stderr
+    shutil.rmtree(project / "translations" / "templates")
+    assert_one_line_error(booklet("i18n", "update", cwd=project), "no template")
+
+
+def test_every_shipped_catalog_passes_msgfmt_check():
+    catalogs = sorted((REPO / "translations").glob("*/LC_MESSAGES/*.po")) + sorted(
+        (REPO / "translations" / "templates").glob("*.pot"))
+    assert catalogs
+    for path in catalogs:
+        done = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+        assert done.returncode == 0, (path, done.stderr)
