@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from gettext import NullTranslations
 from pathlib import Path
 
-from babel import Locale
+from pipeline.locales import babel_locale, is_pseudo
 
 from pipeline.i18n.catalogs import (
     UI, LoadedCatalog, catalog_path, missing_ui, read_catalog, ui_template, ui_translations, unit_lookup)
@@ -37,7 +37,7 @@ class Edition:
 
 
 def same_language(a: str, b: str) -> bool:
-    return Locale.parse(a, sep="-").language == Locale.parse(b, sep="-").language
+    return not (is_pseudo(a) or is_pseudo(b)) and babel_locale(a).language == babel_locale(b).language
 
 
 def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
@@ -51,7 +51,7 @@ def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
     ui_po = catalog_path(translations, locale, UI)
     ui = read_catalog(ui_po, locale) if ui_po.exists() else None
     translated = translate(doc, locale, unit_lookup(content))
-    source_language = Locale.parse(doc.lang, sep="-").get_display_name(Locale.parse(locale, sep="-"))
+    source_language = babel_locale(doc.lang).get_display_name(babel_locale(locale))
     state = TranslationState(source_language=source_language, incomplete=bool(translated.fallbacks),
                              review=content.review, reviewed=content.reviewed)
     return Edition(translated.document, locale, ui_translations(ui), state, translated.fallbacks, ui)

@@ -30,6 +30,16 @@ class Project:
 
         return resolve(spec, self.sources_dir)
 
+    def load(self, spec: str):
+        """A document as every handout shows it: with the project's disclaimer where the source has none
+        (so the disclaimer is a unit translators see, like the rest)."""
+        from pipeline.sources import load
+
+        loaded = load(self.resolve(spec))
+        if loaded.document.meta.disclaimer is None:
+            loaded.document.meta.disclaimer = self.settings.disclaimer
+        return loaded
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="BOOKLET_CONFIG",
@@ -96,7 +106,7 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
     from pipeline.build import edition, untranslated_for
     from pipeline.render import WRITERS, check_document, labels_in, output_path, unimposed_path
     from pipeline.render.layouts import available_layouts, load_manifest, missing_roles
-    from pipeline.sources import discover, load
+    from pipeline.sources import discover
 
     settings: Settings = project.settings
     for layout in layouts:
@@ -111,11 +121,9 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
     out = out_dir or project.root / settings.output
     refused: list[str] = []
     for doc_id in doc_ids:
-        loaded = load(project.resolve(doc_id))
+        loaded = project.load(doc_id)
         _report_warnings(loaded)
         doc = loaded.document
-        if doc.meta.disclaimer is None:
-            doc.meta.disclaimer = settings.disclaimer
         check_document(doc)
         for locale in locales or settings.locales:
             ed = edition(doc, locale, project.translations_dir)
@@ -169,7 +177,6 @@ def _catalog_names(project: Project) -> list[str]:
 def i18n_extract(project: Project) -> None:
     """Write the templates: translations/templates/ui.pot and <doc-id>.pot for every document."""
     from pipeline.i18n.catalogs import UI, document_template, template_path, ui_template, write_catalog
-    from pipeline.sources import load
 
     root = project.translations_dir
     for name in _catalog_names(project):
@@ -177,7 +184,7 @@ def i18n_extract(project: Project) -> None:
             catalog = ui_template()
         else:
             source = project.resolve(name)
-            catalog = document_template(load(source).document, source.path.relative_to(project.root).as_posix(),
+            catalog = document_template(project.load(name).document, source.path.relative_to(project.root).as_posix(),
                                         source.meta_path.relative_to(project.root).as_posix())
         path = template_path(root, name)
         changed = write_catalog(path, catalog)
@@ -242,6 +249,22 @@ def i18n_stats(project: Project, as_json: bool) -> None:
         words = f"{r.words['translated']}/{sum(r.words.values())}"
         click.echo(f"{r.locale:8} {r.name:36} {r.translated:>10} {r.fuzzy:>6} {r.untranslated:>9} {words:>11} "
                    f"{r.percent:>6}")
+
+
+@i18n.command("pseudo")
+@click.pass_obj
+def i18n_pseudo(project: Project) -> None:
+    """Write pseudo-translated catalogs for the pseudo-locale qps-ploc (accented, 40 % longer, bracketed);
+    build it with `booklet build --locale qps-ploc` to test fit, fonts and fallbacks."""
+    from pipeline.i18n.catalogs import REVIEW_HEADER, catalog_path, read_catalog, write_catalog
+    from pipeline.i18n.pseudo import pseudo_catalog
+    from pipeline.locales import PSEUDO
+
+    for name in _catalog_names(project):
+        target = catalog_path(project.translations_dir, PSEUDO, name)
+        catalog = pseudo_catalog(read_catalog(_template(project.translations_dir, name)).catalog)
+        write_catalog(target, catalog, {"Language": PSEUDO, REVIEW_HEADER: "none"})
+        click.echo(f"wrote {target}", err=True)
 
 
 def _template(root: Path, name: str) -> Path:

@@ -6,10 +6,10 @@ import tomllib
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from pipeline.errors import BookletError
+from pipeline.locales import babel_locale
 
 CONFIG_NAME = "booklet.toml"
 
@@ -25,8 +25,8 @@ class Strict(BaseModel):
 def check_language_tag(tag: str) -> str:
     """A BCP 47 tag that Babel knows (en, en-GB, ar, pt-BR)."""
     try:
-        Locale.parse(tag, sep="-")
-    except (ValueError, UnknownLocaleError):
+        babel_locale(tag)
+    except ValueError:
         raise ValueError(f"{tag!r} is not a language tag Babel knows (BCP 47, such as en, en-GB, ar)") from None
     return tag
 

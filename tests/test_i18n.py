@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from pipeline.i18n.catalogs import read_catalog, write_catalog
 from pipeline.i18n.units import translate, units
+from pipeline.sources import load, resolve
 
 from conftest import REPO, TREATMENT
 from test_cli import assert_one_line_error, booklet
@@ -54,8 +55,10 @@ def test_extract_writes_templates_with_context_comment_and_reference(project):
     run(project, "i18n", "extract")
     pot = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
     entries = {m.context: m for m in pot if m.id}
-    assert len(entries) == len(units(__import__("pipeline.sources", fromlist=["load"]).load(
-        __import__("pipeline.sources", fromlist=["resolve"]).resolve(TREATMENT, project / "sources")).document))
+    doc = load(resolve(TREATMENT, project / "sources")).document
+    assert doc.meta.disclaimer is None  # the source has none: the project's disclaimer is printed, and translated
+    assert set(entries) == {u.id for u in units(doc)} | {"disclaimer"}
+    assert entries["disclaimer"].id.startswith("This leaflet gives general information only.")
     item = next(m for m in entries.values() if m.id.startswith("This process separates"))
     assert item.locations == [(f"sources/{TREATMENT}/{SOURCE}", 18)]
     assert item.auto_comments == ["Other medical treatments"]
@@ -139,11 +142,11 @@ def test_stats_table_and_json(project):
     translate_po(po, {"title": "Tratamiento"})
     rows = {(r["locale"], r["name"]): r for r in json.loads(run(project, "i18n", "stats", "--json").stdout)}
     row = rows[("es", TREATMENT)]
-    assert (row["translated"], row["fuzzy"]) == (1, 0) and row["untranslated"] == row["translated"] + 23
+    assert (row["translated"], row["fuzzy"], row["untranslated"]) == (1, 0, 25)
     assert row["words"]["translated"] == 5  # "Treatment of neurological paraneoplastic syndromes"
-    assert row["percent"] == round(100 / 25, 1)
+    assert row["percent"] == round(100 / 26, 1)
     table = run(project, "i18n", "stats").stdout
-    assert re.search(rf"es\s+{TREATMENT}\s+1\s+0\s+24\s", table)
+    assert re.search(rf"es\s+{TREATMENT}\s+1\s+0\s+25\s", table)
 
 
 def test_pybabel_reads_and_updates_our_catalogs(project, tmp_path):
@@ -188,3 +191,38 @@ def test_every_shipped_catalog_passes_msgfmt_check():
     for path in catalogs:
         done = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
         assert done.returncode == 0, (path, done.stderr)
+
+
+def test_pseudo_locale_tests_fit_fonts_and_fallbacks(project):
+    """The pseudo-locale before any translator starts: every label and unit accented, longer and bracketed,
+    numbers and abbreviations intact; the guide builds (the fonts draw every accented letter); text that
+    escaped translation would show unbracketed."""
+    from pipeline.i18n.pseudo import pseudo_text
+
+    assert pseudo_text("Take 1 g IV daily × 5 days.").startswith("[Tåké 1 g IV dåîlý × 5 days.")
+    assert len(pseudo_text("Tumours of the thymus disrupt normal T-cell schooling")) >= 1.4 * 53
+    run(project, "i18n", "extract")
+    run(project, "i18n", "pseudo")
+    po = project / "translations" / "qps_ploc" / "LC_MESSAGES" / f"{TREATMENT}.po"
+    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)]).returncode == 0
+    result = run(project, "build", "--locale", "qps-ploc", "--format", "pdf")
+    assert "shown in the source language" not in result.stderr  # every unit has its pseudo-translation
+    text = pdf_text(project / "output" / "qps-ploc" / f"{TREATMENT}.guide.pdf")
+    assert "[Öţhéŕ ɱéðîçåļ" in text or "[Öthéŕ" in text
+    assert "[Pågé" in text and "Translation not yet reviewed" not in text  # labels pseudo-translated too
+    assert "2,3-diami" in text  # a number and what follows it survive
+
+
+def test_pseudo_sheet_shows_whether_longer_text_fits(loaded_seeds, tmp_path):
+    """Seed 000's sheet fills its page in English; 40 % longer text cannot fit at 12 pt, and the build says
+    what overflows instead of shrinking the type."""
+    from pipeline.errors import BookletError
+    from pipeline.i18n.pseudo import pseudo_text
+    from pipeline.render import labels_in
+    from pipeline.render.pdf import write_pdf
+    from conftest import PMN
+
+    doc = translate(loaded_seeds[PMN].document, "qps-ploc", lambda unit: pseudo_text(unit.text)).document
+    with pytest.raises(BookletError, match=r"does not fit on 1 page even at 12 pt.*runs onto page 2"):
+        write_pdf(doc, tmp_path / "sheet.pdf", "sheet")
+    assert not (tmp_path / "sheet.pdf").exists()

@@ -16,7 +16,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -27,6 +26,7 @@ from babel.support import Translations
 from pipeline.errors import BookletError
 from pipeline.fsio import write_atomic
 from pipeline.i18n.units import Unit, units
+from pipeline.locales import babel_locale, folder_name
 from pipeline.model import Document
 
 UI = "ui"
@@ -36,15 +36,14 @@ REVIEW_HEADER = "X-Clinical-Review"
 NOT_REVIEWED = "none"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BABEL_CFG = PROJECT_ROOT / "babel.cfg"
-# Parts of the UI catalog each layout uses (the one-page sheet refuses to print a missing one).
 _SKIPPED_DIRS = {"node_modules", "__pycache__", "output", "sources", "tests", "translations"}
 
 
 def locale_id(tag: str) -> str:
     """The catalog folder name of a BCP 47 tag: "pt-BR" -> "pt_BR"."""
     try:
-        return str(Locale.parse(tag, sep="-"))
-    except (ValueError, UnknownLocaleError):
+        return folder_name(tag)
+    except ValueError:
         raise BookletError(f"{tag!r} is not a locale Babel knows") from None
 
 
@@ -107,16 +106,20 @@ class LoadedCatalog:
 
 
 def read_catalog(path: Path, locale: str | None = None) -> LoadedCatalog:
+    """A catalog; with `locale`, its Language header must name that locale."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise BookletError("no such catalog", path) from None
     try:
-        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+        catalog = read_po(io.BytesIO(data), abort_invalid=True)
     except (PoFileError, ValueError) as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise BookletError(f"not a valid PO file: {exc}", path, int(line[1]) if line else None) from None
     _restore_previous_ids(catalog, data.decode("utf-8"))
+    language = re.search(rb'^"Language: ([^\\"]*)', data, re.M)
+    if locale and language and folder_name(language.group(1).decode().strip()) != folder_name(locale):
+        raise BookletError(f"this catalog is for {language.group(1).decode()}, not {locale}", path)
     return LoadedCatalog(catalog, _extra_headers(data), path)
 
 
@@ -160,6 +163,9 @@ def _extra_headers(data: bytes) -> dict[str, str]:
 
 def write_catalog(path: Path, catalog: Catalog, extra_headers: dict[str, str] | None = None) -> bool:
     """Write `catalog` (with our extra headers) at `path`, unless only dates would change.  True if written."""
+    for message in catalog:
+        if message.context:  # a document's text, never a format string, even where it reads "1 % of"
+            message.flags.discard("python-format")
     out = io.BytesIO()
     # Babel 2.18 writes a long previous msgid as broken `#|` lines (one wrapped string with the quotes of
     # every part inside it), which no tool reads back: write them ourselves.
@@ -204,7 +210,7 @@ def init(template: Path, target: Path, locale: str) -> None:
     pot = read_catalog(template).catalog
     catalog = _new_catalog(pot.project, locale=locale_id(locale))
     catalog.update(pot)
-    catalog.language_team = f"{Locale.parse(locale_id(locale)).english_name} <LL@li.org>"
+    catalog.language_team = f"{babel_locale(locale).english_name} <LL@li.org>"
     write_catalog(target, catalog, {REVIEW_HEADER: NOT_REVIEWED})
 
 

@@ -11,11 +11,11 @@ from functools import lru_cache
 
 import jinja2
 from markupsafe import Markup
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from pipeline.config import Clinic
 from pipeline.errors import BookletError
+from pipeline.locales import babel_locale, is_pseudo
 from pipeline.model import Block, Document, ListBlock, ListItem
 from pipeline.render import (
     ABOUT_ID, CONTENTS_ID, LAYOUTS_DIR, SOURCES_ID, about_lines, check_document, citation_id, current_labels,
@@ -35,16 +35,18 @@ def long_date(iso_date: str, lang: str) -> str:
     """"2024-03-01" -> "1 March 2024" in the document's language; the ISO date where Babel has no locale."""
     date = datetime.date.fromisoformat(iso_date)
     try:
-        return format_date(date, format="long", locale=Locale.parse(lang.replace("_", "-"), sep="-"))
-    except (UnknownLocaleError, ValueError):
+        return format_date(date, format="long", locale=babel_locale(lang))
+    except ValueError:
         return date.isoformat()
 
 
 def language_name(tag: str) -> str:
     """"en" -> "English", "ar" -> "العربية": the language named in itself, as a reader would look for it."""
+    if is_pseudo(tag):
+        return "[Pseudo-localisation]"
     try:
-        locale = Locale.parse(tag, sep="-")
-    except (ValueError, UnknownLocaleError):
+        locale = babel_locale(tag)
+    except ValueError:
         return tag
     name = locale.get_display_name(locale) or tag
     return name[:1].upper() + name[1:]
