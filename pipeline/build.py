@@ -41,13 +41,16 @@ def same_language(a: str, b: str) -> bool:
 
 
 def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
-    """`doc` in `locale`; None when there is no catalog for the document in that locale."""
+    """`doc` in `locale`; None when there is no catalog for the document in that locale, or nothing in it
+    is translated yet."""
     if same_language(locale, doc.lang):
         return Edition(doc, locale)
     doc_po = catalog_path(translations, locale, doc.id)
     if not doc_po.exists():
         return None
     content = read_catalog(doc_po, locale)
+    if not any(m.id and m.string and not m.fuzzy for m in content.catalog):
+        return None  # nothing translated yet: an edition would be the source under another name
     ui_po = catalog_path(translations, locale, UI)
     ui = read_catalog(ui_po, locale) if ui_po.exists() else None
     translated = translate(doc, locale, unit_lookup(content))

@@ -128,7 +128,7 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
         for locale in locales or settings.locales:
             ed = edition(doc, locale, project.translations_dir)
             if ed is None:
-                click.echo(f"{doc_id}: no translation catalog for {locale}; skipped", err=True)
+                click.echo(f"{doc_id}: no translation into {locale} yet; skipped", err=True)
                 continue
             _report_fallbacks(ed, out)
             guide_url = f"{settings.web_base.rstrip('/')}/{locale}/{doc.id}.guide.pdf" if settings.web_base else None

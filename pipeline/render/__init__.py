@@ -75,6 +75,7 @@ class AboutLine:
     url: str | None = None
     iso_date: str | None = None  # set when `text` is a date, for <time datetime>
     translatable: bool = False  # `text` is our own message (a fallback), not the source's words
+    lang: str | None = None  # the language of `text` where it is a fallback to the source language
 
 
 def about_lines(doc: Document, format_date: Callable[[str, str], str], translation=None) -> list[AboutLine]:
@@ -94,7 +95,7 @@ def about_lines(doc: Document, format_date: Callable[[str, str], str], translati
     else:
         lines.append(AboutLine(N_("Last updated:"), N_("not stated by the source"), translatable=True))
     if meta.licence:
-        lines.append(AboutLine(N_("Licence:"), meta.licence))
+        lines.append(AboutLine(N_("Licence:"), meta.licence, lang=meta.langs.get("licence")))
     if translation is not None:
         lines.append(AboutLine(N_("Translation reviewed by:"), translation.review) if translation.reviewed else
                      AboutLine(N_("Translation:"), N_("Translation not yet reviewed by a clinician"), translatable=True))

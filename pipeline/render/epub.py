@@ -162,6 +162,8 @@ def about(doc: Document, translation=None) -> list[dict]:
     blocks = [header(1, ABOUT_ID, _("About this information"), ("about",))]
     for entry in about_lines(doc, long_date, translation):
         value = text(_(entry.text) if entry.translatable else entry.text)
+        if entry.lang:
+            value = [{"t": "Span", "c": [["", [], [["lang", entry.lang], ["dir", text_direction(entry.lang)]]], value]}]
         if entry.url:
             value += [SPACE] + link_or_text(entry.url)
         blocks.append(line(_(entry.label), value))

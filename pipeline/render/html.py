@@ -93,6 +93,7 @@ def environment() -> jinja2.Environment:
     env.filters["long_date"] = long_date
     env.filters["language_name"] = language_name
     env.filters["unit"] = unit_text
+    env.filters["direction"] = text_direction
     env.filters["cite_id"] = citation_id
     env.filters["about_lines"] = lambda doc, translation=None: about_lines(doc, long_date, translation)
     env.filters["role_blocks"] = role_blocks
