@@ -24,6 +24,7 @@ class TranslationState:
     incomplete: bool  # some units are shown in the source language
     review: str  # the catalog's X-Clinical-Review: "none", or who and when
     reviewed: bool
+    translator: str | None = None  # the catalog's Last-Translator, without the e-mail address
 
 
 @dataclass
@@ -55,8 +56,10 @@ def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
     ui = read_catalog(ui_po, locale) if ui_po.exists() else None
     translated = translate(doc, locale, unit_lookup(content))
     source_language = babel_locale(doc.lang).get_display_name(babel_locale(locale))
+    translator = re.sub(r"\s*<[^>]*>\s*$", "", content.catalog.last_translator or "").strip()
     state = TranslationState(source_language=source_language, incomplete=bool(translated.fallbacks),
-                             review=content.review, reviewed=content.reviewed)
+                             review=content.review, reviewed=content.reviewed,
+                             translator=None if translator in ("", "FULL NAME") else translator)
     return Edition(translated.document, locale, ui_translations(ui), state, translated.fallbacks, ui)
 
 

@@ -1,5 +1,6 @@
 """`booklet build` end to end, as `make` runs it: every output of every document, checked on the files."""
 import hashlib
+from collections import Counter
 import re
 import shutil
 import zipfile
@@ -103,3 +104,29 @@ def test_locale_without_translations_is_reported_and_skipped(tmp_path):
     assert f"{TREATMENT}: no translation into nl yet; skipped" in result.stderr  # no catalog at all
     assert f"{TREATMENT}: no translation into de yet; skipped" in result.stderr  # a catalog, nothing translated
     assert not any(tmp_path.rglob("*.pdf"))
+
+
+def test_sheet_is_one_page_in_every_built_locale(build_dir):
+    out, _ = build_dir
+    sheets = sorted(out.rglob(f"{PMN}.sheet.pdf"))
+    assert [s.parent.name for s in sheets] == ["ar", "en", "es", "fr"]
+    for sheet in sheets:
+        assert len(PdfReader(sheet).pages) == 1, sheet
+
+
+def test_arabic_sheet_reads_right_to_left(build_dir):
+    """The Arabic sheet: its lines end at the right margin and start ragged on the left (the mirror of the
+    English one), in Arabic script, with the review note a translated handout must carry."""
+    import pdfplumber
+
+    out, _ = build_dir
+    with pdfplumber.open(out / "ar" / f"{PMN}.sheet.pdf") as pdf:
+        page = pdf.pages[0]
+        lines = page.extract_text_lines()
+        arabic = [line for line in lines if sum("\u0600" <= c <= "\u06ff" for c in line["text"]) > 10]
+        assert len(arabic) > 15
+        # many lines end at the same x (the column's right edge) and start wherever they happen to
+        ends = Counter(round(line["x1"]) for line in arabic).most_common(1)[0][1]
+        starts = Counter(round(line["x0"]) for line in arabic).most_common(1)[0][1]
+        assert ends >= 10 and starts <= 3, (ends, starts)
+    assert PdfReader(out / "ar" / f"{PMN}.sheet.pdf").trailer["/Root"]["/Lang"] == "ar"

@@ -226,3 +226,41 @@ def test_pseudo_sheet_shows_whether_longer_text_fits(loaded_seeds, tmp_path):
     with pytest.raises(BookletError, match=r"does not fit on 1 page even at 12 pt.*runs onto page 2"):
         write_pdf(doc, tmp_path / "sheet.pdf", "sheet")
     assert not (tmp_path / "sheet.pdf").exists()
+
+
+def test_sheet_refuses_a_locale_with_untranslated_units_it_prints(tmp_path):
+    from conftest import PMN
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "sources" / PMN, root / "sources" / PMN)
+    (root / "booklet.toml").write_text('layouts = ["sheet"]\nformats = ["pdf"]\n', encoding="utf-8")
+    run(root, "i18n", "extract")
+    run(root, "i18n", "init", "es")
+    shipped = read_catalog(REPO / "translations" / "es" / "LC_MESSAGES" / "ui.po").catalog
+    translate_po(root / "translations" / "es" / "LC_MESSAGES" / "ui.po",
+                 {m.id: m.string for m in shipped if m.id and m.string})
+    po = root / "translations" / "es" / "LC_MESSAGES" / f"{PMN}.po"
+    translate_po(po, {"title": "Neuropatía motora paraneoplásica", "do.title": "Qué hacer"})
+    result = booklet("build", "--locale", "es", cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{PMN} sheet (es): not built, untranslated or fuzzy:" in result.stderr
+    assert "avoid.1.1: Sudden unassisted heavy lifting." in result.stderr
+    assert "do.1.1: Keep a daily weakness" in result.stderr and "do.title" not in result.stderr
+    assert "symptoms.1.7" not in result.stderr  # the sheet prints only the first symptoms
+    assert not (root / "output" / "es" / f"{PMN}.sheet.pdf").exists()
+    forced = run(root, "build", "--locale", "es", "--allow-incomplete")
+    assert "built with" in forced.stderr and (root / "output" / "es" / f"{PMN}.sheet.pdf").exists()
+    text = pdf_text(root / "output" / "es" / f"{PMN}.sheet.pdf")
+    assert "Neuropatía motora paraneoplásica" in text and "Sudden unassisted heavy lifting" in text
+
+
+def test_epub_metadata_in_the_edition_language_with_its_translator(tmp_path):
+    result = booklet("build", "--doc", TREATMENT, "--locale", "es", "--format", "epub", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / "es" / f"{TREATMENT}.epub") as z:
+        opf = z.read("EPUB/content.opf").decode()
+    assert "<dc:language>es</dc:language>" in opf
+    assert ">Tratamiento de los síndromes paraneoplásicos neurológicos</dc:title>" in opf
+    assert re.search(r'<dc:description>Información para pacientes', opf)
+    contributor = re.search(r'<dc:contributor id="([^"]+)">Booklet translation team \(AI-drafted\)</dc:contributor>', opf)
+    assert contributor and f'refines="#{contributor.group(1)}" property="role" scheme="marc:relators">trl<' in opf

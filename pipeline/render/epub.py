@@ -195,7 +195,7 @@ def _list(values: list[str]) -> dict:
     return {"t": "MetaList", "c": [_inlines(v) for v in values]}
 
 
-def metadata(doc: Document, publisher: Publisher | None = None) -> dict:
+def metadata(doc: Document, publisher: Publisher | None = None, translation=None) -> dict:
     meta, a = doc.meta, doc.meta.attribution
     publisher = publisher or Publisher()
     claims = accessibility(doc)
@@ -218,11 +218,13 @@ def metadata(doc: Document, publisher: Publisher | None = None) -> dict:
         m["description"] = _inlines(meta.description or meta.subtitle)
     if meta.keywords:
         m["subject"] = _list(meta.keywords)
-    # MARC relator roles: author, reviewer
-    for key, role, name in (("creator", "aut", a.author or a.publisher), ("contributor", "rev", a.reviewed_by)):
+    # MARC relator roles: author, reviewer, translator
+    people = [("creator", "aut", a.author or a.publisher), ("contributor", "rev", a.reviewed_by),
+              ("contributor", "trl", translation.translator if translation else None)]
+    for key, role, name in people:
         if name:
             person = {"t": "MetaMap", "c": {"role": _string(role), "text": _inlines(name)}}
-            m[key] = {"t": "MetaList", "c": [person]}
+            m.setdefault(key, {"t": "MetaList", "c": []})["c"].append(person)
     if publisher.name or a.publisher:
         m["publisher"] = _inlines(publisher.name or a.publisher)
     if meta.last_updated:
@@ -264,7 +266,8 @@ def document_ast(doc: Document, publisher: Publisher | None = None, translation=
         for b in blocks:
             if b["t"] == "Header" and b["c"][0] == 1:
                 b["c"][1][2].append(["dir", "rtl"])
-    return {"pandoc-api-version": PANDOC_API_VERSION, "meta": metadata(doc, publisher), "blocks": blocks}
+    return {"pandoc-api-version": PANDOC_API_VERSION, "meta": metadata(doc, publisher, translation),
+            "blocks": blocks}
 
 
 def source_date_epoch(doc: Document) -> str:
