@@ -29,7 +29,7 @@ from translate.storage.base import TranslationUnit
 from pipeline.errors import BookletError
 from pipeline.i18n import qa_tables as tables
 
-SEVERITIES = ("critical", "functional", "cosmetic")
+__all__ = ["Problem", "check_catalog", "check_unit"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def check_catalog(po_path: Path, source_locale: str = "en") -> list[tuple[int, P
     """Problems of every translated, non-fuzzy message of a PO file, with the line of its msgstr.
 
     Untranslated and fuzzy messages are skipped: they are not printed. The target locale is the
-    catalog's `Language` header.
+    catalog's `Language` header; a file Babel cannot read, or without that header, is a BookletError.
     """
     po_path = Path(po_path)
     try:
@@ -283,7 +283,7 @@ class _Reader:
     def _joined(self, latin: str, left: list, right: list) -> bool:
         return left[3] is None and bool(self.range.fullmatch(latin, left[1], right[0]))
 
-    def _value(self, match: re.Match) -> tuple[Fraction | None, bool]:
+    def _value(self, match: re.Match) -> tuple[Fraction, bool]:
         if match.group("vulgar"):
             return _vulgar(match.group("vulgar")), True
         value, conventional = self._decimal(match.group("digits"))
@@ -319,22 +319,22 @@ class _Reader:
     @staticmethod
     def _fractions(latin: str, numbers: list[list]) -> list[list]:
         """Join "1/2" into one half; larger or chained slashes ("120/80", "B1/B6/B12") stay separate numbers."""
+        def slash(left: list, right: list) -> bool:
+            return latin[left[1]:right[0]] in ("/", "⁄")
+
         joined = []
         index = 0
         while index < len(numbers):
             number = numbers[index]
-            if index + 1 < len(numbers):
-                following = numbers[index + 1]
-                numerator, denominator = number[2], following[2]
-                chained = (index + 2 < len(numbers) and latin[following[1]:numbers[index + 2][0]] in ("/", "⁄")) or (
-                    joined and latin[joined[-1][1]:number[0]] in ("/", "⁄"))
-                if (latin[number[1]:following[0]] in ("/", "⁄") and not chained
-                        and numerator.denominator == denominator.denominator == 1 and 0 < numerator < denominator <= 10):
-                    joined.append([number[0], following[1], numerator / denominator, None, True])
-                    index += 2
-                    continue
-            joined.append(number)
-            index += 1
+            following = numbers[index + 1] if index + 1 < len(numbers) else None
+            chained = (index + 2 < len(numbers) and slash(following, numbers[index + 2])) or (
+                joined and slash(joined[-1], number))
+            if following and slash(number, following) and not chained and _small_fraction(number[2], following[2]):
+                joined.append([number[0], following[1], number[2] / following[2], None, True])
+                index += 2
+            else:
+                joined.append(number)
+                index += 1
         return joined
 
     def _spelled_quantities(self, text: str, latin: str) -> list[Quantity]:
@@ -346,10 +346,10 @@ class _Reader:
         for found in find_numbers(tokens, self.language, 0.0):
             start, end = words[found.start].start(), words[found.end - 1].end()
             unit = self.unit.match(latin, end)
+            symbol = None
             if unit:
-                end = unit.end()
-            quantities.append(Quantity(Fraction(found.value).limit_denominator(), unit and
-                                       self._canonical_unit(unit.group("unit")), text[start:end],
+                symbol, end = self._canonical_unit(unit.group("unit")), unit.end()
+            quantities.append(Quantity(Fraction(found.value), symbol, text[start:end],
                                        weak=found.is_ordinal or found.value == 1))
         return quantities
 
@@ -384,6 +384,10 @@ class _Word:
 
     def not_a_number_part(self) -> bool:
         return not self._text[0].isalpha()
+
+
+def _small_fraction(numerator: Fraction, denominator: Fraction) -> bool:
+    return numerator.denominator == denominator.denominator == 1 and 0 < numerator < denominator <= 10
 
 
 def _vulgar(char: str) -> Fraction:
@@ -469,10 +473,10 @@ def _compare_quantities(source: list[Quantity], target: list[Quantity]) -> list[
     source_left = [q for q in source_left if not q.weak]
     target_left = [q for q in target_left if not q.weak]
     source_left, target_left, changed = _paired(source_left, target_left, key=lambda q: q.unit)
-    problems += [Problem("critical", "dose-number", f"the source has {_shown(s)} but the translation has {_shown(t)}")
-                 for s, t in changed]
-    problems += [Problem("critical", "dose-number", f"the source has {_shown(s)}, which is missing from the translation")
-                 for s in source_left]
+    problems += [Problem("critical", "dose-number",
+                         f"the source has {_shown(s)} but the translation has {_shown(t)}") for s, t in changed]
+    problems += [Problem("critical", "dose-number",
+                         f"the source has {_shown(s)}, which is missing from the translation") for s in source_left]
     problems += [Problem("critical", "dose-number", f"the translation has {_shown(t)}, which is not in the source")
                  for t in target_left]
     return problems
