@@ -1,0 +1,586 @@
+"""Translation QA: what a translation must keep from its source (doses, units, frequencies, markup).
+
+`check_unit` compares one source string with its translation; `check_catalog` runs it over a PO file.
+Numbers are read the way a reader of each locale reads them (Babel's CLDR separators), so 2.5 ↔ 2,5 and
+1,000 ↔ 1.000 pass while "500 mg" → "500 mcg" or "once daily" → "11 veces al día" fail.
+translate-toolkit checks markup and punctuation; its `numbers` check is not used, because it flags correct
+decimal commas and lets mg → mcg pass.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, get_group_symbol, parse_decimal
+from babel.units import UnknownUnitError, format_unit
+from text_to_num import find_numbers, text2num
+from translate.filters.checks import CheckerConfig, StandardChecker
+from translate.filters.decorators import Category
+from translate.storage.base import TranslationUnit
+
+from pipeline.errors import BookletError
+from pipeline.i18n import qa_tables as tables
+
+__all__ = ["Problem", "check_catalog", "check_unit"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str  # "critical" | "functional" | "cosmetic", translate-toolkit's classes
+    code: str  # stable short id: dose-number, dose-unit, number-format, frequency, symbol, abbreviation, …
+    message: str  # one line for the translator: what the source has and the translation lost or changed
+
+
+def check_unit(source: str, translation: str, source_locale: str, target_locale: str) -> list[Problem]:
+    """What `translation` lost or changed from `source`: doses and units, frequencies, number notation,
+    symbols, abbreviations, then markup and punctuation."""
+    source_reading = _reader(source_locale).read(source)
+    target_reader = _reader(target_locale)
+    target_reading = target_reader.read(translation)
+    return [
+        *_compare_quantities(source_reading.quantities, target_reading.quantities),
+        *_compare_frequencies(source_reading.frequencies, target_reading.frequencies),
+        *_number_format(target_reading.quantities, target_reader),
+        *_compare_symbols(source_reading.symbols, target_reading.symbols),
+        *_missing_abbreviations(source_reading.abbreviations, translation),
+        *_toolkit_problems(source, translation, target_reader.language),
+    ]
+
+
+def check_catalog(po_path: Path, source_locale: str = "en") -> list[tuple[int, Problem]]:
+    """Problems of every translated, non-fuzzy message of a PO file, with the line of its msgstr.
+
+    Untranslated and fuzzy messages are skipped: they are not printed. The target locale is the
+    catalog's `Language` header; a file Babel cannot read, or without that header, is a BookletError.
+    """
+    po_path = Path(po_path)
+    try:
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, abort_invalid=True)
+    except PoFileError as error:
+        raise BookletError(f"not a valid PO file: {error.args[0].rsplit(' on ', 1)[0]}", po_path,
+                           error.lineno + 1) from None
+    except UnicodeDecodeError as error:
+        raise BookletError(f"not a valid PO file: {error.reason}", po_path) from None
+    if catalog.locale is None:
+        raise BookletError("the PO header names no Language, so the translation's locale is unknown", po_path, 1)
+    target_locale = str(catalog.locale)
+    lines = po_path.read_text(encoding=catalog.charset or "utf-8").splitlines()
+    found = []
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        if message.pluralizable:
+            # gettext's own pairing: the first form translates msgid, the others msgid_plural.
+            pairs = [(message.id[0] if index == 0 else message.id[1], string)
+                     for index, string in enumerate(message.string)]
+        else:
+            pairs = [(message.id, message.string)]
+        for index, (source, translation) in enumerate(pairs):
+            if not translation:
+                continue
+            line = _msgstr_line(lines, message.lineno, index)
+            found += [(line, problem) for problem in check_unit(source, translation, source_locale, target_locale)]
+    return found
+
+
+def _msgstr_line(lines: list[str], msgid_line: int, form: int) -> int:
+    """1-based line of the `form`-th msgstr of the entry whose msgid is on `msgid_line` (Babel records that)."""
+    seen = 0
+    for number in range(msgid_line, len(lines) + 1):
+        if lines[number - 1].startswith("msgstr"):
+            if seen == form:
+                return number
+            seen += 1
+    return msgid_line
+
+
+# ---- reading a text -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Quantity:
+    value: Fraction
+    unit: str | None  # canonical symbol ("mg", "mcg", "°C", "mg/kg"), None for a bare number
+    text: str  # as written, with its unit and the rest of its range: "4–6 weeks"
+    conventional: bool = True  # written with the locale's own separators
+    weak: bool = False  # a spelled "one"/"una"/ordinal: may be an article, so never reported on its own
+
+
+@dataclass(frozen=True)
+class Frequency:
+    count: tuple[int, ...]  # (3,) for "three times", (2, 3) for "2–3 times"
+    period: str  # day, week, month, night, hour
+    text: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    quantities: list[Quantity]
+    frequencies: list[Frequency]
+    symbols: Counter
+    abbreviations: list[str]
+
+
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS + "⁻", "0123456789-")
+_VULGAR_FRACTIONS = "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"
+_SPACES = "\u00a0\u202f"  # no-break and narrow no-break space: thousands groups in many locales ("1 000")
+# Markup and named placeholders are checked by translate-toolkit; their digits are not doses.
+_MARKUP = re.compile(r"<[^<>]*>|%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|\{\w*(?:![rsa])?(?::[^{}]*)?\}")
+_ABBREVIATION = re.compile(r"(?<!\w)(?=[A-Z0-9]*[A-Z][A-Z0-9]*[A-Z])[A-Z0-9]{2,}(?!\w)")
+_DIGIT_COUNT = r"\d+(?:\s*[-–]\s*\d+)?"
+
+
+def _phrase_pattern(phrases, bounded_start: bool = True) -> str:
+    """Alternation of phrases, longest first, each bounded where it starts or ends with a letter."""
+    parts = []
+    for phrase in sorted(set(phrases), key=len, reverse=True):
+        pattern = r"\s+".join(map(re.escape, phrase.split()))
+        if bounded_start and phrase[0].isalnum():
+            pattern = r"(?<!\w)" + pattern
+        if phrase[-1].isalnum():
+            pattern += r"(?!\w)"
+        parts.append(pattern)
+    return "|".join(parts)
+
+
+class _Reader:
+    """Reads numbers, units, frequencies and symbols the way a reader of one locale does."""
+
+    def __init__(self, locale: Locale):
+        self.locale = locale
+        self.language = locale.language
+        self.decimal = get_decimal_symbol(locale)
+        self.group = get_group_symbol(locale)
+        # Arabic separators and percent sign, for a text written with Arabic-Indic digits.
+        self.to_latin = str.maketrans({"٫": self.decimal, "٬": self.group, "٪": "%", "µ": "μ"})
+        space_grouped = self.group.isspace()
+        groups = f"[.,{_SPACES}{' ' if space_grouped else ''}{'' if self.group in '.,' else re.escape(self.group)}]"
+        # Thousands groups of three, then at most one decimal part: "05.03.2024" is two numbers, not garbage.
+        self.number = re.compile(
+            rf"(?P<digits>(?:(?<!\d)[.,](?=\d))?\d+(?:{groups}\d{{3}}(?!\d))*(?:[.,]\d+)?)"
+            rf"(?:\s?(?P<mixed>[{_VULGAR_FRACTIONS}]))?"
+            rf"(?:(?P<sup>⁻?[{_SUPERSCRIPTS}]+)|\^(?P<caret>-?\d+))?"
+            rf"|(?P<vulgar>[{_VULGAR_FRACTIONS}])")
+        self.spaces = re.compile(f"[{_SPACES} ]")
+        self.units = _unit_aliases(str(locale))
+        self.folded_units = _folded(self.units)
+        one_letter = [alias for alias in self.units if len(alias) == 1]
+        longer = [alias for alias in self.units if len(alias) > 1]
+        # Units follow a number directly ("500mg"), so they are bounded at their end only.
+        atom = f"(?:(?i:{_phrase_pattern(longer, False)})|{_phrase_pattern(one_letter, False)})"
+        per = tables.PER_WORDS.get(self.language)
+        joiner = rf"\s*/\s*" + (rf"|\s+{per}\s+" if per else "")
+        self.unit = re.compile(rf"[ {_SPACES}]?(?P<unit>{atom}(?:(?:{joiner}){atom})*)(?!\w)")
+        self.unit_joiner = re.compile(joiner)
+        range_words = "|".join(rf"\s+{re.escape(word)}\s+" for word in tables.RANGE_WORDS.get(self.language, ()))
+        self.range = re.compile(rf"\s*[-–—]\s*" + (f"|{range_words}" if range_words else ""))
+        self.periods = {phrase.casefold(): period
+                        for period, phrases in tables.PERIOD_WORDS.get(self.language, {}).items() for phrase in phrases}
+        self.multipliers = tables.MULTIPLIER_WORDS.get(self.language, {})
+        self.frequency = self._frequency_pattern() if self.periods else None
+        latin = "|".join(r"\.?".join(abbreviation) for abbreviation in tables.LATIN_FREQUENCIES)
+        self.latin = re.compile(rf"(?<![\w.])(?:{latin})\.?(?!\w)", re.IGNORECASE)
+
+    def _frequency_pattern(self) -> re.Pattern:
+        times = tables.TIMES_WORDS[self.language]
+        counts = [rf"(?<![\w.,])(?P<digits>{_DIGIT_COUNT})(?:{times}|\s*[x×])\s*",
+                  rf"(?<!\w)(?P<word>[^\W\d_]+?){times}\s*"]
+        if self.multipliers:
+            counts.append(rf"(?<!\w)(?P<multiplier>{_phrase_pattern(self.multipliers)})\s+")
+        counts.append(rf"(?<![\w.,])(?P<bare>{_DIGIT_COUNT}|[^\W\d_]+)\s+")
+        return re.compile(rf"(?:{'|'.join(counts)})?(?P<period>{_phrase_pattern(self.periods)})", re.IGNORECASE)
+
+    def read(self, text: str) -> Reading:
+        text = text.translate(_BIDI_CONTROLS)
+        latin = "".join(str(unicodedata.digit(char)) if unicodedata.category(char) == "Nd" else char
+                        for char in text).translate(self.to_latin)
+        latin = _MARKUP.sub(lambda match: " " * len(match.group()), latin)
+        symbols = Counter({symbol: latin.count(symbol) for symbol in tables.KEPT_SYMBOLS if symbol in latin})
+        abbreviations = [word for word in dict.fromkeys(_ABBREVIATION.findall(latin))
+                         if word.upper() not in tables.LATIN_FREQUENCIES and word not in self.units]
+        frequencies, latin = self._frequencies(text, latin)
+        quantities, latin = self._quantities(text, latin)
+        quantities += self._spelled_quantities(text, latin)
+        return Reading(quantities, frequencies, symbols, abbreviations)
+
+    # Frequencies are read first and blanked out, so "three times a day" ↔ "3 veces al día" is compared
+    # once, as a frequency, and "mg/kg/day" leaves the unit mg/kg.
+    def _frequencies(self, text: str, latin: str) -> tuple[list[Frequency], str]:
+        found = []
+        blank = list(latin)
+        for match in self.frequency.finditer(latin) if self.frequency else ():
+            count, start = self._count(match), match.start()
+            if count is None:
+                count, start = (1,), match.start("period")
+            period = self.periods[re.sub(r"\s+", " ", match.group("period")).casefold()]
+            found.append(Frequency(count, period, text[start:match.end()]))
+            blank[start:match.end()] = " " * (match.end() - start)
+        latin = "".join(blank)
+        for match in self.latin.finditer(latin):
+            count, period = tables.LATIN_FREQUENCIES[match.group().replace(".", "").upper()]
+            found.append(Frequency((count,), period, text[match.start():match.end()]))
+            blank[match.start():match.end()] = " " * (match.end() - match.start())
+        return found, "".join(blank)
+
+    def _count(self, match: re.Match) -> tuple[int, ...] | None:
+        if match.group("digits") or (match.group("bare") or "")[:1].isdigit():
+            return tuple(int(part) for part in re.split(r"\s*[-–]\s*", match.group("digits") or match.group("bare")))
+        if self.multipliers and match.group("multiplier"):
+            return (self.multipliers[match.group("multiplier").casefold()],)
+        word = match.group("word") or match.group("bare")
+        if word and self.language in tables.SPELLED_NUMBER_LANGUAGES:
+            try:
+                return (text2num(word.casefold(), self.language),)
+            except ValueError:
+                return None
+        return None
+
+    def _quantities(self, text: str, latin: str) -> tuple[list[Quantity], str]:
+        """Numbers written in digits, with their units; and the text with them blanked out."""
+        numbers = []  # [start, end, value, unit, conventional]
+        for match in self.number.finditer(latin):
+            value, conventional = self._value(match)
+            start = match.start()
+            if _negative(latin, start, numbers[-1][1] if numbers else None):
+                value, start = -value, start - 1
+            numbers.append([start, match.end(), value, None, conventional])
+        with_units = []
+        for number in self._fractions(latin, numbers):
+            if with_units and number[0] < with_units[-1][1]:
+                continue  # the "2" of "mg/m2" belongs to the unit before it
+            unit = self.unit.match(latin, number[1])
+            if unit:
+                number[3], number[1] = self._canonical_unit(unit.group("unit")), unit.end()
+            with_units.append(number)
+        numbers = with_units
+        quantities = []
+        for index, (start, end, value, unit, conventional) in enumerate(numbers):
+            # A range ("4–6 weeks", "4 a 6 semanas"): both ends take the unit and show the whole range.
+            first = index
+            while first > 0 and self._joined(latin, numbers[first - 1], numbers[first]):
+                first -= 1
+            last = index
+            while last + 1 < len(numbers) and self._joined(latin, numbers[last], numbers[last + 1]):
+                last += 1
+            if unit is None and last > index:
+                unit = numbers[last][3]
+            quantities.append(Quantity(value, unit, text[numbers[first][0]:numbers[last][1]], conventional))
+        blank = list(latin)
+        for start, end, *_ in numbers:
+            blank[start:end] = " " * (end - start)
+        return quantities, "".join(blank)
+
+    def _joined(self, latin: str, left: list, right: list) -> bool:
+        return left[3] is None and bool(self.range.fullmatch(latin, left[1], right[0]))
+
+    def _value(self, match: re.Match) -> tuple[Fraction, bool]:
+        if match.group("vulgar"):
+            return _vulgar(match.group("vulgar")), True
+        value, conventional = self._decimal(match.group("digits"))
+        if match.group("mixed"):
+            value += _vulgar(match.group("mixed"))
+        exponent = match.group("sup") or match.group("caret")
+        if exponent:
+            value **= int(exponent.translate(_FROM_SUPERSCRIPT))
+        return value, conventional
+
+    def _decimal(self, digits: str) -> tuple[Fraction, bool]:
+        """The value a reader of this locale sees, and whether it is written the locale's way.
+
+        Ambiguous forms are read by this locale's rules, as its readers do: "1,000" in Spanish or German is
+        one (',' is their decimal sign), in English a thousand. Only what the locale cannot read at all
+        ("2.5" in Spanish, where '.' groups thousands) is read by the other convention, and noted.
+        """
+        digits = self.spaces.sub(self.group, digits)
+        try:
+            return Fraction(parse_decimal(digits, self.locale, strict=True)), True
+        except NumberFormatError:
+            pass
+        mirror = "en" if self.decimal == "," else "de"
+        try:
+            return Fraction(parse_decimal(digits, mirror, strict=True)), False
+        except NumberFormatError:
+            pass
+        try:
+            return Fraction(parse_decimal(digits, self.locale)), False
+        except NumberFormatError:  # "1.000.5": no locale writes it; compare its digits
+            return Fraction(int(re.sub(r"\D", "", digits))), False
+
+    @staticmethod
+    def _fractions(latin: str, numbers: list[list]) -> list[list]:
+        """Join "1/2" into one half; larger or chained slashes ("120/80", "B1/B6/B12") stay separate numbers."""
+        def slash(left: list, right: list) -> bool:
+            return latin[left[1]:right[0]] in ("/", "⁄")
+
+        joined = []
+        index = 0
+        while index < len(numbers):
+            number = numbers[index]
+            following = numbers[index + 1] if index + 1 < len(numbers) else None
+            chained = (index + 2 < len(numbers) and slash(following, numbers[index + 2])) or (
+                joined and slash(joined[-1], number))
+            if following and slash(number, following) and not chained and _small_fraction(number[2], following[2]):
+                joined.append([number[0], following[1], number[2] / following[2], None, True])
+                index += 2
+            else:
+                joined.append(number)
+                index += 1
+        return joined
+
+    def _spelled_quantities(self, text: str, latin: str) -> list[Quantity]:
+        if self.language not in tables.SPELLED_NUMBER_LANGUAGES:
+            return []
+        words = list(re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*|\S", latin))
+        tokens = [_Word(match.group()) for match in words]
+        quantities = []
+        for found in find_numbers(tokens, self.language, 0.0):
+            start, end = words[found.start].start(), words[found.end - 1].end()
+            unit = self.unit.match(latin, end)
+            symbol = None
+            if unit:
+                symbol, end = self._canonical_unit(unit.group("unit")), unit.end()
+            quantities.append(Quantity(Fraction(found.value), symbol, text[start:end],
+                                       weak=found.is_ordinal or found.value == 1))
+        return quantities
+
+    def _canonical_unit(self, written: str) -> str:
+        """"mg/kg", "Milligramm pro Kilogramm" → "mg/kg"; a whole spelling first ("م.مول/ل" is one unit)."""
+        def canonical(part: str) -> str | None:
+            part = re.sub(r"\s+", " ", part)
+            return self.units.get(part) or self.folded_units.get(part.casefold())
+        return canonical(written) or "/".join(canonical(part) or part for part in self.unit_joiner.split(written))
+
+
+def _negative(latin: str, start: int, previous_end: int | None) -> bool:
+    """A minus sign before the number: "−20", or "-20" after a space, but not the dash of a range "4 -6"."""
+    before = latin[start - 1:start]
+    if before == "−":
+        return True
+    return (before == "-" and latin[start - 2:start - 1] in ("", " ", "(")
+            and not (previous_end is not None and latin[previous_end:start - 1].isspace()))
+
+
+class _Word:
+    """A word for text2num's `find_numbers`; digits and punctuation separate numbers, they are not parts."""
+
+    def __init__(self, text: str):
+        self._text = text
+
+    def text(self) -> str:
+        return self._text
+
+    def nt_separated(self, previous) -> bool:
+        return False
+
+    def not_a_number_part(self) -> bool:
+        return not self._text[0].isalpha()
+
+
+def _small_fraction(numerator: Fraction, denominator: Fraction) -> bool:
+    return numerator.denominator == denominator.denominator == 1 and 0 < numerator < denominator <= 10
+
+
+def _vulgar(char: str) -> Fraction:
+    numerator, denominator = unicodedata.normalize("NFKC", char).split("⁄")
+    return Fraction(int(numerator), int(denominator))
+
+
+@lru_cache(maxsize=None)
+def _reader(tag: str) -> _Reader:
+    try:
+        return _Reader(Locale.parse(tag.replace("-", "_")))
+    except (UnknownLocaleError, ValueError):
+        raise BookletError(f"unknown locale {tag!r}") from None
+
+
+@lru_cache(maxsize=None)
+def _unit_aliases(locale: str) -> dict[str, str]:
+    """Spelling → canonical symbol: the locale's CLDR short and long forms, English short forms, the tables."""
+    aliases: dict[str, str] = {}
+    language = Locale.parse(locale).language
+    for source_locale, lengths in (("en", ("short",)), (locale, ("short", "long"))):
+        for unit_id, symbol in tables.CLDR_UNITS.items():
+            for spelling in _cldr_spellings(source_locale, unit_id, lengths):
+                if len(spelling) > 1 or not spelling.isalpha() or spelling in tables.ONE_LETTER_UNITS:
+                    aliases[spelling] = symbol
+    # "m." (Spanish month) would take the metre in "5 m." at a sentence end.
+    for spelling in [alias for alias in aliases if alias.endswith(".") and alias[:-1] in aliases]:
+        if aliases[spelling] != aliases[spelling[:-1]]:
+            del aliases[spelling]
+    aliases.update(tables.LANGUAGE_UNITS.get(language, {}))
+    aliases.update(tables.UNIVERSAL_UNITS)
+    aliases.update({symbol: symbol for symbol in tables.CLDR_UNITS.values()
+                    if len(symbol) > 1 or not symbol.isalpha() or symbol in tables.ONE_LETTER_UNITS})
+    return aliases
+
+
+def _cldr_spellings(locale: str, unit_id: str, lengths) -> set[str]:
+    """The unit's words in Babel's patterns, one for each plural form (sample values cover Arabic's six)."""
+    spellings = set()
+    for length in lengths:
+        for value in (0, 1, 2, 3, 11, 100, 1.5):
+            try:
+                formatted = format_unit(value, unit_id, length, locale=locale)
+            except UnknownUnitError:
+                return spellings
+            number = format_decimal(value, locale=locale)
+            # Arabic writes "one/two milligrams" without the number ("مليغرامان"): nothing to attach to.
+            if number in formatted and unit_id not in formatted:
+                spellings.add(formatted.replace(number, "").translate(_BIDI_CONTROLS).strip())
+    return spellings
+
+
+def _folded(aliases: dict[str, str]) -> dict[str, str]:
+    """Case-insensitive lookup for spellings longer than one letter ("ML", "Mg/kg"), where not ambiguous."""
+    folded: dict[str, set[str]] = {}
+    for alias, symbol in aliases.items():
+        folded.setdefault(alias.casefold(), set()).add(symbol)
+    return {alias: next(iter(symbols)) for alias, symbols in folded.items() if len(symbols) == 1}
+
+
+# ---- comparing ------------------------------------------------------------------------------------------
+
+def _plain(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    decimal = Decimal(value.numerator) / Decimal(value.denominator)
+    return format(decimal.normalize(), "f") if Fraction(decimal) == value else f"{value.numerator}/{value.denominator}"
+
+
+def _shown(quantity: Quantity) -> str:
+    """“1,000 mg” (= 1000): the value is spelled out when separators could make the reading unclear."""
+    note = f" (= {_plain(quantity.value)})" if re.search(r"\d[.,\s]\d", quantity.text) else ""
+    return f"“{quantity.text}”{note}"
+
+
+def _compare_quantities(source: list[Quantity], target: list[Quantity]) -> list[Problem]:
+    source_left, target_left = _unmatched(source, target, key=lambda q: (q.value, q.unit))
+    source_left, target_left, changed = _paired(source_left, target_left, key=lambda q: q.value)
+    problems = [Problem("critical", "dose-unit",
+                        f"the source has {_shown(s)} but the translation has {_shown(t)}: "
+                        f"the unit must stay {s.unit or 'without a unit'}, not {t.unit or 'without a unit'}")
+                for s, t in changed]
+    source_left = [q for q in source_left if not q.weak]
+    target_left = [q for q in target_left if not q.weak]
+    source_left, target_left, changed = _paired(source_left, target_left, key=lambda q: q.unit)
+    problems += [Problem("critical", "dose-number",
+                         f"the source has {_shown(s)} but the translation has {_shown(t)}") for s, t in changed]
+    problems += [Problem("critical", "dose-number",
+                         f"the source has {_shown(s)}, which is missing from the translation") for s in source_left]
+    problems += [Problem("critical", "dose-number", f"the translation has {_shown(t)}, which is not in the source")
+                 for t in target_left]
+    return problems
+
+
+def _unmatched(source: list, target: list, key) -> tuple[list, list]:
+    """What is left of each side after pairing equal keys; strong items pair with strong ones first."""
+    target_left = sorted(target, key=lambda item: getattr(item, "weak", False))
+    source_left = []
+    for item in sorted(source, key=lambda item: getattr(item, "weak", False)):
+        match = next((other for other in target_left if key(other) == key(item)), None)
+        if match is None:
+            source_left.append(item)
+        else:
+            target_left.remove(match)
+    return source_left, target_left
+
+
+def _paired(source: list, target: list, key) -> tuple[list, list, list[tuple]]:
+    """Pair leftovers that share `key` (same value, other unit; or same unit, other value), in text order."""
+    target_left = list(target)
+    source_left, pairs = [], []
+    for item in source:
+        match = next((other for other in target_left if key(other) == key(item)), None)
+        if match is None:
+            source_left.append(item)
+        else:
+            target_left.remove(match)
+            pairs.append((item, match))
+    return source_left, target_left, pairs
+
+
+def _number_format(quantities: list[Quantity], reader: _Reader) -> list[Problem]:
+    return [Problem("cosmetic", "number-format",
+                    f"“{q.text}” is written with the source's separators; {reader.locale} writes "
+                    f"{format_decimal(q.value.numerator / q.value.denominator, locale=reader.locale)}")
+            for q in quantities if not q.conventional]
+
+
+def _frequency_words(frequency: Frequency) -> str:
+    count = "–".join(map(str, frequency.count))
+    times = {"1": "once", "2": "twice"}.get(count, f"{count} times")
+    period = {"hour": "an hour"}.get(frequency.period, f"a {frequency.period}")
+    return f"{times} {period} (“{frequency.text}”)"
+
+
+def _compare_frequencies(source: list[Frequency], target: list[Frequency]) -> list[Problem]:
+    source_left, target_left = _unmatched(source, target, key=lambda f: (f.count, f.period))
+    source_left, target_left, changed = _paired(source_left, target_left, key=lambda f: f.period)
+    changed += zip(source_left, target_left)  # other periods: "once a day" became "once a week"
+    source_left, target_left = source_left[len(target_left):], target_left[len(source_left):]
+    problems = [Problem("critical", "frequency",
+                        f"the source says {_frequency_words(s)} but the translation says {_frequency_words(t)}")
+                for s, t in changed]
+    problems += [Problem("critical", "frequency",
+                         f"the source says {_frequency_words(s)}, which is missing from the translation")
+                 for s in source_left]
+    problems += [Problem("critical", "frequency",
+                         f"the translation says {_frequency_words(t)}, which the source does not")
+                 for t in target_left]
+    return problems
+
+
+def _compare_symbols(source: Counter, target: Counter) -> list[Problem]:
+    return [Problem("functional", "symbol",
+                    f"the source has {count} “{symbol}” but the translation {target[symbol]}: keep the symbol")
+            for symbol, count in source.items() if target[symbol] < count]
+
+
+def _missing_abbreviations(abbreviations: list[str], translation: str) -> list[Problem]:
+    problems = []
+    for abbreviation in abbreviations:
+        dotted = r"\.?".join(abbreviation) + r"\.?"  # "IV" may be written "i.v." in German
+        if not re.search(rf"(?<!\w)(?:{abbreviation}|(?i:{dotted}))(?!\w)", translation):
+            problems.append(Problem("functional", "abbreviation",
+                                    f"the source has “{abbreviation}”, which is missing from the translation"))
+    return problems
+
+
+# translate-toolkit checks: name → our code. Their severities come from the toolkit's own categories.
+_TOOLKIT_CHECKS = {"xmltags": "markup", "printf": "placeholder", "pythonbraceformat": "placeholder",
+                   "variables": "placeholder", "brackets": "brackets", "endpunc": "end-punctuation"}
+_TOOLKIT_SEVERITIES = {Category.CRITICAL: "critical", Category.FUNCTIONAL: "functional", Category.COSMETIC: "cosmetic"}
+_TAG = re.compile(r"<[^<>]*>")
+
+
+@lru_cache(maxsize=None)
+def _toolkit_checker(language: str) -> StandardChecker:
+    # targetlanguage gives the toolkit the language's punctuation (Arabic ؟ and ،, Spanish ¿…?, French " ?").
+    return StandardChecker(CheckerConfig(targetlanguage=language), limitfilters=list(_TOOLKIT_CHECKS))
+
+
+def _toolkit_problems(source: str, translation: str, language: str) -> list[Problem]:
+    unit = TranslationUnit(source)
+    unit.target = translation
+    problems = []
+    for name, failure in _toolkit_checker(language).run_filters(unit, categorised=True).items():
+        if name == "xmltags":
+            message = (f"the markup differs: the source has {' '.join(_TAG.findall(source)) or 'no tags'}, "
+                       f"the translation {' '.join(_TAG.findall(translation)) or 'no tags'}")
+        elif name == "endpunc":
+            message = (f"the source ends with “{source.rstrip()[-1:]}” but the translation with "
+                       f"“{translation.rstrip()[-1:]}”")
+        else:
+            message = str(failure["message"])
+        problems.append(Problem(_TOOLKIT_SEVERITIES[failure["category"]], _TOOLKIT_CHECKS[name], message))
+    return problems
