@@ -251,6 +251,28 @@ def i18n_stats(project: Project, as_json: bool) -> None:
                    f"{r.percent:>6}")
 
 
+@i18n.command("check")
+@click.pass_obj
+def i18n_check(project: Project) -> None:
+    """Check every translation against its source: numbers, doses, units, frequencies, abbreviations,
+    markup, punctuation.  Critical and functional problems are errors (non-zero exit); cosmetic ones are
+    reported as warnings.  Fuzzy and untranslated entries are not checked: they are never printed."""
+    from pipeline.i18n.qa import check_catalog
+    from pipeline.locales import is_pseudo
+
+    errors = 0
+    for locale, _, path in _catalogs(project):
+        if is_pseudo(locale):
+            continue
+        for line, problem in check_catalog(path):
+            serious = problem.severity in ("critical", "functional")
+            errors += serious
+            kind = "error" if serious else "warning"
+            click.echo(f"{path}:{line}: {kind}: {problem.severity} {problem.code}: {problem.message}")
+    if errors:
+        raise BookletError(f"{errors} translation problem(s) to fix (listed above)", project.translations_dir)
+
+
 @i18n.command("pseudo")
 @click.pass_obj
 def i18n_pseudo(project: Project) -> None:

@@ -264,3 +264,30 @@ def test_epub_metadata_in_the_edition_language_with_its_translator(tmp_path):
     assert re.search(r'<dc:description>Información para pacientes', opf)
     contributor = re.search(r'<dc:contributor id="([^"]+)">Booklet translation team \(AI-drafted\)</dc:contributor>', opf)
     assert contributor and f'refines="#{contributor.group(1)}" property="role" scheme="marc:relators">trl<' in opf
+
+
+def test_check_catches_a_changed_dose_with_file_and_line(tmp_path):
+    from conftest import PMN
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "sources" / PMN, root / "sources" / PMN)
+    run(root, "i18n", "extract")
+    run(root, "i18n", "init", "es")
+    po = root / "translations" / "es" / "LC_MESSAGES" / f"{PMN}.po"
+    template = read_po((root / "translations" / "templates" / f"{PMN}.pot").open("rb"))
+    rituximab = next(m for m in template if m.id and m.id.startswith("375 mg/m² IV weekly × 4"))
+    translate_po(po, {rituximab.context: "375 mcg/m² IV semanal × 4; anti-CD20 monoclonal; reduce los linfocitos B; "
+                                          "reacciones a la infusión, reactivación tardía de la hepatitis B."})
+    result = booklet("i18n", "check", cwd=root)
+    assert result.returncode == 1
+    found = re.search(rf"{re.escape(str(po))}:(\d+): error: critical dose-unit: .*mg.*mcg", result.stdout)
+    assert found, result.stdout
+    lines = po.read_text(encoding="utf-8").splitlines()[int(found.group(1)) - 1:]
+    assert lines[0].startswith("msgstr") and "375 mcg" in " ".join(lines[:3])
+    assert "booklet: error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_shipped_catalogs_pass_the_check():
+    """What `make` builds from: no critical or functional problem in any shipped translation."""
+    result = booklet("i18n", "check")
+    assert result.returncode == 0, result.stdout
