@@ -101,6 +101,28 @@ def test_arabic_decimal_separator_passes_and_a_changed_arabic_dose_fails():
     assert codes(check_unit("Take 500 mg.", "تناول ٥٠ ملغ.", "en", "ar")) == [("critical", "dose-number")]
 
 
+# Spelled numbers: capitals are abbreviations, "dual" is two (the shipped Spanish catalog's strings).
+
+def test_an_abbreviation_in_capitals_is_not_a_number_word():
+    # "TENS" was read as "tens" (10), missing from the translation.
+    assert check_unit("Transcutaneous Electrical Nerve Stimulation (TENS)",
+                      "Estimulación nerviosa eléctrica transcutánea (TENS)", "en", "es") == []
+    # Still an abbreviation the translation must keep.
+    problems = check_unit("Transcutaneous Electrical Nerve Stimulation (TENS)",
+                          "Estimulación nerviosa eléctrica transcutánea (ENET)", "en", "es")
+    assert codes(problems) == [("functional", "abbreviation")] and "“TENS”" in problems[0].message
+
+
+def test_dual_is_read_as_two():
+    assert check_unit("dual listing due to strong evidence in CRPS-like neuropathy.",
+                      "aparece dos veces por la sólida evidencia en neuropatías similares al CRPS.", "en", "es") == []
+    # Like a spelled "one" it is never reported missing on its own ("doble" is a faithful adjective) …
+    assert check_unit("dual therapy", "terapia doble", "en", "es") == []
+    # … but it accounts for two only: another number in the translation is still added.
+    problems = check_unit("dual listing", "aparece tres veces", "en", "es")
+    assert codes(problems) == [("critical", "dose-number")] and "“tres”" in problems[0].message
+
+
 # ---- units -----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source, translation, target", [
@@ -117,6 +139,46 @@ def test_arabic_decimal_separator_passes_and_a_changed_arabic_dose_fails():
 ])
 def test_the_same_unit_in_another_spelling_passes(source, translation, target):
     assert check_unit(source, translation, "en", target) == []
+
+
+@pytest.mark.parametrize("source, translation, target", [
+    ("30-second chair-stand test", "Prueba de levantarse de la silla en 30 segundos", "es"),
+    ("rising from a chair, walking three metres, turning and sitting again; a slow TUG predicts fall risk.",
+     "levantarse de una silla, caminar tres metros, girar y volver a sentarse; un TUG lento predice riesgo de caídas.",
+     "es"),
+    ("a 3-metre walk", "una marcha de 3 metros", "es"),
+    ("a three-metre walk", "una marcha de tres metros", "es"),
+    ("one 10-mg tablet", "un comprimido de 10 mg", "es"),
+])
+def test_a_number_unit_compound_is_read_with_its_unit(source, translation, target):
+    assert check_unit(source, translation, "en", target) == []
+
+
+@pytest.mark.parametrize("source, translation, expected", [
+    ("30-second chair-stand test", "Prueba de levantarse de la silla en 30 minutos", "s, not min"),
+    ("walking three metres", "caminar tres pies", "m, not without a unit"),
+])
+def test_a_changed_unit_of_a_compound_or_spelled_number_fails(source, translation, expected):
+    problems = check_unit(source, translation, "en", "es")
+    assert codes(problems) == [("critical", "dose-unit")] and expected in problems[0].message
+
+
+SMOKER_EN = ("Seek immediate medical advice if you experience new-onset limb weakness that worsens over days or weeks, "
+             "unexplained muscle wasting, or fasciculations—especially if you have a history of cancer, are a long-time "
+             "smoker >55 years, or are undergoing immunotherapy.")
+SMOKER_AR = ("اطلب المشورة الطبية فورًا إذا ظهر لديك ضعف جديد في الأطراف يزداد سوءًا على مدى أيام أو أسابيع، أو ضمور عضلي "
+             "غير مفسَّر، أو تحزّم عضلي، خاصةً إذا كان لديك تاريخ إصابة بالسرطان، أو كنت مدخنًا منذ مدة طويلة وعمرك أكثر من "
+             "{age}، أو كنت تتلقى علاجًا مناعيًا.")
+
+
+@pytest.mark.parametrize("age", ["55 عامًا", "55 عاماً", "55 عام", "55 سنة", "٥٥ سنة"])
+def test_the_arabic_words_for_years_are_the_year_unit(age):
+    assert check_unit(SMOKER_EN, SMOKER_AR.format(age=age), "en", "ar") == []
+
+
+def test_years_become_months_in_arabic_fails():
+    problems = check_unit(SMOKER_EN, SMOKER_AR.format(age="55 شهرًا"), "en", "ar")
+    assert codes(problems) == [("critical", "dose-unit")] and "year, not month" in problems[0].message
 
 
 @pytest.mark.parametrize("source, translation, expected", [
@@ -180,6 +242,76 @@ def test_a_dropped_frequency_fails():
     assert "twice a day" in problems[0].message and "missing" in problems[0].message
 
 
+ARABIC_FREQUENCIES = [  # the shipped Arabic catalog's strings, then the dosing forms
+    ("Early axonal loss in the longest motor fibres lets toes slap or wrists sag during daily tasks.",
+     "يؤدي فقدان المحاور العصبية مبكرًا في أطول الألياف الحركية إلى ارتطام أصابع القدم بالأرض أو تدلّي الرسغين أثناء "
+     "الأعمال اليومية."),
+    ("Hyper-excitable dying motor units trigger painful spasms, especially at night.",
+     "تُطلق وحدات حركية آخذة في الموت ومفرطة الاستثارة تشنجات مؤلمة، خاصةً في الليل."),
+    ("Keep a daily weakness and fatigue diary.", "دوِّن يوميًا في مفكرة ما تشعر به من ضعف وتعب."),
+    ("Stay hydrated (2 L water/day).", "اشرب ما يكفي من السوائل (2 لتر من الماء يوميًا)."),
+    ("Practise mindfulness 10 min daily.", "مارس تمارين اليقظة الذهنية 10 دقائق يوميًا."),
+    ("Practise mindfulness 10 min daily.", "مارس تمارين اليقظة الذهنية 10 دقائق كل يوم."),
+    ("Take 500 mg once daily.", "تناول 500 ملغ مرة واحدة يومياً."),
+    ("Take 500 mg twice daily.", "تناول 500 ملغ مرتين في اليوم."),
+    ("Take it three times a day.", "تناوله ثلاث مرّات يوميًا."),
+    ("Take it three times a day.", "تناوله 3 مرات يوميا."),
+    ("100 mg IM weekly", "100 ملغ IM أسبوعيًا"),
+    ("4.5 mg nocte", "٤٫٥ ملغ ليلًا"),
+    ("Gabapentin 300 mg at bedtime", "غابابنتين 300 ملغ عند النوم"),
+]
+
+
+@pytest.mark.parametrize("source, translation", ARABIC_FREQUENCIES)
+def test_arabic_frequencies_pass(source, translation):
+    assert check_unit(source, translation, "en", "ar") == []
+
+
+@pytest.mark.parametrize("source, translation, expected", [
+    ("Take 500 mg twice daily.", "تناول 500 ملغ مرة واحدة يوميًا.", "once a day"),
+    ("Take it three times a day.", "تناوله مرتين في اليوم.", "twice a day"),
+    ("100 mg IM weekly", "100 ملغ IM يوميًا", "once a day"),
+])
+def test_a_changed_arabic_frequency_fails(source, translation, expected):
+    problems = check_unit(source, translation, "en", "ar")
+    assert codes(problems) == [("critical", "frequency")] and f"the translation says {expected}" in problems[0].message
+
+
+@pytest.mark.parametrize("source, translation, target", [
+    ("10–50 mg night; TCA; anticholinergic adverse effects.",
+     "10–50 mg por la noche; TCA; efectos adversos anticolinérgicos.", "es"),
+    ("Magnesium glycinate 400 mg bedtime", "Glicinato de magnesio 400 mg al acostarse", "es"),
+    ("4.5 mg nocte", "4,5 mg la nuit", "fr"),
+    ("10 mg at bedtime", "10 mg au coucher", "fr"),
+    ("Hyper-excitable dying motor units trigger painful spasms, especially at night.",
+     "Des unités motrices mourantes et hyperexcitables déclenchent des spasmes douloureux, surtout la nuit.", "fr"),
+    ("Cramps are worse at night.", "Die Krämpfe sind nachts schlimmer.", "de"),
+])
+def test_at_night_in_its_english_spellings_passes(source, translation, target):
+    assert check_unit(source, translation, "en", target) == []
+
+
+def test_night_and_bedtime_are_a_frequency_after_a_dose_only():
+    problems = check_unit("Magnesium glycinate 400 mg bedtime", "Glicinato de magnesio 400 mg por la mañana", "en", "es")
+    assert codes(problems) == [("critical", "frequency")] and "once a night (“bedtime”)" in problems[0].message
+    # Elsewhere they are nouns: nothing for the translation to keep.
+    assert check_unit("Night sweats", "Sudores nocturnos", "en", "es") == []
+    assert check_unit("Keep a regular bedtime.", "Mantenga una hora regular de acostarse.", "en", "es") == []
+
+
+def test_spanish_diario_after_an_article_or_preposition_is_a_diary():
+    assert check_unit("Digital symptom diary apps—early flare detection and treatment triggers.",
+                      "Aplicaciones de diario digital de síntomas: detección precoz de brotes y avisos para iniciar el "
+                      "tratamiento.", "en", "es") == []
+    assert check_unit("Keep a symptom diary.", "Lleve un diario de síntomas.", "en", "es") == []
+    # After a dose or a noun it is daily: kept, changed or added, it is compared.
+    assert check_unit("Take 1 g daily.", "Tome 1 g diario.", "en", "es") == []
+    assert check_unit("Daily exercise helps.", "El ejercicio diario ayuda.", "en", "es") == []
+    assert codes(check_unit("Take 1 g twice daily.", "Tome 1 g diario.", "en", "es")) == [("critical", "frequency")]
+    problems = check_unit("Take 1 g.", "Tome 1 g diario.", "en", "es")
+    assert codes(problems) == [("critical", "frequency")] and "once a day (“diario”)" in problems[0].message
+
+
 # ---- symbols, abbreviations ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source, translation, lost", [
@@ -198,6 +330,20 @@ def test_a_lost_symbol_or_abbreviation_is_functional(source, translation, lost):
 
 def test_a_dotted_route_abbreviation_counts_as_kept():
     assert check_unit("1 g IV daily", "1 g i.v. täglich", "en", "de") == []
+
+
+@pytest.mark.parametrize("source, translation", [
+    ("Checked automatically with EPUBCheck and DAISY Ace against WCAG 2.1 Level AA; no manual audit has been made.",
+     "فُحص آليًا باستخدام EPUBCheck وDAISY Ace وفق معايير WCAG 2.1 المستوى AA؛ ولم يُجرَ أي تدقيق يدوي."),
+    ("1 g IV daily × 5 days", "1 غرام بـIV يوميًا × 5 أيام"),
+])
+def test_an_abbreviation_glued_to_an_arabic_prefix_counts_as_kept(source, translation):
+    assert check_unit(source, translation, "en", "ar") == []
+
+
+def test_an_abbreviation_inside_a_longer_latin_word_is_not_kept():
+    problems = check_unit("1 g IV daily", "1 g IVIG al día", "en", "es")
+    assert codes(problems) == [("functional", "abbreviation")] and "“IV”" in problems[0].message
 
 
 # ---- markup and punctuation (translate-toolkit) -----------------------------------------------------------

@@ -136,21 +136,44 @@ _VULGAR_FRACTIONS = "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"
 _SPACES = "\u00a0\u202f"  # no-break and narrow no-break space: thousands groups in many locales ("1 000")
 # Markup and named placeholders are checked by translate-toolkit; their digits are not doses.
 _MARKUP = re.compile(r"<[^<>]*>|%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|\{\w*(?:![rsa])?(?::[^{}]*)?\}")
-_ABBREVIATION = re.compile(r"(?<!\w)(?=[A-Z0-9]*[A-Z][A-Z0-9]*[A-Z])[A-Z0-9]{2,}(?!\w)")
+# An abbreviation is Latin capitals and digits bounded by anything that is not a Latin letter or digit:
+# a change of script is a word boundary, so Arabic "and"/"with" glued to it ("وDAISY", "بـIV") hides nothing.
+_LATIN_WORD_CHARS = "0-9A-Za-z_\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0300-\u036f"
+_NOT_LATIN_BEFORE, _NOT_LATIN_AFTER = f"(?<![{_LATIN_WORD_CHARS}])", f"(?![{_LATIN_WORD_CHARS}])"
+_ABBREVIATION = re.compile(f"{_NOT_LATIN_BEFORE}(?=[A-Z0-9]*[A-Z][A-Z0-9]*[A-Z])[A-Z0-9]{{2,}}{_NOT_LATIN_AFTER}")
 _DIGIT_COUNT = r"\d+(?:\s*[-–]\s*\d+)?"
+# Arabic vowel marks (tanwin, harakat, shadda, sukun, dagger alif) and tatweel are optional in writing:
+# "يوميًا", "يومياً", "يوميًّا" and "يوميا" are one word. Phrases match with or without them.
+_ARABIC_MARKS = "\u064b-\u065f\u0670\u0640"
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f]")
+
+
+def _unmarked(text: str) -> str:
+    return re.sub(f"[{_ARABIC_MARKS}]", "", text)
+
+
+def _key(phrase: str) -> str:
+    """How a phrase is looked up in a word table: one space between words, no Arabic marks, case folded."""
+    return re.sub(r"\s+", " ", _unmarked(phrase)).casefold()
 
 
 def _phrase_pattern(phrases, bounded_start: bool = True) -> str:
     """Alternation of phrases, longest first, each bounded where it starts or ends with a letter."""
     parts = []
-    for phrase in sorted(set(phrases), key=len, reverse=True):
-        pattern = r"\s+".join(map(re.escape, phrase.split()))
+    for phrase in sorted({_unmarked(phrase) for phrase in phrases}, key=len, reverse=True):
+        pattern = r"\s+".join("".join(re.escape(char) + (f"[{_ARABIC_MARKS}]*" if _ARABIC.match(char) else "")
+                                       for char in word) for word in phrase.split())
         if bounded_start and phrase[0].isalnum():
-            pattern = r"(?<!\w)" + pattern
+            pattern = rf"(?<![\w{_ARABIC_MARKS}])" + pattern
         if phrase[-1].isalnum():
-            pattern += r"(?!\w)"
+            pattern += rf"(?![\w{_ARABIC_MARKS}])"
         parts.append(pattern)
     return "|".join(parts)
+
+
+def _capitals(word: str) -> bool:
+    """A word in capitals ("TENS") is an abbreviation, never a number word."""
+    return len(word) > 1 and word.isupper()
 
 
 class _Reader:
@@ -180,24 +203,35 @@ class _Reader:
         atom = f"(?:(?i:{_phrase_pattern(longer, False)})|{_phrase_pattern(one_letter, False)})"
         per = tables.PER_WORDS.get(self.language)
         joiner = rf"\s*/\s*" + (rf"|\s+{per}\s+" if per else "")
-        self.unit = re.compile(rf"[ {_SPACES}]?(?P<unit>{atom}(?:(?:{joiner}){atom})*)(?!\w)")
+        # A hyphen joins a number to its unit in a compound: "30-second test", "3-metre walk", "10-mg tablet".
+        self.unit = re.compile(rf"[- {_SPACES}]?(?P<unit>{atom}(?:(?:{joiner}){atom})*)(?!\w)")
         self.unit_joiner = re.compile(joiner)
+        # Words for text2num; a hyphen before a unit splits "three-metre" into the number and its unit.
+        self.words = re.compile(rf"[^\W\d_]+(?:-(?!{atom}(?!\w))[^\W\d_]+)*|\S")
+        self.number_words = tables.NUMBER_WORDS.get(self.language, {})
         range_words = "|".join(rf"\s+{re.escape(word)}\s+" for word in tables.RANGE_WORDS.get(self.language, ()))
         self.range = re.compile(rf"\s*[-–—]\s*" + (f"|{range_words}" if range_words else ""))
-        self.periods = {phrase.casefold(): period
-                        for period, phrases in tables.PERIOD_WORDS.get(self.language, {}).items() for phrase in phrases}
-        self.multipliers = tables.MULTIPLIER_WORDS.get(self.language, {})
+        self.periods = _period_keys(tables.PERIOD_WORDS.get(self.language, {}))
+        self.multipliers = {_key(phrase): count
+                            for phrase, count in tables.MULTIPLIER_WORDS.get(self.language, {}).items()}
         self.frequency = self._frequency_pattern() if self.periods else None
+        self.dose_periods = _period_keys(tables.DOSE_PERIOD_WORDS.get(self.language, {}))
+        self.dose_period = re.compile(
+            rf"\d{self.unit.pattern}\s+(?P<period>(?i:{_phrase_pattern(self.dose_periods)}))"
+        ) if self.dose_periods else None
+        nouns, determiners = tables.PERIOD_NOUNS.get(self.language, ((), ()))
+        self.period_nouns, self.noun_determiners = set(map(_key, nouns)), set(map(_key, determiners))
         latin = "|".join(r"\.?".join(abbreviation) for abbreviation in tables.LATIN_FREQUENCIES)
         self.latin = re.compile(rf"(?<![\w.])(?:{latin})\.?(?!\w)", re.IGNORECASE)
 
     def _frequency_pattern(self) -> re.Pattern:
         times = tables.TIMES_WORDS[self.language]
-        counts = [rf"(?<![\w.,])(?P<digits>{_DIGIT_COUNT})(?:{times}|\s*[x×])\s*",
-                  rf"(?<!\w)(?P<word>[^\W\d_]+?){times}\s*"]
+        counts = [rf"(?<![\w.,])(?P<digits>{_DIGIT_COUNT})(?:{times}|\s*[x×])\s*"]
+        # Multipliers before spelled counts: "ثلاث مرات" is three times, not a word text2num cannot read.
         if self.multipliers:
-            counts.append(rf"(?<!\w)(?P<multiplier>{_phrase_pattern(self.multipliers)})\s+")
-        counts.append(rf"(?<![\w.,])(?P<bare>{_DIGIT_COUNT}|[^\W\d_]+)\s+")
+            counts.append(rf"(?P<multiplier>{_phrase_pattern(self.multipliers)})\s+")
+        counts += [rf"(?<!\w)(?P<word>[^\W\d_]+?){times}\s*",
+                   rf"(?<![\w.,])(?P<bare>{_DIGIT_COUNT}|[^\W\d_]+)\s+"]
         return re.compile(rf"(?:{'|'.join(counts)})?(?P<period>{_phrase_pattern(self.periods)})", re.IGNORECASE)
 
     def read(self, text: str) -> Reading:
@@ -218,27 +252,40 @@ class _Reader:
     def _frequencies(self, text: str, latin: str) -> tuple[list[Frequency], str]:
         found = []
         blank = list(latin)
+
+        def take(start: int, end: int, count: tuple[int, ...], period: str) -> None:
+            found.append(Frequency(count, period, text[start:end]))
+            blank[start:end] = " " * (end - start)
+
         for match in self.frequency.finditer(latin) if self.frequency else ():
+            if self._noun(latin, match.start("period"), match.group("period")):
+                continue
             count, start = self._count(match), match.start()
             if count is None:
                 count, start = (1,), match.start("period")
-            period = self.periods[re.sub(r"\s+", " ", match.group("period")).casefold()]
-            found.append(Frequency(count, period, text[start:match.end()]))
-            blank[start:match.end()] = " " * (match.end() - start)
+            take(start, match.end(), count, self.periods[_key(match.group("period"))])
+        latin = "".join(blank)
+        for match in self.dose_period.finditer(latin) if self.dose_period else ():
+            take(*match.span("period"), (1,), self.dose_periods[_key(match.group("period"))])
         latin = "".join(blank)
         for match in self.latin.finditer(latin):
             count, period = tables.LATIN_FREQUENCIES[match.group().replace(".", "").upper()]
-            found.append(Frequency((count,), period, text[match.start():match.end()]))
-            blank[match.start():match.end()] = " " * (match.end() - match.start())
+            take(*match.span(), (count,), period)
         return found, "".join(blank)
+
+    def _noun(self, latin: str, start: int, period: str) -> bool:
+        """A period word that is also a noun, as one: "diario" after "un" or "de" is a diary."""
+        before = re.search(r"([^\W\d_]+)\s+$", latin[:start])
+        return (_key(period) in self.period_nouns and before is not None
+                and _key(before.group(1)) in self.noun_determiners)
 
     def _count(self, match: re.Match) -> tuple[int, ...] | None:
         if match.group("digits") or (match.group("bare") or "")[:1].isdigit():
             return tuple(int(part) for part in re.split(r"\s*[-–]\s*", match.group("digits") or match.group("bare")))
         if self.multipliers and match.group("multiplier"):
-            return (self.multipliers[match.group("multiplier").casefold()],)
+            return (self.multipliers[_key(match.group("multiplier"))],)
         word = match.group("word") or match.group("bare")
-        if word and self.language in tables.SPELLED_NUMBER_LANGUAGES:
+        if word and not _capitals(word) and self.language in tables.SPELLED_NUMBER_LANGUAGES:
             try:
                 return (text2num(word.casefold(), self.language),)
             except ValueError:
@@ -340,24 +387,26 @@ class _Reader:
     def _spelled_quantities(self, text: str, latin: str) -> list[Quantity]:
         if self.language not in tables.SPELLED_NUMBER_LANGUAGES:
             return []
-        words = list(re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*|\S", latin))
-        tokens = [_Word(match.group()) for match in words]
+        words = list(self.words.finditer(latin))
+        numbers = [(words[found.start].start(), words[found.end - 1].end(), found.value,
+                     found.is_ordinal or found.value == 1)
+                   for found in find_numbers([_Word(match.group()) for match in words], self.language, 0.0)]
+        numbers += [(match.start(), match.end(), self.number_words[match.group().casefold()], True)
+                    for match in words
+                    if match.group().casefold() in self.number_words and not _capitals(match.group())]
         quantities = []
-        for found in find_numbers(tokens, self.language, 0.0):
-            start, end = words[found.start].start(), words[found.end - 1].end()
+        for start, end, value, weak in sorted(numbers):
             unit = self.unit.match(latin, end)
             symbol = None
             if unit:
                 symbol, end = self._canonical_unit(unit.group("unit")), unit.end()
-            quantities.append(Quantity(Fraction(found.value), symbol, text[start:end],
-                                       weak=found.is_ordinal or found.value == 1))
+            quantities.append(Quantity(Fraction(value), symbol, text[start:end], weak=weak))
         return quantities
 
     def _canonical_unit(self, written: str) -> str:
         """"mg/kg", "Milligramm pro Kilogramm" → "mg/kg"; a whole spelling first ("م.مول/ل" is one unit)."""
         def canonical(part: str) -> str | None:
-            part = re.sub(r"\s+", " ", part)
-            return self.units.get(part) or self.folded_units.get(part.casefold())
+            return self.units.get(re.sub(r"\s+", " ", part)) or self.folded_units.get(_key(part))
         return canonical(written) or "/".join(canonical(part) or part for part in self.unit_joiner.split(written))
 
 
@@ -383,7 +432,7 @@ class _Word:
         return False
 
     def not_a_number_part(self) -> bool:
-        return not self._text[0].isalpha()
+        return not self._text[0].isalpha() or _capitals(self._text)
 
 
 def _small_fraction(numerator: Fraction, denominator: Fraction) -> bool:
@@ -405,10 +454,13 @@ def _reader(tag: str) -> _Reader:
 
 @lru_cache(maxsize=None)
 def _unit_aliases(locale: str) -> dict[str, str]:
-    """Spelling → canonical symbol: the locale's CLDR short and long forms, English short forms, the tables."""
+    """Spelling → canonical symbol: the CLDR short and long forms of the locale and of its regional spellings
+    (British "metres"), English short forms, the tables."""
     aliases: dict[str, str] = {}
     language = Locale.parse(locale).language
-    for source_locale, lengths in (("en", ("short",)), (locale, ("short", "long"))):
+    regional = tables.REGIONAL_UNIT_LOCALES.get(language, ())
+    for source_locale, lengths in (("en", ("short",)), *((spelling_locale, ("short", "long"))
+                                                          for spelling_locale in (locale, *regional))):
         for unit_id, symbol in tables.CLDR_UNITS.items():
             for spelling in _cldr_spellings(source_locale, unit_id, lengths):
                 if len(spelling) > 1 or not spelling.isalpha() or spelling in tables.ONE_LETTER_UNITS:
@@ -440,11 +492,16 @@ def _cldr_spellings(locale: str, unit_id: str, lengths) -> set[str]:
     return spellings
 
 
+def _period_keys(periods: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Phrase → period, keyed the way a matched phrase is looked up (`_key`)."""
+    return {_key(phrase): period for period, phrases in periods.items() for phrase in phrases}
+
+
 def _folded(aliases: dict[str, str]) -> dict[str, str]:
-    """Case-insensitive lookup for spellings longer than one letter ("ML", "Mg/kg"), where not ambiguous."""
+    """Lookup without case or Arabic vowel marks ("ML", "Mg/kg", "عاماً"), where not ambiguous."""
     folded: dict[str, set[str]] = {}
     for alias, symbol in aliases.items():
-        folded.setdefault(alias.casefold(), set()).add(symbol)
+        folded.setdefault(_key(alias), set()).add(symbol)
     return {alias: next(iter(symbols)) for alias, symbols in folded.items() if len(symbols) == 1}
 
 
@@ -550,7 +607,7 @@ def _missing_abbreviations(abbreviations: list[str], translation: str) -> list[P
     problems = []
     for abbreviation in abbreviations:
         dotted = r"\.?".join(abbreviation) + r"\.?"  # "IV" may be written "i.v." in German
-        if not re.search(rf"(?<!\w)(?:{abbreviation}|(?i:{dotted}))(?!\w)", translation):
+        if not re.search(f"{_NOT_LATIN_BEFORE}(?:{abbreviation}|(?i:{dotted})){_NOT_LATIN_AFTER}", translation):
             problems.append(Problem("functional", "abbreviation",
                                     f"the source has “{abbreviation}”, which is missing from the translation"))
     return problems

@@ -29,15 +29,20 @@ UNIVERSAL_UNITS = {
     "ºC": "°C", "℃": "°C", "ºF": "°F", "℉": "°F", "°": "°",  # º (ordinal sign) is often typed for °
 }
 
-# Per-language spellings CLDR does not have: international units, and the Arabic "ملغ"/"مغ" for mg that
-# drug leaflets use (CLDR writes "مغم").
+# Regional spellings read as well as the language's own: CLDR's "en" is American ("meters", "liters"),
+# English sources are often British ("three metres").
+REGIONAL_UNIT_LOCALES = {"en": ("en_GB",)}
+
+# Per-language spellings CLDR does not have: international units, the Arabic "ملغ"/"مغ" for mg that
+# drug leaflets use (CLDR writes "مغم"), and the Arabic year "عام" (CLDR has only "سنة", "سنوات").
 LANGUAGE_UNITS = {
     "en": {"units": "IU", "unit": "IU", "international units": "IU"},
     "es": {"UI": "IU", "unidades": "IU", "unidad": "IU", "unidades internacionales": "IU",
            "grados centígrados": "°C"},
     "fr": {"UI": "IU", "unités": "IU", "unité": "IU", "unités internationales": "IU"},
     "de": {"I.E.": "IU", "IE": "IU", "Einheiten": "IU", "Einheit": "IU", "internationale Einheiten": "IU"},
-    "ar": {"ملغ": "mg", "مغ": "mg", "وحدة": "IU", "وحدات": "IU", "وحدة دولية": "IU"},
+    "ar": {"ملغ": "mg", "مغ": "mg", "وحدة": "IU", "وحدات": "IU", "وحدة دولية": "IU",
+           "عام": "year", "عامًا": "year", "أعوام": "year"},
 }
 
 # One-letter spellings are read as units only when they are these symbols: CLDR's Spanish year "a" or
@@ -53,15 +58,22 @@ RANGE_WORDS = {"en": ("to", "or"), "es": ("a", "o", "u"), "fr": ("à", "ou"), "d
                "ar": ("إلى", "الى", "أو")}
 
 # Frequencies: "<count> <times> <period>" ("three times a day", "tres veces al día", "dreimal täglich"),
-# "<count> <period>" ("dos al día") or a period alone ("daily" = once a day). Counts are digits or
-# words read by text2num, so the Spanish "once" (11) is read as eleven.
+# "<count> <period>" ("dos al día") or a period alone ("daily" = once a day). Counts are digits,
+# multiplier words, or words read by text2num, so the Spanish "once" (11) is read as eleven.
+# Arabic phrases are listed without vowel marks: the text matches with or without them.
 TIMES_WORDS = {
     "en": r"\s+times?",
     "es": r"\s+(?:vez|veces)",
     "fr": r"\s+fois",
     "de": r"\s*-?\s*mal",  # fused: "zweimal", "2-mal"
+    "ar": r"\s+(?:مرات|مرّات|مرة|مرّة)",  # "3 مرات يوميًا", with or without the shadda
 }
-MULTIPLIER_WORDS = {"en": {"once": 1, "twice": 2, "thrice": 3}}
+# text2num does not read Arabic, so its counts of times are listed whole.
+MULTIPLIER_WORDS = {
+    "en": {"once": 1, "twice": 2, "thrice": 3},
+    "ar": {"مرة": 1, "مرة واحدة": 1, "مرتين": 2, "مرتان": 2, "ثلاث مرات": 3, "أربع مرات": 4, "خمس مرات": 5,
+           "ست مرات": 6},
+}
 PERIOD_WORDS = {
     "en": {
         "day": ("a day", "per day", "daily", "each day", "every day", "/day", "/d"),
@@ -85,16 +97,36 @@ PERIOD_WORDS = {
         "week": ("par semaine", "hebdomadaire", "hebdomadaires", "chaque semaine", "toutes les semaines", "/semaine"),
         "month": ("par mois", "mensuel", "mensuelle", "mensuels", "mensuelles", "mensuellement", "chaque mois",
                   "tous les mois", "/mois"),
-        "night": ("le soir", "au coucher", "chaque soir", "tous les soirs"),
+        "night": ("la nuit", "chaque nuit", "toutes les nuits", "le soir", "au coucher", "chaque soir",
+                  "tous les soirs"),
         "hour": ("par heure", "chaque heure", "toutes les heures", "/h"),
     },
     "de": {
         "day": ("täglich", "tgl.", "am Tag", "pro Tag", "jeden Tag", "/Tag", "/d"),
         "week": ("wöchentlich", "pro Woche", "in der Woche", "jede Woche", "/Woche"),
         "month": ("monatlich", "pro Monat", "im Monat", "jeden Monat", "/Monat"),
-        "night": ("abends", "zur Nacht", "jeden Abend", "vor dem Schlafengehen"),
+        "night": ("nachts", "in der Nacht", "abends", "zur Nacht", "jeden Abend", "vor dem Schlafengehen"),
         "hour": ("stündlich", "pro Stunde", "jede Stunde", "/h"),
     },
+    "ar": {
+        "day": ("يوميا", "يومي", "يومية", "اليومي", "اليومية", "كل يوم", "في اليوم", "باليوم", "/يوم"),
+        "week": ("أسبوعيا", "أسبوعي", "أسبوعية", "الأسبوعي", "الأسبوعية", "كل أسبوع", "في الأسبوع",
+                 "بالأسبوع", "/أسبوع"),
+        "month": ("شهريا", "شهري", "شهرية", "الشهري", "الشهرية", "كل شهر", "في الشهر", "بالشهر", "/شهر"),
+        "night": ("ليلا", "في الليل", "كل ليلة", "عند النوم", "قبل النوم"),
+        "hour": ("كل ساعة", "/ساعة"),
+    },
+}
+# Words that are a frequency only right after a dose: the prescriber's "10–50 mg night", "400 mg bedtime";
+# elsewhere they are nouns ("night sweats", "a regular bedtime").
+DOSE_PERIOD_WORDS = {"en": {"night": ("night", "bedtime")}}
+# Period words that are also nouns: after an article, possessive, demonstrative or preposition the
+# Spanish "diario" is a diary ("un diario", "aplicaciones de diario digital"); after a dose or a noun it
+# is daily ("1 g diario", "uso diario").
+PERIOD_NOUNS = {
+    "es": (("diario", "diarios"),
+           ("el", "los", "un", "unos", "su", "sus", "mi", "mis", "tu", "tus", "nuestro", "nuestros", "este",
+            "estos", "ese", "esos", "aquel", "aquellos", "del", "de", "en", "con", "sin", "para")),
 }
 # Prescription abbreviations, the same in every language (dots optional: "b.i.d."). OD also means
 # "right eye", which is why ISMP lists it as error-prone; it is still read as once a day here.
@@ -108,3 +140,7 @@ KEPT_SYMBOLS = ("×", "%", "±", "≤", "≥")
 
 # Languages text2num reads spelled-out numbers in.
 SPELLED_NUMBER_LANGUAGES = frozenset({"en", "es", "fr", "de", "pt", "nl", "da", "it"})
+# Words that mean a number text2num does not read: "dual listing" ↔ "aparece dos veces". They are often
+# translated by an adjective ("doble"), so like a spelled "one" they pair with a number but are never
+# reported missing on their own.
+NUMBER_WORDS = {"en": {"dual": 2}}
