@@ -39,6 +39,7 @@ class Manifest(Strict):
     min_body_pt: float = Field(default=MIN_BODY_PT, ge=MIN_BODY_PT)
     fit: Fit | None = None
     impose: Literal["saddle-stitch"] | None = None
+    bilingual: bool = False  # the source-language document beside its translation, on one page
     options: dict[str, Any] = {}
 
     @model_validator(mode="after")
