@@ -5,9 +5,9 @@ asset URLs in the HTML are relative to `layouts/` (pass `base_url()` to whatever
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from gettext import NullTranslations
 
@@ -77,13 +77,7 @@ def list_items(blocks: list[Block]) -> list[ListItem]:
     return [item for block in blocks if isinstance(block, ListBlock) for item in block.items]
 
 
-def first_items(blocks: list[Block], count: int) -> list[Block]:
-    """The blocks with each list cut to its first `count` items (as build._used counts what a layout prints)."""
-    return [dataclasses.replace(block, items=block.items[:count]) if isinstance(block, ListBlock) else block
-            for block in blocks]
-
-
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class Column:
     """One language of a bilingual layout: its document and the catalog its labels come from."""
 
@@ -127,7 +121,6 @@ def environment() -> jinja2.Environment:
     env.filters["about_lines"] = lambda doc, translation=None: about_lines(doc, long_date, translation)
     env.filters["role_blocks"] = role_blocks
     env.filters["list_items"] = list_items
-    env.filters["first_items"] = first_items
     env.filters["qr_svg"] = qr_svg
     env.filters["data_uri"] = image_data_uri
     env.tests["web_url"] = is_web_url
