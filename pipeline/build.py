@@ -13,6 +13,7 @@ from pipeline.i18n.catalogs import (
     UI, LoadedCatalog, catalog_path, missing_ui, read_catalog, ui_template, ui_translations, unit_lookup)
 from pipeline.i18n.units import Unit, translate, units
 from pipeline.model import Document
+from pipeline.render.html import layout_templates
 from pipeline.render.layouts import Manifest
 
 
@@ -65,13 +66,15 @@ def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
 
 def untranslated_for(ed: Edition, manifest: Manifest, layout: str) -> list[str]:
     """What a layout that must be complete (the one-page sheet) would print untranslated: its units (title,
-    disclaimer and the sections of its roles) and its labels (its own templates and the shared base)."""
+    disclaimer and the sections of its roles) and its labels (those of the templates it renders with and of the
+    renderers)."""
     if ed.translation is None:
         return []
     ids = {u.id for u in ed.fallbacks}
     gaps = [f"{u.id}: {u.text}" for u in units(ed.document) if u.id in ids and _used(ed.document, u, manifest)]
+    templates = {f"layouts/{name}" for name in layout_templates(layout)}
     labels = missing_ui(ed.ui_catalog, ui_template(),
-                        lambda name: name.startswith((f"layouts/{layout}/", "layouts/base/", "pipeline/render/")))
+                        lambda name: name in templates or name.startswith("pipeline/render/"))
     return gaps + [f"label: {label}" for label in labels]
 
 

@@ -125,6 +125,7 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
         _report_warnings(loaded)
         doc = loaded.document
         check_document(doc)
+        source = edition(doc, doc.lang, project.translations_dir)  # beside the translation on a bilingual layout
         for locale in locales or settings.locales:
             ed = edition(doc, locale, project.translations_dir)
             if ed is None:
@@ -141,6 +142,10 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                                 click.echo(f"{doc_id}: {layout} needs sections with roles {', '.join(missing)}; "
                                            "skipped", err=True)
                                 continue
+                            if manifest.bilingual and ed.translation is None:
+                                click.echo(f"{doc_id}: {layout} sets a translation beside the source; {locale} is "
+                                           "the source language; skipped", err=True)
+                                continue
                             if manifest.fit and (gaps := untranslated_for(ed, manifest, layout)):
                                 if not allow_incomplete:
                                     refused.append(f"{doc_id} {layout} ({locale}): not built, untranslated or "
@@ -151,7 +156,7 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                         target = output_path(out, ed.document, fmt, layout)
                         for warning in WRITERS[fmt](ed.document, target, layout, paper or settings.paper,
                                                     clinic=clinic, guide_url=guide_url, publisher=settings.publisher,
-                                                    translation=ed.translation):
+                                                    translation=ed.translation, source_edition=source):
                             click.echo(f"{target}: warning: {warning}", err=True)
                         if fmt == "pdf" and load_manifest(layout).impose:  # its tagged pages, beside the print file
                             click.echo(f"wrote {unimposed_path(target, paper or settings.paper)}", err=True)

@@ -164,23 +164,24 @@ def _all_blocks(doc: Document):
 
 
 def _write_pdf(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
-               publisher=None, translation=None) -> list[str]:
+               publisher=None, translation=None, source_edition=None) -> list[str]:
     from pipeline.render.pdf import write_pdf
 
     return write_pdf(doc, target, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url,
-                     translation=translation)
+                     translation=translation, source_edition=source_edition)
 
 
 def _write_epub(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
-                publisher=None, translation=None) -> list[str]:
+                publisher=None, translation=None, source_edition=None) -> list[str]:
     from pipeline.render.epub import write_epub
 
     return write_epub(doc, target, publisher=publisher, translation=translation)
 
 
-# format name -> writer(doc, target, layout, paper, clinic=…, guide_url=…, publisher=…, translation=…) -> warnings.
-# Every writer takes the same build settings and uses those that concern it: the clinic and the guide's
-# address for print, the publisher for EPUB; EPUB has one layout and no paper size.
+# format name -> writer(doc, target, layout, paper, clinic=…, guide_url=…, publisher=…, translation=…,
+# source_edition=…) -> warnings.  Every writer takes the same build settings and uses those that concern it: the
+# clinic and the guide's address for print, the publisher for EPUB, the edition `doc` was translated from for a
+# bilingual print layout; EPUB has one layout and no paper size.
 WRITERS: dict[str, Callable[..., list[str]]] = {"pdf": _write_pdf, "epub": _write_epub}
 
 

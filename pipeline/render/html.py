@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from gettext import NullTranslations
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 from babel.dates import format_date
 
@@ -19,7 +22,7 @@ from pipeline.locales import babel_locale, is_pseudo
 from pipeline.model import Block, Document, ListBlock, ListItem
 from pipeline.render import (
     ABOUT_ID, CONTENTS_ID, LAYOUTS_DIR, SOURCES_ID, about_lines, check_document, citation_id, current_labels,
-    text_direction)
+    labels_in, text_direction)
 from pipeline.render.images import image_data_uri, qr_svg
 from pipeline.render.layouts import available_layouts, load_manifest, missing_roles
 
@@ -76,6 +79,29 @@ def list_items(blocks: list[Block]) -> list[ListItem]:
     return [item for block in blocks if isinstance(block, ListBlock) for item in block.items]
 
 
+@dataclass(frozen=True)
+class Column:
+    """One language of a bilingual layout: its document and the catalog its labels come from."""
+
+    document: Document
+    labels: NullTranslations
+
+    @property
+    def lang(self) -> str:
+        return self.document.lang
+
+    @property
+    def dir(self) -> str:
+        return text_direction(self.document.lang)
+
+
+def in_labels(labels: NullTranslations, caller) -> str:
+    """`{% call in_labels(catalog) %}…{% endcall %}`: the block's labels come from `catalog` (a bilingual layout
+    labels each column in its own language)."""
+    with labels_in(labels):
+        return caller()
+
+
 @lru_cache(maxsize=None)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -101,14 +127,35 @@ def environment() -> jinja2.Environment:
     env.filters["qr_svg"] = qr_svg
     env.filters["data_uri"] = image_data_uri
     env.tests["web_url"] = is_web_url
-    env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID)
+    env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID, in_labels=in_labels)
     return env
 
 
+def template_name(layout: str) -> str:
+    """The layout's page template, relative to layouts/."""
+    return f"{layout}/{load_manifest(layout).template or layout + '.html.j2'}"
+
+
+def layout_templates(layout: str) -> set[str]:
+    """Every template a layout renders with, relative to layouts/: its page template and all that it extends,
+    imports or includes (the labels a layout prints are the ones marked in these)."""
+    env, found, todo = environment(), set(), [template_name(layout)]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            source = env.loader.get_source(env, name)[0]
+            todo.extend(n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n)
+    return found
+
+
 def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clinic: Clinic | None = None,
-                guide_url: str | None = None, body_pt: float | None = None, translation=None) -> str:
+                guide_url: str | None = None, body_pt: float | None = None, translation=None,
+                source_edition=None) -> str:
     """The layout's HTML for `doc`.  `body_pt` overrides the manifest's body size (the fit rule steps it
-    down); `clinic` and `guide_url` fill the layouts that show them."""
+    down); `clinic` and `guide_url` fill the layouts that show them.  A bilingual layout also needs the
+    `source_edition` (build.Edition) that `doc` was translated from: the page is in its language, with a column
+    for each of the two, each column labelled through its own catalog (`doc`'s: the current labels)."""
     check_document(doc)
     if layout not in available_layouts():
         raise BookletError(f"unknown layout {layout!r} (layouts: {', '.join(available_layouts())})", LAYOUTS_DIR)
@@ -117,10 +164,20 @@ def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clin
         raise BookletError(f"layout {layout!r} has no paper size {paper!r} (it has: {', '.join(manifest.papers)})")
     if missing := missing_roles(doc, manifest):
         raise BookletError(f"{layout} needs sections with roles {', '.join(missing)}", doc.meta.source_file or doc.id)
-    name = f"{layout}/{manifest.template or layout + '.html.j2'}"
+    name = template_name(layout)
+    settings = dict(paper=paper, options=manifest.options, clinic=clinic, guide_url=guide_url,
+                    body_pt=body_pt or manifest.body_pt, translation=translation)
     try:
-        return environment().get_template(name).render(
-            doc=doc, paper=paper, dir=text_direction(doc.lang), options=manifest.options, clinic=clinic,
-            guide_url=guide_url, body_pt=body_pt or manifest.body_pt, translation=translation)
+        template = environment().get_template(name)
+        if not manifest.bilingual:
+            return template.render(doc=doc, dir=text_direction(doc.lang), **settings)
+        if source_edition is None:
+            raise BookletError(f"layout {layout!r} needs the source-language edition beside the translation",
+                               doc.meta.source_file or doc.id)
+        source = source_edition.document
+        check_document(source)
+        columns = [Column(source, source_edition.labels), Column(doc, current_labels())]
+        with labels_in(source_edition.labels):
+            return template.render(doc=source, dir=text_direction(source.lang), columns=columns, **settings)
     except jinja2.TemplateNotFound as exc:
         raise BookletError(f"layout {layout!r} needs {exc.name}", LAYOUTS_DIR) from None

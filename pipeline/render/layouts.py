@@ -2,7 +2,8 @@
 
 A manifest names the template, the paper sizes the layout supports, the section roles it needs (a document
 without them is skipped, not failed), its body type size and floor, and an optional fit rule (the one-page
-sheet) or imposition (the folded booklet).  Layout-specific numbers (how many symptoms a sheet shows) live
+sheet) or imposition (the folded booklet); a bilingual layout sets the source-language document beside its
+translation.  Layout-specific numbers (how many symptoms a sheet shows) live
 under `[options]` and reach the template as `options`.
 """
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Manifest(Strict):
     min_body_pt: float = Field(default=MIN_BODY_PT, ge=MIN_BODY_PT)
     fit: Fit | None = None
     impose: Literal["saddle-stitch"] | None = None
+    bilingual: bool = False  # the source-language document beside its translation, on one page
     options: dict[str, Any] = {}
 
     @model_validator(mode="after")

@@ -6,10 +6,15 @@ that serves only the project's layout and source files (and the images our own c
 build on anything else, and a log handler that turns WeasyPrint's ERROR records into a BookletError and hands
 its warnings back to the caller.  Laying out (`render`) and writing (`save`) are separate steps so that a fit
 rule (render/fit.py) can lay a layout out at several type sizes and write only the one that fits.
+
+WeasyPrint writes the language only once, for the whole document (the catalog's /Lang from <html lang>).  A page
+with a second language (the bilingual sheet) holds it in an <article lang>: `save` gives that article's
+structure element its own /Lang (with pikepdf), so that a screen reader switches voice there.
 """
 from __future__ import annotations
 
 import base64
+import io
 import logging
 import mimetypes
 import re
@@ -19,9 +24,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import weasyprint
 from pypdf import PdfReader
 from pypdf.generic import NameObject, TextStringObject
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from pipeline.config import Clinic
@@ -136,10 +144,14 @@ def render(html: str, where: str | Path, *, roots=ASSET_ROOTS, images=(), base: 
 def save(rendering: Rendering, target: str | Path) -> list[str]:
     """Write a rendering as a PDF at `target` (atomically).  Returns WeasyPrint's warnings; raises BookletError
     on a refused or missing asset or on any ERROR it logged (e.g. an image without alt text, which PDF/UA
-    requires)."""
+    requires).  An <article> in another language than the page gets that /Lang on its structure element."""
+    articles = article_languages(rendering)
     with _weasyprint_records() as records, atomic_path(target) as tmp:
         try:
-            rendering.document.write_pdf(tmp, **PDF_OPTIONS)
+            if any(articles):
+                tag_languages(rendering.document.write_pdf(**PDF_OPTIONS), articles, tmp, target)
+            else:
+                rendering.document.write_pdf(tmp, **PDF_OPTIONS)
         except FatalURLFetchingError as exc:
             raise BookletError(f"{exc}: {exc.__cause__}", target) from exc
         logged = rendering.records + records
@@ -147,6 +159,56 @@ def save(rendering: Rendering, target: str | Path) -> list[str]:
         if errors:
             raise BookletError("WeasyPrint: " + "; ".join(errors), target)
     return [f"WeasyPrint: {_message(r)}" for r in logged]
+
+
+def article_languages(rendering: Rendering) -> list[tuple[int, str | None]]:
+    """(page index, lang attribute) of every <article> box, in the order in which WeasyPrint's tagger
+    (weasyprint/pdf/tags.py) makes their Art structure elements: depth first through each page's boxes, with
+    absolutely placed boxes where they are anchored and the page margins left out (tagged apart from the tree)."""
+    found = []
+
+    def visit(box, page):
+        if isinstance(box, AbsolutePlaceholder):
+            box = box._box
+        if isinstance(box, boxes.MarginBox):
+            return
+        if box.element is not None and box.element_tag == "article":
+            found.append((page, box.element.get("lang")))
+        for child in getattr(box, "children", ()):
+            visit(child, page)
+
+    for index, page in enumerate(rendering.document.pages):
+        visit(page._page_box, index)  # WeasyPrint offers no public box tree
+    return found if any(lang for _, lang in found) else []
+
+
+def tag_languages(pdf: bytes, articles: list[tuple[int, str | None]], out: Path, target: str | Path) -> None:
+    """Write `pdf` at `out` with /Lang on the Art structure element of every article (`article_languages`) whose
+    language is not the document's.  The Art elements are matched to the articles in reading order and checked
+    against their pages; a mismatch (another WeasyPrint) stops the build rather than label the wrong text.
+    The file ID is derived from the content, so the same input gives the same bytes."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        pages = {page.objgen: index for index, page in enumerate(document.pages)}
+        arts = [element for element in _structure_elements(document.Root.StructTreeRoot) if element.S == "/Art"]
+        found = [(pages.get(element.Pg.objgen) if "/Pg" in element else None) for element in arts]
+        if found != [page for page, _ in articles]:
+            raise BookletError(f"cannot tell which structure element holds which language: {len(articles)} "
+                               f"articles on pages {[p + 1 for p, _ in articles]}, Art elements on pages "
+                               f"{[p + 1 if p is not None else None for p in found]}", target)
+        document_lang = str(document.Root.get("/Lang", ""))
+        for element, (_, lang) in zip(arts, articles):
+            if lang and lang != document_lang:
+                element.Lang = pikepdf.String(lang)
+        document.save(out, deterministic_id=True)
+
+
+def _structure_elements(node):
+    """The structure elements under `node`, depth first in the order of their /K arrays (reading order)."""
+    kids = node.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type", "/StructElem") == "/StructElem" and "/S" in kid:
+            yield kid
+            yield from _structure_elements(kid)
 
 
 def _message(record: logging.LogRecord) -> str:
@@ -161,18 +223,20 @@ def html_to_pdf(html: str, target: str | Path, *, roots=ASSET_ROOTS, base: str |
 
 
 def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: str = "a4", *,
-              clinic: Clinic | None = None, guide_url: str | None = None, translation=None) -> list[str]:
+              clinic: Clinic | None = None, guide_url: str | None = None, translation=None,
+              source_edition=None) -> list[str]:
     """Render `doc` with `layouts/<layout>/` on `paper` ("a4" or "letter") to `target`; returns warnings.
     An imposed layout (its manifest's `impose`) writes its tagged pages beside `target` (unimposed_path) and
     the sheets to print at `target`.  A layout with a fit rule (the one-page sheet) is laid out at smaller
-    body sizes until it fits."""
+    body sizes until it fits.  A bilingual layout needs the `source_edition` (build.Edition) that `doc` was
+    translated from."""
     manifest = load_manifest(layout)
     images = {image_data_uri(clinic.logo)} if clinic and clinic.logo else set()
     source = doc.meta.source_file or doc.id
 
     def render_at(body_pt: float | None = None) -> Rendering:
         html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url, body_pt=body_pt,
-                           translation=translation)
+                           translation=translation, source_edition=source_edition)
         return render(html, target, images=images, source=source)
 
     if manifest.fit:
