@@ -35,6 +35,7 @@ def test_build_writes_every_configured_output(build_dir):
     # of seed 004 yet, so it is not built in those languages
     expected += [f"{locale}/{PMN}.{ext}" for locale in ("fr", "ar") for ext in every + ("untranslated.txt",)]
     expected += [f"{locale}/{PMN}.sheet.pdf" for locale in ("en", "es", "fr", "ar")]  # 004 lacks the roles
+    expected += [f"{locale}/{PMN}.sheet-bilingual.pdf" for locale in ("es", "fr", "ar")]  # beside the English
     assert names == sorted(expected)
     assert f"{TREATMENT}: sheet needs sections with roles" in result.stderr
     assert f"{TREATMENT}: no translation into fr yet; skipped" in result.stderr
@@ -108,8 +109,10 @@ def test_locale_without_translations_is_reported_and_skipped(tmp_path):
 
 def test_sheet_is_one_page_in_every_built_locale(build_dir):
     out, _ = build_dir
-    sheets = sorted(out.rglob(f"{PMN}.sheet.pdf"))
-    assert [s.parent.name for s in sheets] == ["ar", "en", "es", "fr"]
+    sheets = sorted(out.rglob(f"{PMN}.sheet*.pdf"))
+    assert [s.relative_to(out).as_posix() for s in sheets] == [
+        f"{locale}/{PMN}.{layout}.pdf" for locale in ("ar", "en", "es", "fr")
+        for layout in (("sheet",) if locale == "en" else ("sheet-bilingual", "sheet"))]
     for sheet in sheets:
         assert len(PdfReader(sheet).pages) == 1, sheet
 
