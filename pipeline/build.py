@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from gettext import NullTranslations
 from pathlib import Path
+from typing import Iterator
 
 from pipeline.locales import babel_locale, is_pseudo
 
@@ -14,7 +15,7 @@ from pipeline.i18n.catalogs import (
 from pipeline.i18n.units import Unit, translate, units
 from pipeline.model import Document
 from pipeline.render.html import layout_templates
-from pipeline.render.layouts import Manifest
+from pipeline.render.layouts import Manifest, load_manifest, missing_roles
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,47 @@ class Edition:
     translation: TranslationState | None = None  # None: the source language itself
     fallbacks: list[Unit] = field(default_factory=list)
     ui_catalog: LoadedCatalog | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output to write: a format in a layout (EPUB has the one layout "epub")."""
+
+    fmt: str
+    layout: str
+    note: str | None = None  # to report before writing it
+
+
+@dataclass(frozen=True)
+class Skipped:
+    message: str
+    refused: bool = False  # the build must end with an error (a sheet that would print untranslated text)
+
+
+def targets(ed: Edition, layouts: list[str], formats: list[str],
+            allow_incomplete: bool = False) -> Iterator[Target | Skipped]:
+    """What to write for an edition, in order, and what not to with the reason."""
+    name = ed.document.id
+    for fmt in formats:
+        for layout in layouts if fmt == "pdf" else ["epub"]:
+            if fmt != "pdf":
+                yield Target(fmt, layout)
+                continue
+            manifest = load_manifest(layout)
+            if missing := missing_roles(ed.document, manifest):
+                yield Skipped(f"{name}: {layout} needs sections with roles {', '.join(missing)}; skipped")
+            elif manifest.bilingual and ed.translation is None:
+                yield Skipped(f"{name}: {layout} sets a translation beside the source; {ed.locale} is the source "
+                              "language; skipped")
+            elif manifest.fit and (gaps := untranslated_for(ed, manifest, layout)):
+                if allow_incomplete:
+                    yield Target(fmt, layout, f"{name} {layout} ({ed.locale}): built with {len(gaps)} untranslated "
+                                              "units (--allow-incomplete)")
+                else:
+                    yield Skipped(f"{name} {layout} ({ed.locale}): not built, untranslated or fuzzy: "
+                                  + "; ".join(gaps), refused=True)
+            else:
+                yield Target(fmt, layout)
 
 
 def same_language(a: str, b: str) -> bool:

@@ -103,9 +103,9 @@ def extract(project: Project, source: str, as_json: bool) -> None:
 @click.pass_obj
 def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file, allow_incomplete) -> None:
     """Build every configured output into the output folder."""
-    from pipeline.build import edition, untranslated_for
+    from pipeline.build import Skipped, edition, targets
     from pipeline.render import WRITERS, check_document, labels_in, output_path, unimposed_path
-    from pipeline.render.layouts import available_layouts, load_manifest, missing_roles
+    from pipeline.render.layouts import available_layouts, load_manifest
     from pipeline.sources import discover
 
     settings: Settings = project.settings
@@ -134,33 +134,24 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
             _report_fallbacks(ed, out)
             guide_url = f"{settings.web_base.rstrip('/')}/{locale}/{doc.id}.guide.pdf" if settings.web_base else None
             with labels_in(ed.labels):
-                for fmt in formats or settings.formats:
-                    for layout in (layouts or settings.layouts) if fmt == "pdf" else ["epub"]:
-                        if fmt == "pdf":
-                            manifest = load_manifest(layout)
-                            if missing := missing_roles(ed.document, manifest):
-                                click.echo(f"{doc_id}: {layout} needs sections with roles {', '.join(missing)}; "
-                                           "skipped", err=True)
-                                continue
-                            if manifest.bilingual and ed.translation is None:
-                                click.echo(f"{doc_id}: {layout} sets a translation beside the source; {locale} is "
-                                           "the source language; skipped", err=True)
-                                continue
-                            if manifest.fit and (gaps := untranslated_for(ed, manifest, layout)):
-                                if not allow_incomplete:
-                                    refused.append(f"{doc_id} {layout} ({locale}): not built, untranslated or "
-                                                   f"fuzzy: " + "; ".join(gaps))
-                                    continue
-                                click.echo(f"{doc_id} {layout} ({locale}): built with {len(gaps)} untranslated "
-                                           "units (--allow-incomplete)", err=True)
-                        target = output_path(out, ed.document, fmt, layout)
-                        for warning in WRITERS[fmt](ed.document, target, layout, paper or settings.paper,
-                                                    clinic=clinic, guide_url=guide_url, publisher=settings.publisher,
-                                                    translation=ed.translation, source_edition=source):
-                            click.echo(f"{target}: warning: {warning}", err=True)
-                        if fmt == "pdf" and load_manifest(layout).impose:  # its tagged pages, beside the print file
-                            click.echo(f"wrote {unimposed_path(target, paper or settings.paper)}", err=True)
-                        click.echo(f"wrote {target}", err=True)
+                for item in targets(ed, list(layouts or settings.layouts), list(formats or settings.formats),
+                                    allow_incomplete):
+                    if isinstance(item, Skipped):
+                        if item.refused:
+                            refused.append(item.message)
+                        else:
+                            click.echo(item.message, err=True)
+                        continue
+                    if item.note:
+                        click.echo(item.note, err=True)
+                    target = output_path(out, ed.document, item.fmt, item.layout)
+                    for warning in WRITERS[item.fmt](ed.document, target, item.layout, paper or settings.paper,
+                                                     clinic=clinic, guide_url=guide_url, publisher=settings.publisher,
+                                                     translation=ed.translation, source_edition=source):
+                        click.echo(f"{target}: warning: {warning}", err=True)
+                    if item.fmt == "pdf" and load_manifest(item.layout).impose:  # its tagged pages, beside it
+                        click.echo(f"wrote {unimposed_path(target, paper or settings.paper)}", err=True)
+                    click.echo(f"wrote {target}", err=True)
     if refused:
         raise BookletError("\n".join(refused))
 
