@@ -113,19 +113,20 @@ def untranslated_for(ed: Edition, manifest: Manifest, layout: str) -> list[str]:
     if ed.translation is None:
         return []
     ids = {u.id for u in ed.fallbacks}
-    gaps = [f"{u.id}: {u.text}" for u in units(ed.document) if u.id in ids and _used(ed.document, u, manifest)]
+    roles = _section_roles(ed.document.sections, None)
+    gaps = [f"{u.id}: {u.text}" for u in units(ed.document) if u.id in ids and _used(u, roles, manifest)]
     templates = {f"layouts/{name}" for name in layout_templates(layout)}
     labels = missing_ui(ed.ui_catalog, ui_template(),
                         lambda name: name in templates or name.startswith("pipeline/render/"))
     return gaps + [f"label: {label}" for label in labels]
 
 
-def _used(doc: Document, unit: Unit, manifest: Manifest) -> bool:
+def _used(unit: Unit, roles: dict[int, str | None], manifest: Manifest) -> bool:
     """Whether a layout prints the unit: the title and disclaimer, and the sections of its roles; where the
     manifest's options give a number for a role (`symptoms = 6`), only that many first list items."""
     if unit.id in ("title", "disclaimer"):
         return True
-    role = _role_of(doc, unit) if unit.section else None
+    role = roles.get(id(unit.section)) if unit.section else None
     if role not in manifest.requires_roles:
         return False
     limit = manifest.options.get(role)
@@ -133,15 +134,11 @@ def _used(doc: Document, unit: Unit, manifest: Manifest) -> bool:
     return not (isinstance(limit, int) and item and int(item.group(1)) > limit)
 
 
-def _role_of(doc: Document, unit: Unit) -> str | None:
-    """The role of the unit's section, or of the nearest ancestor section that has one."""
-    chain = _chains(doc.sections, []).get(id(unit.section), [])
-    return next((s.role for s in reversed(chain) if s.role), None)
-
-
-def _chains(sections, trail) -> dict[int, list]:
-    found = {}
-    for s in sections:
-        found[id(s)] = trail + [s]
-        found.update(_chains(s.sections, trail + [s]))
-    return found
+def _section_roles(sections, inherited: str | None) -> dict[int, str | None]:
+    """Each section's role, or that of its nearest ancestor with one, by the section's identity."""
+    roles: dict[int, str | None] = {}
+    for section in sections:
+        role = section.role or inherited
+        roles[id(section)] = role
+        roles.update(_section_roles(section.sections, role))
+    return roles

@@ -16,9 +16,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import REPO_DIR
 from pipeline.errors import BookletError
 
-ACE_DIR = Path(__file__).resolve().parents[2] / "tools" / "ace"
+ACE_DIR = REPO_DIR / "tools" / "ace"
 ACE_SCRIPT = ACE_DIR / "ace.js"
 ACE_TIMEOUT = 300  # seconds for one EPUB; the seed documents take under 15 s
 IMPACTS = ("minor", "moderate", "serious", "critical")  # axe-core's scale, which Ace's own checks use too

@@ -23,6 +23,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, write_po
 from babel.support import Translations
 
+from pipeline import REPO_DIR
 from pipeline.errors import BookletError
 from pipeline.fsio import write_atomic
 from pipeline.i18n.units import Unit, units
@@ -34,8 +35,7 @@ TEMPLATES = "templates"
 WIDTH = 76  # pybabel's default wrapping
 REVIEW_HEADER = "X-Clinical-Review"
 NOT_REVIEWED = "none"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-BABEL_CFG = PROJECT_ROOT / "babel.cfg"
+BABEL_CFG = REPO_DIR / "babel.cfg"
 _SKIPPED_DIRS = {"node_modules", "__pycache__", "output", "sources", "tests", "translations"}
 
 
@@ -73,7 +73,7 @@ def ui_template() -> Catalog:
     with BABEL_CFG.open(encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f, BABEL_CFG)
     catalog = _new_catalog("booklet ui", locale=None)
-    found = extract_from_dir(PROJECT_ROOT, method_map, options_map, keywords=DEFAULT_KEYWORDS,
+    found = extract_from_dir(REPO_DIR, method_map, options_map, keywords=DEFAULT_KEYWORDS,
                              comment_tags=("Translators:",), strip_comment_tags=True,
                              directory_filter=lambda d: not (Path(d).name.startswith((".", "_"))
                                                              or Path(d).name in _SKIPPED_DIRS))

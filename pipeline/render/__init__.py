@@ -14,10 +14,10 @@ from gettext import NullTranslations
 from pathlib import Path
 from typing import Callable
 
+from pipeline import REPO_DIR
 from pipeline.errors import BookletError
 from pipeline.model import Document, ListBlock
 
-REPO_DIR = Path(__file__).resolve().parents[2]
 LAYOUTS_DIR = REPO_DIR / "layouts"
 SOURCES_DIR = REPO_DIR / "sources"
 
