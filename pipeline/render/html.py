@@ -58,8 +58,11 @@ def language_name(tag: str) -> str:
 def unit_text(owner, field: str):
     """A unit's text, wrapped in a span with its language where it is a fallback to the source language,
     so readers, screen readers, hyphenation and shaping treat it as that language."""
-    value = getattr(owner, field)
-    lang = owner.langs.get(field)
+    return in_language(getattr(owner, field), owner.langs.get(field))
+
+
+def in_language(value: str, lang: str | None):
+    """`value` in a span with its language and direction, where it is not the document's (`lang` set)."""
     if not lang:
         return value
     return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, text_direction(lang), value)
@@ -119,7 +122,7 @@ def environment() -> jinja2.Environment:
     env.filters["long_date"] = long_date
     env.filters["language_name"] = language_name
     env.filters["unit"] = unit_text
-    env.filters["direction"] = text_direction
+    env.filters["in_language"] = in_language
     env.filters["cite_id"] = citation_id
     env.filters["about_lines"] = lambda doc, translation=None: about_lines(doc, long_date, translation)
     env.filters["role_blocks"] = role_blocks
