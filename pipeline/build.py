@@ -11,11 +11,12 @@ from typing import Iterator
 from pipeline.locales import babel_locale, is_pseudo
 
 from pipeline.i18n.catalogs import (
-    UI, LoadedCatalog, catalog_path, missing_ui, read_catalog, ui_template, ui_translations, unit_lookup)
+    UI, LoadedCatalog, builtin_labels, catalog_path, merged_labels, missing_ui, read_catalog, ui_template,
+    ui_translations, unit_lookup)
 from pipeline.i18n.units import Unit, translate, units
 from pipeline.model import Document
 from pipeline.render.html import layout_templates
-from pipeline.render.layouts import Manifest, load_manifest, missing_roles
+from pipeline.render.layouts import BUILTIN, LayoutSet, Manifest, missing_roles
 
 
 @dataclass(frozen=True)
@@ -54,22 +55,23 @@ class Skipped:
     refused: bool = False  # the build must end with an error (a sheet that would print untranslated text)
 
 
-def targets(ed: Edition, layouts: list[str], formats: list[str],
-            allow_incomplete: bool = False) -> Iterator[Target | Skipped]:
-    """What to write for an edition, in order, and what not to with the reason."""
+def targets(ed: Edition, layouts: list[str], formats: list[str], allow_incomplete: bool = False,
+            layout_set: LayoutSet = BUILTIN) -> Iterator[Target | Skipped]:
+    """What to write for an edition, in order, and what not to with the reason (`layouts` are names, looked up
+    on `layout_set`)."""
     name = ed.document.id
     for fmt in formats:
         for layout in layouts if fmt == "pdf" else ["epub"]:
             if fmt != "pdf":
                 yield Target(fmt, layout)
                 continue
-            manifest = load_manifest(layout)
+            manifest = layout_set.manifest(layout)
             if missing := missing_roles(ed.document, manifest):
                 yield Skipped(f"{name}: {layout} needs sections with roles {', '.join(missing)}; skipped")
             elif manifest.bilingual and ed.translation is None:
                 yield Skipped(f"{name}: {layout} sets a translation beside the source; {ed.locale} is the source "
                               "language; skipped")
-            elif manifest.fit and (gaps := untranslated_for(ed, manifest, layout)):
+            elif manifest.fit and (gaps := untranslated_for(ed, manifest, layout, layout_set)):
                 if allow_incomplete:
                     yield Target(fmt, layout, f"{name} {layout} ({ed.locale}): built with {len(gaps)} untranslated "
                                               "units (--allow-incomplete)")
@@ -86,7 +88,7 @@ def same_language(a: str, b: str) -> bool:
 
 def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
     """`doc` in `locale`; None when there is no catalog for the document in that locale, or nothing in it
-    is translated yet."""
+    is translated yet.  Its labels are the shipped translation with the project's own (`translations`) over it."""
     if same_language(locale, doc.lang):
         return Edition(doc, locale)
     doc_po = catalog_path(translations, locale, doc.id)
@@ -96,7 +98,7 @@ def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
     if not any(m.id and m.string and not m.fuzzy for m in content.catalog):
         return None  # nothing translated yet: an edition would be the source under another name
     ui_po = catalog_path(translations, locale, UI)
-    ui = read_catalog(ui_po, locale) if ui_po.exists() else None
+    ui = merged_labels(builtin_labels(locale), read_catalog(ui_po, locale) if ui_po.exists() else None)
     translated = translate(doc, locale, unit_lookup(content))
     source_language = babel_locale(doc.lang).get_display_name(babel_locale(locale))
     translator = re.sub(r"\s*<[^>]*>\s*$", "", content.catalog.last_translator or "").strip()
@@ -106,7 +108,7 @@ def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
     return Edition(translated.document, locale, ui_translations(ui), state, translated.fallbacks, ui)
 
 
-def untranslated_for(ed: Edition, manifest: Manifest, layout: str) -> list[str]:
+def untranslated_for(ed: Edition, manifest: Manifest, layout: str, layout_set: LayoutSet = BUILTIN) -> list[str]:
     """What a layout that must be complete (the one-page sheet) would print untranslated: its units (title,
     disclaimer and the sections of its roles) and its labels (those of the templates it renders with and of the
     renderers)."""
@@ -115,8 +117,8 @@ def untranslated_for(ed: Edition, manifest: Manifest, layout: str) -> list[str]:
     ids = {u.id for u in ed.fallbacks}
     roles = _section_roles(ed.document.sections, None)
     gaps = [f"{u.id}: {u.text}" for u in units(ed.document) if u.id in ids and _used(u, roles, manifest)]
-    templates = {f"layouts/{name}" for name in layout_templates(layout)}
-    labels = missing_ui(ed.ui_catalog, ui_template(),
+    templates = {f"layouts/{name}" for name in layout_templates(layout, layout_set)}
+    labels = missing_ui(ed.ui_catalog, ui_template(layout_set),
                         lambda name: name in templates or name.startswith("pipeline/render/"))
     return gaps + [f"label: {label}" for label in labels]
 

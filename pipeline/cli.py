@@ -7,47 +7,35 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from pipeline.config import Settings, find_config, load_clinic, load_settings
+from pipeline.config import Settings, load_clinic
 from pipeline.errors import BookletError
 from pipeline.fsio import write_atomic
-
-
-class Project:
-    def __init__(self, config: Path | None):
-        self.config_path = config or find_config()
-        self.settings, self.root = load_settings(self.config_path)
-
-    @property
-    def sources_dir(self) -> Path:
-        return self.root / self.settings.sources
-
-    @property
-    def translations_dir(self) -> Path:
-        return self.root / self.settings.translations
-
-    def resolve(self, spec: str):
-        from pipeline.sources import resolve
-
-        return resolve(spec, self.sources_dir)
-
-    def load(self, spec: str):
-        """A document as every handout shows it: with the project's disclaimer where the source has none
-        (so the disclaimer is a unit translators see, like the rest)."""
-        from pipeline.sources import load
-
-        loaded = load(self.resolve(spec))
-        if loaded.document.meta.disclaimer is None:
-            loaded.document.meta.disclaimer = self.settings.disclaimer
-        return loaded
+from pipeline.project import Project
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), envvar="BOOKLET_PROJECT",
+              help="Project folder (default: the nearest folder with a booklet.toml, from here upward).")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="BOOKLET_CONFIG",
-              help="Project file (default: booklet.toml here or in a parent folder).")
+              help="Project file, if not the project folder's booklet.toml.")
 @click.pass_context
-def cli(ctx: click.Context, config: Path | None) -> None:
+def cli(ctx: click.Context, project_dir: Path | None, config: Path | None) -> None:
     """Turn medical source articles into patient handouts (PDF) and EPUBs."""
-    ctx.obj = Project(config)
+    if project_dir is not None and config is not None:
+        raise click.UsageError("give --project or --config, not both")
+    if ctx.invoked_subcommand != "init":
+        ctx.obj = Project(project_dir, config)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Start a new project in FOLDER: booklet.toml, an example document, a fictional clinic and next steps."""
+    from pipeline.project import create_project
+
+    for path in create_project(folder):
+        click.echo(f"wrote {path}", err=True)
+    click.echo(f"Next: cd {folder} && booklet build   (see {folder / 'README.md'})", err=True)
 
 
 @cli.command()
@@ -105,13 +93,12 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
     """Build every configured output into the output folder."""
     from pipeline.build import Skipped, edition, targets
     from pipeline.render import WRITERS, check_document, labels_in, output_path, unimposed_path
-    from pipeline.render.layouts import available_layouts, load_manifest
     from pipeline.sources import discover
 
     settings: Settings = project.settings
     for layout in layouts:
-        if layout not in available_layouts():
-            raise click.BadParameter(f"unknown layout {layout!r} (layouts: {', '.join(available_layouts())})",
+        if layout not in project.layouts.names():
+            raise click.BadParameter(f"unknown layout {layout!r} (layouts: {', '.join(project.layouts.names())})",
                                      param_hint="--layout")
     clinic_file = clinic_file or (project.root / settings.clinic if settings.clinic else None)
     clinic = load_clinic(clinic_file) if clinic_file else None
@@ -135,7 +122,7 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
             guide_url = f"{settings.web_base.rstrip('/')}/{locale}/{doc.id}.guide.pdf" if settings.web_base else None
             with labels_in(ed.labels):
                 for item in targets(ed, list(layouts or settings.layouts), list(formats or settings.formats),
-                                    allow_incomplete):
+                                    allow_incomplete, project.layouts):
                     if isinstance(item, Skipped):
                         if item.refused:
                             refused.append(item.message)
@@ -147,9 +134,10 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                     target = output_path(out, ed.document, item.fmt, item.layout)
                     for warning in WRITERS[item.fmt](ed.document, target, item.layout, paper or settings.paper,
                                                      clinic=clinic, guide_url=guide_url, publisher=settings.publisher,
-                                                     translation=ed.translation, source_edition=source):
+                                                     translation=ed.translation, source_edition=source,
+                                                     layouts=project.layouts):
                         click.echo(f"{target}: warning: {warning}", err=True)
-                    if item.fmt == "pdf" and load_manifest(item.layout).impose:  # its tagged pages, beside it
+                    if item.fmt == "pdf" and project.layouts.manifest(item.layout).impose:  # its tagged pages, beside it
                         click.echo(f"wrote {unimposed_path(target, paper or settings.paper)}", err=True)
                     click.echo(f"wrote {target}", err=True)
     if refused:
@@ -177,7 +165,7 @@ def i18n_extract(project: Project) -> None:
     root = project.translations_dir
     for name in _catalog_names(project):
         if name == UI:
-            catalog = ui_template()
+            catalog = ui_template(project.layouts)
         else:
             source = project.resolve(name)
             catalog = document_template(project.load(name).document, source.path.relative_to(project.root).as_posix(),

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from conftest import PMN, TREATMENT
-from pipeline.check.ace import check_epub, parse_report
+from daisy_ace import check_epub, parse_report
 from pipeline.errors import BookletError
 from test_cli import booklet
 

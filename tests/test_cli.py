@@ -10,9 +10,9 @@ from conftest import PMN, REPO, TREATMENT, document_folder
 OUTLINES = Path(__file__).parent / "fixtures" / "outlines"
 
 
-def booklet(*args, cwd=REPO, config=None):
+def booklet(*args, cwd=REPO, config=None, env=None):
     cmd = [sys.executable, "-m", "pipeline"] + (["--config", str(config)] if config else []) + list(args)
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
 
 
 def assert_one_line_error(result, *needles):

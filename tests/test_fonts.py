@@ -14,10 +14,14 @@ from pypdf import PdfReader
 
 from pipeline.errors import BookletError
 from pipeline.model import Attribution, Document, ListBlock, ListItem, Meta, Paragraph, Section
-from pipeline.render import LAYOUTS_DIR
+from pipeline.render.layouts import LayoutSet
 from pipeline.render.fonts import FontFace, check_glyphs, font_faces, printed_text, unprintable
 from pipeline.render.html import render_html
 from pipeline.render.pdf import write_pdf
+
+from conftest import REPO
+
+LAYOUTS_DIR = REPO / "layouts"
 
 FONTS_DIR = LAYOUTS_DIR / "fonts"
 # What medical handouts print besides plain Latin text, and the word joiner our templates put before
@@ -161,8 +165,8 @@ def test_fonts_css_mistakes_are_reported_with_their_line(tmp_path, rule, message
     css.parent.mkdir()
     css.write_text('@font-face {\n  font-family: "X";\n' + rule + "}\n")
     with pytest.raises(BookletError, match=message) as caught:
-        font_faces(css)
-    assert (caught.value.path, caught.value.line) == (css, line)
+        font_faces(LayoutSet((tmp_path.resolve(),)))
+    assert (caught.value.path, caught.value.line) == (css.resolve(), line)
 
 
 # --- the PDFs -----------------------------------------------------------------------------------------

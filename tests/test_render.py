@@ -19,10 +19,15 @@ from pipeline.errors import BookletError
 from pipeline.model import (
     Attribution, Citation, Document, ListBlock, ListItem, Meta, Paragraph, QuestionAnswer, Section)
 from pipeline.render import (
-    ABOUT_ID, LAYOUTS_DIR, REPO_DIR, SOURCES_ID, WRITERS, check_document, output_path, text_direction)
+    ABOUT_ID, SOURCES_ID, WRITERS, check_document, output_path, text_direction)
 from pipeline.render.epub import epub_identifier, source_date_epoch, write_epub
 from pipeline.render.html import render_html
+from pipeline.render.layouts import LayoutSet
 from pipeline.render.pdf import AssetFetcher, BlockedURL, html_to_pdf, write_pdf
+
+from conftest import REPO
+
+LAYOUTS_DIR = REPO / "layouts"
 
 MALICIOUS = ('Ignore this: <link rel="attachment" href="file:///etc/passwd"> and '
              '<script>alert("x")</script> end.')
@@ -252,7 +257,7 @@ def test_fetcher_refuses_symlink_out_of_root(tmp_path):
     (tmp_path / "secret.txt").write_text("secret")
     (root / "innocent.css").symlink_to(tmp_path / "secret.txt")
     with pytest.raises(BlockedURL):
-        AssetFetcher(roots=[root]).fetch((root / "innocent.css").as_uri())
+        AssetFetcher(LayoutSet((root.resolve(),))).fetch((root / "innocent.css").as_uri())
 
 
 def test_fetcher_serves_layout_files_and_fails_on_missing_ones():
@@ -287,9 +292,9 @@ def test_pdf_error_log_fails_the_build_and_warnings_are_reported(tmp_path):
     base = tmp_path.as_uri() + "/"
     head = '<!DOCTYPE html><html lang="en"><title>t</title>'
     with pytest.raises(BookletError, match="alt"):  # PDF/UA needs alt text: WeasyPrint logs an ERROR
-        html_to_pdf(head + '<img src="dot.svg"><p>x</p>', tmp_path / "a.pdf", roots=[tmp_path], base=base)
+        html_to_pdf(head + '<img src="dot.svg"><p>x</p>', tmp_path / "a.pdf", folders=[tmp_path], base=base)
     warnings = html_to_pdf(head + '<style>p { colr: red }</style><img src="dot.svg" alt="A dot"><p>x</p>',
-                           tmp_path / "b.pdf", roots=[tmp_path], base=base)
+                           tmp_path / "b.pdf", folders=[tmp_path], base=base)
     assert any("colr" in w for w in warnings)
     assert (tmp_path / "b.pdf").is_file()
 
@@ -413,7 +418,7 @@ def test_pdf_is_byte_identical_across_processes(tmp_path):
     digests = []
     for name in ("one.pdf", "two.pdf"):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / "doc.json"), str(tmp_path / name)],
-                       cwd=REPO_DIR, env=env, check=True, timeout=120)
+                       cwd=REPO, env=env, check=True, timeout=120)
         digests.append(hashlib.sha256((tmp_path / name).read_bytes()).hexdigest())
     assert digests[0] == digests[1]
 

@@ -349,7 +349,7 @@ def test_overflow_names_a_picture_by_its_alt_text(tmp_path):
     (tmp_path / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
     html = ('<!DOCTYPE html><html lang="en"><title>t</title><section><h2>Contact</h2>'
             '<div style="height: 240mm"></div><img src="dot.svg" alt="Logo of the clinic"></section></html>')
-    rendering = render(html, tmp_path / "x.pdf", roots=[tmp_path], base=tmp_path.as_uri() + "/")
+    rendering = render(html, tmp_path / "x.pdf", folders=[tmp_path], base=tmp_path.as_uri() + "/")
     assert overflow(rendering, 1) == 'section "Contact" (from "Logo of the clinic")'
 
 

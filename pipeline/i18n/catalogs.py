@@ -18,25 +18,29 @@ from typing import Callable
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, write_po
 from babel.support import Translations
 
-from pipeline import REPO_DIR
 from pipeline.errors import BookletError
 from pipeline.fsio import write_atomic
 from pipeline.i18n.units import Unit, units
 from pipeline.locales import babel_locale, folder_name
 from pipeline.model import Document
+from pipeline.render.layouts import BUILTIN, LayoutSet
+from pipeline.resources import BUILTIN_TRANSLATIONS, PACKAGE_DIR
 
 UI = "ui"
 TEMPLATES = "templates"
 WIDTH = 76  # pybabel's default wrapping
 REVIEW_HEADER = "X-Clinical-Review"
 NOT_REVIEWED = "none"
-BABEL_CFG = REPO_DIR / "babel.cfg"
-_SKIPPED_DIRS = {"node_modules", "__pycache__", "output", "sources", "tests", "translations"}
+# Where the labels are marked, as babel.cfg tells pybabel (a test holds the two to the same messages): the
+# package's code, and the templates of every folder on the layout search path.  The folders are walked one by
+# one rather than from one top folder, which an installed package does not have.
+CODE_METHODS = [("**.py", "python")]
+TEMPLATE_METHODS = [("**.j2", "jinja2")]
+TEMPLATE_OPTIONS = {"**.j2": {"extensions": "jinja2.ext.i18n"}}
 
 
 def locale_id(tag: str) -> str:
@@ -67,20 +71,41 @@ def document_template(doc: Document, source: str, metadata: str | None = None) -
     return catalog
 
 
-def ui_template() -> Catalog:
-    """The labels marked in the layouts and the renderers (`_()`, `N_()`, `{% trans %}`), as pybabel would
-    extract them with babel.cfg."""
-    with BABEL_CFG.open(encoding="utf-8") as f:
-        method_map, options_map = parse_mapping_cfg(f, BABEL_CFG)
+def ui_template(layouts: LayoutSet = BUILTIN) -> Catalog:
+    """The labels marked in the renderers and the layouts (`_()`, `N_()`, `{% trans %}`), as pybabel would
+    extract them with babel.cfg; file names as in the repository (`pipeline/…`, `layouts/…`)."""
     catalog = _new_catalog("booklet ui", locale=None)
-    found = extract_from_dir(REPO_DIR, method_map, options_map, keywords=DEFAULT_KEYWORDS,
-                             comment_tags=("Translators:",), strip_comment_tags=True,
-                             directory_filter=lambda d: not (Path(d).name.startswith((".", "_"))
-                                                             or Path(d).name in _SKIPPED_DIRS))
-    for filename, lineno, message, comments, context in found:
-        catalog.add(message, string="" if isinstance(message, str) else ("", ""), locations=[(filename, lineno)],
-                    auto_comments=comments, context=context)
+    folders = [(root, "layouts", TEMPLATE_METHODS, TEMPLATE_OPTIONS) for root in reversed(layouts.roots)]
+    folders.append((PACKAGE_DIR, "pipeline", CODE_METHODS, {}))
+    for folder, shown, methods, options in folders:
+        found = extract_from_dir(folder, methods, options, keywords=DEFAULT_KEYWORDS,
+                                 comment_tags=("Translators:",), strip_comment_tags=True,
+                                 directory_filter=lambda d: not Path(d).name.startswith((".", "_")))
+        for filename, lineno, message, comments, context in found:
+            catalog.add(message, string="" if isinstance(message, str) else ("", ""),
+                        locations=[(f"{shown}/{filename}", lineno)], auto_comments=comments, context=context)
     return catalog
+
+
+def builtin_labels(locale: str) -> LoadedCatalog | None:
+    """The shipped translation of the built-in labels into `locale`, if there is one."""
+    path = catalog_path(BUILTIN_TRANSLATIONS, locale, UI)
+    return read_catalog(path, locale) if path.is_file() else None
+
+
+def merged_labels(builtin: LoadedCatalog | None, own: LoadedCatalog | None) -> LoadedCatalog | None:
+    """A project's translations of the labels over the shipped ones: each label the project translates (and
+    has not marked fuzzy) replaces the shipped translation; the rest stay as shipped."""
+    if builtin is None or own is None or own.path.resolve() == builtin.path.resolve():
+        return own or builtin
+    merged = read_catalog(builtin.path)  # a copy to change
+    for message in own.catalog:
+        if message.id and not message.fuzzy and _text(message.string).strip():
+            if (entry := merged.catalog.get(message.id, context=message.context)) is not None:
+                entry.string, entry.flags = message.string, set(message.flags)
+            else:
+                merged.catalog[message.id] = message
+    return merged
 
 
 def _new_catalog(project: str, locale: str | None) -> Catalog:

@@ -14,12 +14,8 @@ from gettext import NullTranslations
 from pathlib import Path
 from typing import Callable
 
-from pipeline import REPO_DIR
 from pipeline.errors import BookletError
 from pipeline.model import Document, ListBlock
-
-LAYOUTS_DIR = REPO_DIR / "layouts"
-SOURCES_DIR = REPO_DIR / "sources"
 
 # Anchors the renderers add.  Prefixed so that a source article's own "Sources" or "Contents" heading (whose
 # slug would be "sources" or "contents") cannot collide with them.
@@ -164,24 +160,27 @@ def _all_blocks(doc: Document):
 
 
 def _write_pdf(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
-               publisher=None, translation=None, source_edition=None) -> list[str]:
+               publisher=None, translation=None, source_edition=None, layouts=None) -> list[str]:
+    from pipeline.render.layouts import BUILTIN
     from pipeline.render.pdf import write_pdf
 
     return write_pdf(doc, target, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url,
-                     translation=translation, source_edition=source_edition)
+                     translation=translation, source_edition=source_edition, layouts=layouts or BUILTIN)
 
 
 def _write_epub(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
-                publisher=None, translation=None, source_edition=None) -> list[str]:
+                publisher=None, translation=None, source_edition=None, layouts=None) -> list[str]:
     from pipeline.render.epub import write_epub
+    from pipeline.render.layouts import BUILTIN
 
-    return write_epub(doc, target, publisher=publisher, translation=translation)
+    return write_epub(doc, target, publisher=publisher, translation=translation, layouts=layouts or BUILTIN)
 
 
 # format name -> writer(doc, target, layout, paper, clinic=…, guide_url=…, publisher=…, translation=…,
-# source_edition=…) -> warnings.  Every writer takes the same build settings and uses those that concern it: the
-# clinic and the guide's address for print, the publisher for EPUB, the edition `doc` was translated from for a
-# bilingual print layout; EPUB has one layout and no paper size.
+# source_edition=…, layouts=…) -> warnings.  Every writer takes the same build settings and uses those that
+# concern it: the clinic and the guide's address for print, the publisher for EPUB, the edition `doc` was
+# translated from for a bilingual print layout, the project's layout search path (render.layouts.LayoutSet,
+# default the built-in layouts); EPUB has one layout and no paper size.
 WRITERS: dict[str, Callable[..., list[str]]] = {"pdf": _write_pdf, "epub": _write_epub}
 
 

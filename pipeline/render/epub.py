@@ -28,14 +28,14 @@ from pipeline.errors import BookletError
 from pipeline.fsio import atomic_path
 from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Section
 from pipeline.render import (
-    _, ABOUT_ID, INTRO_ID, LAYOUTS_DIR, SOURCES_ID, about_lines, check_document, citation_id, text_direction)
+    _, ABOUT_ID, INTRO_ID, SOURCES_ID, about_lines, check_document, citation_id, text_direction)
 from pipeline.render.cover import cover_alt, cover_png
 from pipeline.render.fonts import FontFace, font_faces
 from pipeline.render.html import is_web_url, long_date
+from pipeline.render.layouts import BUILTIN, LayoutSet
 
-EPUB_LAYOUT = LAYOUTS_DIR / "epub"
-STYLESHEETS = ("epub.css",)  # in EPUB_LAYOUT; the font stylesheet is generated (embedded_fonts_css)
-FONT_LICENCES = LAYOUTS_DIR / "fonts" / "licences.toml"
+STYLESHEETS = ("epub/epub.css",)  # on the layout search path; the font stylesheet is generated (embedded_fonts_css)
+FONT_LICENCES = "fonts/licences.toml"  # on the layout search path: font file name -> its licence file
 PANDOC_API_VERSION = [1, 23, 1, 1]  # what pandoc 3.9 reads and writes
 PANDOC_TIMEOUT = 120  # seconds
 
@@ -293,10 +293,10 @@ def book_text(node) -> str:
     return ""
 
 
-def embedded_faces(text: str) -> list[FontFace]:
-    """The print layouts' fonts (layouts/base/fonts.css, in stack order) that this book needs: the first
-    family always, a later one only where the text has characters the families before it lack."""
-    faces = font_faces()
+def embedded_faces(text: str, layouts: LayoutSet = BUILTIN) -> list[FontFace]:
+    """The print layouts' fonts (base/fonts.css, in stack order) that this book needs: the first family
+    always, a later one only where the text has characters the families before it lack."""
+    faces = font_faces(layouts)
     wanted = {ord(c) for c in text if not c.isspace()}
     chosen: list[FontFace] = []
     covered: set[int] = set()
@@ -318,16 +318,26 @@ def embedded_fonts_css(faces: list[FontFace]) -> str:
     return "\n".join(rules + [f"html, body {{ font-family: {stack}, sans-serif; }}", ""])
 
 
-def font_licences(faces: list[FontFace]) -> list[Path]:
-    with FONT_LICENCES.open("rb") as f:
+def font_licences(faces: list[FontFace], layouts: LayoutSet = BUILTIN) -> list[Path]:
+    table = layouts.find(FONT_LICENCES)
+    if table is None:
+        raise BookletError(f"no {FONT_LICENCES} in the layouts", layouts.roots[0])
+    with table.open("rb") as f:
         licences = tomllib.load(f)
     missing = [face.path.name for face in faces if face.path.name not in licences]
     if missing:
-        raise BookletError(f"no licence file listed for {', '.join(missing)}", FONT_LICENCES)
-    return [FONT_LICENCES.parent / name for name in dict.fromkeys(licences[face.path.name] for face in faces)]
+        raise BookletError(f"no licence file listed for {', '.join(missing)}", table)
+    files = []
+    for name in dict.fromkeys(licences[face.path.name] for face in faces):
+        found = layouts.find(Path(FONT_LICENCES).parent / name)
+        if found is None:
+            raise BookletError(f"no licence file {name!r}", table)
+        files.append(found)
+    return files
 
 
-def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = None, translation=None) -> list[str]:
+def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = None, translation=None,
+               layouts: LayoutSet = BUILTIN) -> list[str]:
     """Write `doc` as EPUB 3 at `target` (atomically).  Returns warnings (none: pandoc's fail the build).
 
     pandoc is run directly (the binary pypandoc ships) rather than through pypandoc.convert_text, which
@@ -335,20 +345,23 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
     """
     ast = document_ast(doc, publisher, translation)
     source = json.dumps(ast, ensure_ascii=False).encode("utf-8")
-    faces = embedded_faces(book_text(ast))
+    faces = embedded_faces(book_text(ast), layouts)
     env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(doc)}
     with tempfile.TemporaryDirectory(prefix="booklet-epub-") as build, atomic_path(target) as tmp:
         build = Path(build)
         (build / "data").mkdir()
         for name in STYLESHEETS:
-            shutil.copyfile(EPUB_LAYOUT / name, build / name)
+            found = layouts.find(name)
+            if found is None:
+                raise BookletError(f"no {name} in the layouts", layouts.roots[0])
+            shutil.copyfile(found, build / Path(name).name)
         (build / "fonts.css").write_text(embedded_fonts_css(faces), encoding="utf-8")
-        (build / "cover.png").write_bytes(cover_png(doc, translation=translation))
+        (build / "cover.png").write_bytes(cover_png(doc, translation=translation, layouts=layouts))
         book = build / "book.epub"
         args = [pypandoc.get_pandoc_path(), "--from=json", "--to=epub3", f"--output={book}",
                 f"--data-dir={build / 'data'}", "--resource-path=.", "--fail-if-warnings",
                 "--toc", "--toc-depth=3", "--split-level=1", "--epub-cover-image=cover.png", "--css=fonts.css",
-                *(f"--css={name}" for name in STYLESHEETS), *(f"--epub-embed-font={f.path}" for f in faces)]
+                *(f"--css={Path(name).name}" for name in STYLESHEETS), *(f"--epub-embed-font={f.path}" for f in faces)]
         try:
             done = subprocess.run(args, input=source, cwd=build, env=env, capture_output=True,
                                   timeout=PANDOC_TIMEOUT)
@@ -357,7 +370,7 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
         if done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip()
             raise BookletError(f"pandoc failed ({done.returncode}): {message}", target)
-        _complete_package(book, tmp, doc, font_licences(faces))
+        _complete_package(book, tmp, doc, font_licences(faces, layouts))
     return []
 
 

@@ -1,5 +1,5 @@
-"""Glyph coverage: every character a PDF will print must have a glyph in a font that layouts/base/fonts.css
-declares, checked before WeasyPrint runs.
+"""Glyph coverage: every character a PDF will print must have a glyph in a font that the layouts'
+`base/fonts.css` declares (the first on the layout search path), checked before WeasyPrint runs.
 
 Otherwise Pango quietly takes the glyph from whatever font the build machine has (the output then depends
 on that machine), or draws an empty box where a letter was.  The fonts are read from the @font-face rules
@@ -26,9 +26,9 @@ import tinycss2
 from fontTools.ttLib import TTFont
 
 from pipeline.errors import BookletError
-from pipeline.render import LAYOUTS_DIR, REPO_DIR
+from pipeline.render.layouts import BUILTIN, LayoutSet
 
-FONTS_CSS = LAYOUTS_DIR / "base" / "fonts.css"
+FONTS_CSS = "base/fonts.css"  # on the layout search path
 
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), which HarfBuzz hides when the font
 # has no glyph, less the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), which HarfBuzz does not hide.
@@ -87,9 +87,17 @@ def _css_value(tokens, css: Path) -> str | int | list[str]:
                        values[0].source_line if values else None)
 
 
+def font_faces(layouts: LayoutSet = BUILTIN) -> tuple[FontFace, ...]:
+    """The layouts' fonts: the @font-face rules of their fonts.css, with the characters each font file has."""
+    css = layouts.find(FONTS_CSS)
+    if css is None:
+        raise BookletError(f"no {FONTS_CSS} in the layouts", layouts.roots[0])
+    return stylesheet_faces(layouts, css)
+
+
 @cache
-def font_faces(css: Path = FONTS_CSS) -> tuple[FontFace, ...]:
-    """The @font-face rules of `css`, with the characters each font file has."""
+def stylesheet_faces(layouts: LayoutSet, css: Path) -> tuple[FontFace, ...]:
+    """The @font-face rules of `css`, with the characters each font file has (found on `layouts`)."""
     faces = []
     for rule in tinycss2.parse_stylesheet(css.read_text(encoding="utf-8"), skip_comments=True,
                                           skip_whitespace=True):
@@ -107,9 +115,9 @@ def font_faces(css: Path = FONTS_CSS) -> tuple[FontFace, ...]:
                 raise BookletError(f"@font-face without {name}", css, rule.source_line)
         values = {name: _css_value(d.value, css) for name, d in declared.items()
                   if name in ("font-family", "font-weight", "font-style", "src")}
-        path = (css.parent / values["src"][0]).resolve()
-        if not path.is_file():
-            raise BookletError(f"no font file {path}", css, declared["src"].source_line)
+        path = _on_search_path(layouts, css.parent / values["src"][0])
+        if path is None:
+            raise BookletError(f"no font file {values['src'][0]}", css, declared["src"].source_line)
         with TTFont(path, lazy=True) as font:
             codepoints = frozenset(font.getBestCmap())
         weight = values.get("font-weight", "normal")
@@ -118,6 +126,16 @@ def font_faces(css: Path = FONTS_CSS) -> tuple[FontFace, ...]:
     if not faces:
         raise BookletError("no @font-face rules", css)
     return tuple(faces)
+
+
+def _on_search_path(layouts: LayoutSet, path: Path) -> Path | None:
+    """`path`, written relative to a stylesheet in one layouts folder, looked up on the whole search path (as
+    the renderer's fetcher looks it up)."""
+    path = path.resolve()
+    for root in layouts.roots:
+        if path.is_relative_to(root):
+            return layouts.find(path.relative_to(root))
+    return None
 
 
 class _TextCollector(HTMLParser):
@@ -187,17 +205,16 @@ def excerpt(text: str, char: str) -> str:
     return ("…" if start else "") + flat[start:end].strip() + ("…" if end < len(flat) else "")
 
 
-def check_glyphs(html: str, where: str | Path, css: Path = FONTS_CSS) -> None:
-    """Raise BookletError naming the first character of `html` that no font of `css` can print, the text
-    around it and `where` (the source file); the message lists the other such characters too."""
+def check_glyphs(html: str, where: str | Path, layouts: LayoutSet = BUILTIN) -> None:
+    """Raise BookletError naming the first character of `html` that no font of the layouts can print, the
+    text around it and `where` (the source file); the message lists the other such characters too."""
     text = printed_text(html)
-    problems = unprintable(text, font_faces(css))
+    problems = unprintable(text, font_faces(layouts))
     if not problems:
         return
     (char, reason), *others = problems.items()
-    shown_css = css.relative_to(REPO_DIR) if css.is_relative_to(REPO_DIR) else css
-    message = (f"{describe(char)} in {excerpt(text, char)!r} cannot be printed with the fonts of {shown_css}: "
-               f"{reason}")
+    message = (f"{describe(char)} in {excerpt(text, char)!r} cannot be printed with the fonts of the layouts' "
+               f"{FONTS_CSS}: {reason}")
     if others:
         message += "; nor can " + ", ".join(describe(other) for other, _ in others)
     raise BookletError(message, where)

@@ -1,7 +1,8 @@
 """HTML for the print layouts: model.Document -> one HTML string from `layouts/<layout>/<layout>.html.j2`.
 
 Source text is untrusted data: autoescaping is always on, and the templates never mark it safe.  Stylesheet and
-asset URLs in the HTML are relative to `layouts/` (pass `base_url()` to whatever loads the string).
+asset URLs in the HTML are relative to a layouts folder (pass `base_url(layouts)` to whatever loads the string,
+and an AssetFetcher for the same LayoutSet, which finds each file on the search path).
 """
 from __future__ import annotations
 
@@ -21,17 +22,17 @@ from pipeline.errors import BookletError
 from pipeline.locales import babel_locale, is_pseudo
 from pipeline.model import Block, Document, ListBlock, ListItem
 from pipeline.render import (
-    ABOUT_ID, CONTENTS_ID, LAYOUTS_DIR, SOURCES_ID, about_lines, check_document, citation_id, current_labels,
+    ABOUT_ID, CONTENTS_ID, SOURCES_ID, about_lines, check_document, citation_id, current_labels,
     labels_in, text_direction)
 from pipeline.render.images import image_data_uri, qr_svg
-from pipeline.render.layouts import available_layouts, load_manifest, missing_roles
+from pipeline.render.layouts import BUILTIN, LayoutSet, missing_roles
 
 
 _WEB_URL = re.compile(r"https?://[^\s\"'<>]+\Z", re.IGNORECASE)
 
 
-def base_url() -> str:
-    return LAYOUTS_DIR.as_uri() + "/"
+def base_url(layouts: LayoutSet = BUILTIN) -> str:
+    return layouts.roots[0].as_uri() + "/"
 
 
 def long_date(iso_date: str, lang: str) -> str:
@@ -106,9 +107,9 @@ def in_labels(labels: NullTranslations, caller) -> str:
 
 
 @lru_cache(maxsize=None)
-def environment() -> jinja2.Environment:
+def environment(layouts: LayoutSet = BUILTIN) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(LAYOUTS_DIR),
+        loader=jinja2.FileSystemLoader([str(root) for root in layouts.roots]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -134,15 +135,15 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def template_name(layout: str) -> str:
-    """The layout's page template, relative to layouts/."""
-    return f"{layout}/{load_manifest(layout).template or layout + '.html.j2'}"
+def template_name(layout: str, layouts: LayoutSet = BUILTIN) -> str:
+    """The layout's page template, relative to a layouts folder."""
+    return f"{layout}/{layouts.manifest(layout).template or layout + '.html.j2'}"
 
 
-def layout_templates(layout: str) -> set[str]:
-    """Every template a layout renders with, relative to layouts/: its page template and all that it extends,
-    imports or includes (the labels a layout prints are the ones marked in these)."""
-    env, found, todo = environment(), set(), [template_name(layout)]
+def layout_templates(layout: str, layouts: LayoutSet = BUILTIN) -> set[str]:
+    """Every template a layout renders with, relative to a layouts folder: its page template and all that it
+    extends, imports or includes (the labels a layout prints are the ones marked in these)."""
+    env, found, todo = environment(layouts), set(), [template_name(layout, layouts)]
     while todo:
         name = todo.pop()
         if name not in found:
@@ -154,24 +155,22 @@ def layout_templates(layout: str) -> set[str]:
 
 def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clinic: Clinic | None = None,
                 guide_url: str | None = None, body_pt: float | None = None, translation=None,
-                source_edition=None) -> str:
+                source_edition=None, layouts: LayoutSet = BUILTIN) -> str:
     """The layout's HTML for `doc`.  `body_pt` overrides the manifest's body size (the fit rule steps it
     down); `clinic` and `guide_url` fill the layouts that show them.  A bilingual layout also needs the
     `source_edition` (build.Edition) that `doc` was translated from: the page is in its language, with a column
     for each of the two, each column labelled through its own catalog (`doc`'s: the current labels)."""
     check_document(doc)
-    if layout not in available_layouts():
-        raise BookletError(f"unknown layout {layout!r} (layouts: {', '.join(available_layouts())})", LAYOUTS_DIR)
-    manifest = load_manifest(layout)
+    manifest = layouts.manifest(layout)
     if paper not in manifest.papers:
         raise BookletError(f"layout {layout!r} has no paper size {paper!r} (it has: {', '.join(manifest.papers)})")
     if missing := missing_roles(doc, manifest):
         raise BookletError(f"{layout} needs sections with roles {', '.join(missing)}", doc.meta.source_file or doc.id)
-    name = template_name(layout)
+    name = template_name(layout, layouts)
     settings = dict(paper=paper, options=manifest.options, clinic=clinic, guide_url=guide_url,
                     body_pt=body_pt or manifest.body_pt, translation=translation)
     try:
-        template = environment().get_template(name)
+        template = environment(layouts).get_template(name)
         if not manifest.bilingual:
             return template.render(doc=doc, dir=text_direction(doc.lang), **settings)
         if source_edition is None:
@@ -183,4 +182,4 @@ def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clin
         with labels_in(source_edition.labels):
             return template.render(doc=source, dir=text_direction(source.lang), columns=columns, **settings)
     except jinja2.TemplateNotFound as exc:
-        raise BookletError(f"layout {layout!r} needs {exc.name}", LAYOUTS_DIR) from None
+        raise BookletError(f"layout {layout!r} needs {exc.name}", layouts.roots[0]) from None

@@ -1,5 +1,10 @@
 """Print layouts are data: `layouts/<name>/manifest.toml` says what a layout needs and how it is set.
 
+Layouts are looked up on a search path (a LayoutSet): the project's own `layouts/` folder first, then the
+built-in ones, file by file, as Sphinx does with `templates_path`.  So a project adds a layout by giving it a
+folder of its own, and overrides a built-in one, or just one of its files (a template, a stylesheet), by
+giving a file the same path; everything it does not give comes from the built-in layout.
+
 A manifest names the template, the paper sizes the layout supports, the section roles it needs (a document
 without them is skipped, not failed), its body type size and floor, and an optional fit rule (the one-page
 sheet) or imposition (the folded booklet); a bilingual layout sets the source-language document beside its
@@ -8,6 +13,7 @@ under `[options]` and reach the template as `options`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -17,7 +23,7 @@ from pydantic import Field, model_validator
 from pipeline.config import Strict, load_toml
 from pipeline.errors import BookletError
 from pipeline.model import Document
-from pipeline.render import LAYOUTS_DIR
+from pipeline.resources import BUILTIN_LAYOUTS
 
 MANIFEST = "manifest.toml"
 PAPERS = ("a4", "letter")
@@ -50,17 +56,54 @@ class Manifest(Strict):
         return self
 
 
+@dataclass(frozen=True)
+class LayoutSet:
+    """The folders layouts are looked up in, first match wins: a project's `layouts/` before the built-in."""
+
+    roots: tuple[Path, ...]
+
+    @classmethod
+    def for_project(cls, project_dir: Path) -> LayoutSet:
+        own, builtin = (project_dir / "layouts").resolve(), BUILTIN_LAYOUTS.resolve()
+        return cls((own, builtin) if own.is_dir() and own != builtin else (builtin,))
+
+    def find(self, relative: str | Path) -> Path | None:
+        """The file at `relative` (to a layouts folder) in the first folder that has it; never a file outside
+        that folder, whatever `..` or a link in the path says."""
+        for root in self.roots:
+            path = (root / relative).resolve()
+            if path.is_relative_to(root) and path.is_file():
+                return path
+        return None
+
+    def names(self) -> list[str]:
+        """Every layout a project can ask for: the folders with a manifest."""
+        return sorted({p.parent.name for root in self.roots for p in root.glob(f"*/{MANIFEST}")})
+
+    def manifest(self, name: str) -> Manifest:
+        return _manifest(self, name)
+
+    def unknown(self, name: str) -> BookletError:
+        return BookletError(f"unknown layout {name!r} (layouts: {', '.join(self.names())})", self.roots[0])
+
+
+BUILTIN = LayoutSet((BUILTIN_LAYOUTS.resolve(),))
+
+
 @cache
-def load_manifest(name: str) -> Manifest:
-    path = LAYOUTS_DIR / name / MANIFEST
-    if not path.is_file():
-        raise BookletError(f"unknown layout {name!r} (layouts: {', '.join(available_layouts())})", LAYOUTS_DIR)
+def _manifest(layouts: LayoutSet, name: str) -> Manifest:
+    path = layouts.find(f"{name}/{MANIFEST}") if name and "/" not in name and name not in (".", "..") else None
+    if path is None:
+        raise layouts.unknown(name)
     return load_toml(path, Manifest)
 
 
-def available_layouts() -> list[str]:
-    """Every folder of layouts/ with a manifest: the print layouts a project can ask for."""
-    return sorted(p.parent.name for p in Path(LAYOUTS_DIR).glob(f"*/{MANIFEST}"))
+def load_manifest(name: str, layouts: LayoutSet = BUILTIN) -> Manifest:
+    return layouts.manifest(name)
+
+
+def available_layouts(layouts: LayoutSet = BUILTIN) -> list[str]:
+    return layouts.names()
 
 
 def missing_roles(doc: Document, manifest: Manifest) -> list[str]:

@@ -2,7 +2,7 @@
 
 WeasyPrint fetches whatever a document points at (stylesheets, images, `<link rel=attachment>` files, over
 file: and http:) and logs its problems to a logger that prints nothing by default.  So: an allow-list fetcher
-that serves only the project's layout and source files (and the images our own code encoded) and stops the
+that serves only the layout files on the project's search path (and the images our own code encoded) and stops the
 build on anything else, and a log handler that turns WeasyPrint's ERROR records into a BookletError and hands
 its warnings back to the caller.  Laying out (`render`) and writing (`save`) are separate steps so that a fit
 rule (render/fit.py) can lay a layout out at several type sizes and write only the one that fits.
@@ -36,15 +36,13 @@ from pipeline.config import Clinic
 from pipeline.errors import BookletError
 from pipeline.fsio import atomic_path
 from pipeline.model import Document
-from pipeline.render import ABOUT_ID, LAYOUTS_DIR, SOURCES_DIR, text_direction, unimposed_path
+from pipeline.render import ABOUT_ID, text_direction, unimposed_path
 from pipeline.render.fit import fit_to_pages
 from pipeline.render.fonts import check_glyphs
 from pipeline.render.html import base_url, render_html
 from pipeline.render.images import image_data_uri
 from pipeline.render.impose import SHEETS_PT, impose
-from pipeline.render.layouts import load_manifest
-
-ASSET_ROOTS = (LAYOUTS_DIR, SOURCES_DIR)
+from pipeline.render.layouts import BUILTIN, LayoutSet
 
 # Tagged, with /Lang from <html lang>, the title from <title> and DisplayDocTitle.  Same bytes on every run
 # (checked with the HarfBuzz subsetter; WeasyPrint writes no dates unless a dcterms meta gives one).
@@ -58,24 +56,35 @@ class BlockedURL(ValueError):
 
 
 class AssetFetcher(URLFetcher):
-    """Serve regular files lying under `roots` once `..` and symlinks are resolved, and exactly the data: URIs
-    in `images` (pictures our own code encoded, such as the clinic's logo: see images.image_data_uri); refuse
-    every other URL (other local files, http, https, any other data:).  With fail_on_errors a refused or
-    missing asset stops the render (WeasyPrint raises FatalURLFetchingError) instead of leaving a hole in the
-    PDF and a line in a log."""
+    """Serve the layout files of `layouts` and regular files lying under `folders`, once `..` and links are
+    resolved, and exactly the data: URIs in `images` (pictures our own code encoded, such as the clinic's logo:
+    see images.image_data_uri); refuse every other URL (other local files, http, https, any other data:).
 
-    def __init__(self, roots=ASSET_ROOTS, images=()):
+    A URL into any folder of the layout search path is looked up on the whole path, first folder first, so a
+    built-in stylesheet's `../fonts/…` and a project's override of `sheet/sheet.css` both resolve as the
+    templates do.  With fail_on_errors a refused or missing asset stops the render (WeasyPrint raises
+    FatalURLFetchingError) instead of leaving a hole in the PDF and a line in a log."""
+
+    def __init__(self, layouts: LayoutSet = BUILTIN, folders=(), images=()):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=True)
-        self.roots = tuple(Path(root).resolve() for root in roots)
+        self.layouts = layouts
+        self.folders = tuple(Path(folder).resolve() for folder in folders)
         self.images = frozenset(images)
 
     def local_path(self, url: str) -> Path:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-            raise BlockedURL(f"only local layout and source files may be used: {url}")
+            raise BlockedURL(f"only local layout files may be used: {url}")
         path = Path(urllib.parse.unquote(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
-            raise BlockedURL(f"outside {' and '.join(str(r) for r in self.roots)}: {url}")
+        for root in self.layouts.roots:
+            if path.is_relative_to(root):
+                found = self.layouts.find(path.relative_to(root))
+                if found is None:
+                    raise FileNotFoundError(f"no such file: {path}")
+                return found
+        if not any(path.is_relative_to(folder) for folder in self.folders):
+            allowed = " and ".join(str(r) for r in (*self.layouts.roots, *self.folders))
+            raise BlockedURL(f"outside {allowed}: {url}")
         if not path.is_file():
             raise FileNotFoundError(f"no such file: {path}")
         return path
@@ -125,16 +134,16 @@ class Rendering:
     records: list[logging.LogRecord]
 
 
-def render(html: str, where: str | Path, *, roots=ASSET_ROOTS, images=(), base: str | None = None,
-           source: str | Path | None = None) -> Rendering:
-    """Lay out `html` (relative URLs resolve against `base`, default: the layouts folder) without writing it;
-    `where` names the output in errors.  Raises BookletError on a character the layout fonts cannot print
-    (naming `source`, default `where`) and on a refused or missing asset."""
-    check_glyphs(html, source or where)
-    fetcher = AssetFetcher(roots, images)
+def render(html: str, where: str | Path, *, layouts: LayoutSet = BUILTIN, folders=(), images=(),
+           base: str | None = None, source: str | Path | None = None) -> Rendering:
+    """Lay out `html` (relative URLs resolve against `base`, default: the first folder of `layouts`) without
+    writing it; `where` names the output in errors.  Raises BookletError on a character the layout fonts cannot
+    print (naming `source`, default `where`) and on a refused or missing asset."""
+    check_glyphs(html, source or where, layouts)
+    fetcher = AssetFetcher(layouts, folders, images)
     with _weasyprint_records() as records:
         try:
-            document = weasyprint.HTML(string=html, base_url=base or base_url(), url_fetcher=fetcher).render(
+            document = weasyprint.HTML(string=html, base_url=base or base_url(layouts), url_fetcher=fetcher).render(
                 **PDF_OPTIONS)
         except FatalURLFetchingError as exc:
             raise BookletError(f"{exc}: {exc.__cause__}", where) from exc
@@ -216,28 +225,28 @@ def _message(record: logging.LogRecord) -> str:
     return _DATA_URI.sub(r"\1…", record.getMessage())
 
 
-def html_to_pdf(html: str, target: str | Path, *, roots=ASSET_ROOTS, base: str | None = None,
-                source: str | Path | None = None) -> list[str]:
+def html_to_pdf(html: str, target: str | Path, *, layouts: LayoutSet = BUILTIN, folders=(),
+                base: str | None = None, source: str | Path | None = None) -> list[str]:
     """Write `html` as a PDF at `target`: `render`, then `save`."""
-    return save(render(html, target, roots=roots, base=base, source=source), target)
+    return save(render(html, target, layouts=layouts, folders=folders, base=base, source=source), target)
 
 
 def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: str = "a4", *,
               clinic: Clinic | None = None, guide_url: str | None = None, translation=None,
-              source_edition=None) -> list[str]:
-    """Render `doc` with `layouts/<layout>/` on `paper` ("a4" or "letter") to `target`; returns warnings.
+              source_edition=None, layouts: LayoutSet = BUILTIN) -> list[str]:
+    """Render `doc` with the layout named `layout` (found on `layouts`) on `paper` ("a4" or "letter") to `target`; returns warnings.
     An imposed layout (its manifest's `impose`) writes its tagged pages beside `target` (unimposed_path) and
     the sheets to print at `target`.  A layout with a fit rule (the one-page sheet) is laid out at smaller
     body sizes until it fits.  A bilingual layout needs the `source_edition` (build.Edition) that `doc` was
     translated from."""
-    manifest = load_manifest(layout)
+    manifest = layouts.manifest(layout)
     images = {image_data_uri(clinic.logo)} if clinic and clinic.logo else set()
     source = doc.meta.source_file or doc.id
 
     def render_at(body_pt: float | None = None) -> Rendering:
         html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url, body_pt=body_pt,
-                           translation=translation, source_edition=source_edition)
-        return render(html, target, images=images, source=source)
+                           translation=translation, source_edition=source_edition, layouts=layouts)
+        return render(html, target, layouts=layouts, images=images, source=source)
 
     if manifest.fit:
         rendering = fit_to_pages(render_at, manifest, doc.id, f"the {layout} layout on {paper.upper()} paper")

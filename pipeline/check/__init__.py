@@ -1,1 +1,0 @@
-"""Checks on built outputs by outside tools (DAISY Ace for EPUB accessibility)."""
