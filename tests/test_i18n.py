@@ -163,7 +163,12 @@ def test_pybabel_reads_and_updates_our_catalogs(project, tmp_path):
     done = subprocess.run([str(pybabel), "extract", "-F", str(REPO / "babel.cfg"), "-o", str(tmp_path / "x.pot"),
                            "."], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "msgid \"Contents\"" in (tmp_path / "x.pot").read_text(encoding="utf-8")
+    with (tmp_path / "x.pot").open("rb") as f:
+        by_pybabel = {(m.id, m.context) for m in read_po(f) if m.id}
+    from pipeline.i18n.catalogs import ui_template
+
+    assert "Contents" in {msgid for msgid, _ in by_pybabel}
+    assert by_pybabel == {(m.id, m.context) for m in ui_template() if m.id}  # babel.cfg and the code agree
 
 
 def test_fallback_units_keep_the_source_language(loaded_seeds):
