@@ -85,7 +85,7 @@ $(LOCK_VENV)/.pip-tools-$(PIP_TOOLS):
 
 # The lock agrees with pyproject.toml and with itself, and .venv holds what it names (also part of `make test`).
 lock-check: $(VENV)/.installed-test
-	$(PY) -m pytest -q tests/test_lock.py
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_lock.py
 
 # Ace comes from npm; puppeteer must not download its own Chrome (no network for that here): Ace runs
 # Debian's chromium instead (tools/ace/ace.js). `npm ci` empties node_modules first, stamp included.
