@@ -11,6 +11,12 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 PYTEST_ARGS ?=
 SYSDEPS     := bash scripts/system-deps.sh
+# The lock: every Python package, with its hashes (requirements/*.txt), made by `make lock` with pip-tools
+# PIP_TOOLS.
+LOCK_BUILD  := requirements/build.txt
+LOCK_TEST   := requirements/test.txt
+PIP_TOOLS   := 7.6.2
+LOCK_VENV   := .venv-lock
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
@@ -25,7 +31,7 @@ TEST_PKGS  := $(BUILD_PKGS) poppler-utils gettext chromium \
 # DAISY Ace (EPUB accessibility), pinned by tools/ace/package-lock.json.
 ACE_DIR    := tools/ace
 
-.PHONY: all build test build-pkgs test-pkgs clean distclean
+.PHONY: all build test build-pkgs test-pkgs lock lock-check clean distclean
 
 all: build
 
@@ -46,14 +52,40 @@ test-pkgs:
 $(PY):
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
-# Stamps inside .venv: re-install only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e .
+# Stamps inside .venv: re-install when a lock file changes.  Only what the lock names is installed, each file
+# checked against its hash, and no dependency of its own (--no-deps): the lock already lists every one.  The
+# project itself is built with the locked setuptools (--no-build-isolation), so nothing unpinned is fetched.
+$(VENV)/.installed: $(LOCK_BUILD) pyproject.toml | $(PY)
+	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK_BUILD)
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install -q -e '.[test]'
+$(VENV)/.installed-test: $(LOCK_TEST) $(VENV)/.installed
+	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK_TEST)
 	touch $@
+
+# Refresh the lock on purpose: re-resolve pyproject.toml's ranges to the newest releases (`make lock`), or
+# only some packages (`make lock UPGRADE="babel weasyprint"`); then `make test`.  The test lock is resolved
+# within the runtime lock, so both name the same versions.  pip-tools runs from its own venv.
+UPGRADE     ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes \
+               --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --all-build-deps \
+               $(if $(strip $(UPGRADE)),$(foreach p,$(UPGRADE),--upgrade-package $(p)),--upgrade)
+
+lock: $(LOCK_VENV)/.pip-tools-$(PIP_TOOLS)
+	mkdir -p requirements
+	$(PIP_COMPILE) -o $(LOCK_BUILD) pyproject.toml
+	$(PIP_COMPILE) --extra test -c $(LOCK_BUILD) -o $(LOCK_TEST) pyproject.toml
+
+$(LOCK_VENV)/.pip-tools-$(PIP_TOOLS):
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV) || { rm -rf $(LOCK_VENV); exit 1; }
+	$(LOCK_VENV)/bin/pip install -q pip-tools==$(PIP_TOOLS)
+	touch $@
+
+# The lock agrees with pyproject.toml and with itself, and .venv holds what it names (also part of `make test`).
+lock-check: $(VENV)/.installed-test
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_lock.py
 
 # Ace comes from npm; puppeteer must not download its own Chrome (no network for that here): Ace runs
 # Debian's chromium instead (tools/ace/ace.js). `npm ci` empties node_modules first, stamp included.
@@ -74,4 +106,4 @@ clean:
 	rm -rf build dist *.egg-info
 
 distclean: clean
-	rm -rf $(VENV) $(ACE_DIR)/node_modules
+	rm -rf $(VENV) $(LOCK_VENV) $(ACE_DIR)/node_modules

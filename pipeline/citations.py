@@ -30,7 +30,8 @@ PUBLISHERS_FILE = Path(__file__).with_name("data") / "publishers.toml"
 
 @cache
 def _psl() -> PublicSuffixList:
-    return PublicSuffixList(accept_unknown=False)
+    with open(PSLFILE, "rb") as f:  # the file _established_suffixes reads too
+        return PublicSuffixList(f, accept_unknown=False)
 
 
 @cache

@@ -1,11 +1,26 @@
+import datetime
 from pathlib import Path
 
 import pytest
+from babel import Locale
+from babel.dates import format_date
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = REPO / "sources"
 PMN = "paraneoplastic-motor-neuropathy"
 TREATMENT = "paraneoplastic-syndromes-treatment"
+
+
+def cldr_long_date(iso_date: str, lang: str) -> str:
+    """A date written out in full as CLDR says for `lang` in the installed Babel ("July 3, 2025" in English
+    today): tests expect what the data says, not a copy of it that the next CLDR release may contradict."""
+    return format_date(datetime.date.fromisoformat(iso_date), format="long", locale=lang)
+
+
+def cldr_language_name(lang: str) -> str:
+    """The language's name in itself, capitalised, as CLDR gives it in the installed Babel ("English")."""
+    name = Locale.parse(lang).get_display_name(lang)
+    return name[:1].upper() + name[1:]
 
 
 @pytest.fixture(scope="session")

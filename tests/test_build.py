@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from conftest import PMN, REPO, TREATMENT
+from conftest import PMN, REPO, TREATMENT, cldr_long_date
 from test_cli import assert_one_line_error, booklet
 
 pytestmark = pytest.mark.slow
@@ -52,7 +52,7 @@ def test_every_pdf_holds_every_section_and_what_a_handout_must_show(build_dir, l
             assert section.title in text, (doc_id, section.title)
         assert "Source:" in text and "Last updated:" in text
         assert re.sub(r"\s+", " ", doc.meta.disclaimer or "")[:60] in text
-    assert "Last updated: July 3, 2025" in pdf_text(out / "en" / f"{PMN}.guide.pdf")
+    assert f"Last updated: {cldr_long_date('2025-07-03', 'en')}" in pdf_text(out / "en" / f"{PMN}.guide.pdf")
     treatment = pdf_text(out / "en" / f"{TREATMENT}.guide.pdf")
     assert "Source: not named in the text we received" in treatment
     assert "Last updated: not stated by the source" in treatment

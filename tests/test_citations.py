@@ -1,6 +1,46 @@
+"""Citation hosts: found, split and named with the Public Suffix List.  The list is data that moves (the
+`publicsuffixlist` package ships a new one every few days), so these tests run on a small fixed list that
+states what they assume; the seeds' tests (test_normalise, test_extract) run on the shipped one."""
 import pytest
 
+from pipeline import citations
 from pipeline.citations import CitationIndex, hosts_only, publisher_name, split_glued_hosts, split_trailing_hosts
+
+# The shape of the real list: ICANN's established suffixes, then its new generic TLDs after "// newGTLDs".
+FIXED_PSL = """\
+// ===BEGIN ICANN DOMAINS===
+com
+gov
+net
+org
+pro
+bi
+nc
+ni
+nl
+uk
+co.uk
+nhs.uk
+// newGTLDs
+bio
+med
+// ===END ICANN DOMAINS===
+"""
+
+
+def _clear_caches():
+    for cached in (citations._psl, citations._established_suffixes, citations._split_glued):
+        cached.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def fixed_psl(tmp_path, monkeypatch):
+    path = tmp_path / "public_suffix_list.dat"
+    path.write_text(FIXED_PSL, encoding="utf-8")
+    monkeypatch.setattr(citations, "PSLFILE", str(path))
+    _clear_caches()
+    yield
+    _clear_caches()
 
 
 @pytest.mark.parametrize("token, hosts", [

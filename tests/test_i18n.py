@@ -8,10 +8,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
+from babel.messages.catalog import Catalog
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po, write_po
 from pypdf import PdfReader
 
-from pipeline.i18n.catalogs import read_catalog, write_catalog
+from pipeline.errors import BookletError
+from pipeline.i18n.catalogs import po_headers, read_catalog, update, write_catalog
 from pipeline.i18n.units import translate, units
 from pipeline.sources import load, resolve
 
@@ -76,7 +79,9 @@ def test_round_trip_with_a_changed_source_sentence(project, tmp_path):
     run(project, "i18n", "init", "es")
     po = project / "translations" / "es" / "LC_MESSAGES" / f"{TREATMENT}.po"
     header = po.read_text(encoding="utf-8")
-    assert '"Language: es\\n"' in header and '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"' in header
+    assert '"Language: es\\n"' in header
+    # CLDR's plural rules move between Babel releases (2.19 gave Spanish a third form): the installed one's
+    assert read_catalog(po).catalog.plural_forms == get_plural("es").plural_forms
     assert '"X-Clinical-Review: none\\n"' in header
     template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
     ids = {m.id: m.context for m in template if m.id}
@@ -197,6 +202,80 @@ def test_every_shipped_catalog_passes_msgfmt_check():
     for path in catalogs:
         done = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
         assert done.returncode == 0, (path, done.stderr)
+
+
+def test_every_shipped_catalog_has_the_plural_forms_of_its_language():
+    """Each catalog's Plural-Forms is the installed Babel's rule for its Language (its folder's locale), so
+    gettext tools and Babel agree on how many forms a plural entry has."""
+    catalogs = sorted((REPO / "translations").glob("*/LC_MESSAGES/*.po"))
+    assert catalogs
+    for path in catalogs:
+        headers = po_headers(path.read_bytes())
+        assert headers["Language"] == path.parent.parent.name, path
+        assert headers.get("Plural-Forms") == get_plural(headers["Language"]).plural_forms, path
+
+
+WRONG_PLURAL_FORMS = "nplurals=1; plural=0;"  # no CLDR rule gives Spanish a single form
+
+
+def test_update_sets_the_plural_forms_of_the_language_and_keeps_every_translation(project):
+    run(project, "i18n", "extract")
+    run(project, "i18n", "init", "es")
+    po = project / "translations" / "es" / "LC_MESSAGES" / f"{TREATMENT}.po"
+    template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
+    ids = {m.id: m.context for m in template if m.id}
+    translate_po(po, {"title": "Tratamiento", ids[PLASMA]: PLASMA_ES})
+    text = po.read_text(encoding="utf-8")
+    plural_forms = re.search(r'^"Plural-Forms: .*?\\n"$', text, re.M | re.S).group(0)
+    po.write_text(text.replace(plural_forms, f'"Plural-Forms: {WRONG_PLURAL_FORMS}\\n"')
+                  .replace('"X-Clinical-Review: none\\n"', '"X-Clinical-Review: Dr A. Reviewer, 2026-12-01\\n"'),
+                  encoding="utf-8")
+    loaded = read_catalog(po)
+    assert loaded.catalog.plural_forms == WRONG_PLURAL_FORMS != get_plural("es").plural_forms
+    before = {(m.context, m.id): (m.string, m.fuzzy) for m in loaded.catalog if m.id}
+
+    run(project, "i18n", "update")
+    loaded = read_catalog(po)
+    assert loaded.catalog.plural_forms == get_plural("es").plural_forms
+    assert {(m.context, m.id): (m.string, m.fuzzy) for m in loaded.catalog if m.id} == before
+    assert before[("title", "Treatment of neurological paraneoplastic syndromes")] == ("Tratamiento", False)
+    assert loaded.review == "Dr A. Reviewer, 2026-12-01"
+    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)]).returncode == 0
+
+
+def plural_catalogs(tmp_path, plural_forms: str, forms: tuple[str, ...]):
+    """A template with one plural message, and a Spanish catalog translating it with `forms` under the header
+    `plural_forms`."""
+    template = Catalog(locale=None, project="booklet ui")
+    template.add(("{n} day", "{n} days"), string=("", ""))
+    pot, po = tmp_path / "ui.pot", tmp_path / "ui.po"
+    with pot.open("wb") as f:
+        write_po(f, template)
+    po.write_text(f'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Plural-Forms: {plural_forms}\\n"\n'
+                  '"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "{n} day"\nmsgid_plural "{n} days"\n'
+                  + "".join(f'msgstr[{i}] "{form}"\n' for i, form in enumerate(forms)), encoding="utf-8")
+    assert read_catalog(po).catalog.plural_forms == plural_forms
+    return pot, po
+
+
+def test_update_marks_a_plural_translation_fuzzy_when_the_rule_gains_forms(tmp_path):
+    pot, po = plural_catalogs(tmp_path, WRONG_PLURAL_FORMS, ("{n} días",))
+    update(pot, po)
+    catalog = read_catalog(po).catalog
+    assert catalog.plural_forms == get_plural("es").plural_forms
+    [message] = [m for m in catalog if m.id]
+    assert message.string[0] == "{n} días" and message.fuzzy  # kept, for the translator to complete
+    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)]).returncode == 0
+
+
+def test_update_refuses_a_rule_that_would_drop_translated_plural_forms(tmp_path):
+    """CLDR has no language with more than 6 forms: 9 translated forms cannot all be kept."""
+    forms = tuple(f"{i} días" for i in range(9))
+    pot, po = plural_catalogs(tmp_path, "nplurals=9; plural=(n % 9);", forms)
+    before = po.read_bytes()
+    with pytest.raises(BookletError, match="fewer forms"):
+        update(pot, po)
+    assert po.read_bytes() == before
 
 
 def test_pseudo_locale_tests_fit_fonts_and_fallbacks(project):

@@ -19,6 +19,7 @@ from typing import Callable
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, write_po
 from babel.support import Translations
 
@@ -177,13 +178,17 @@ def _field(lines: list[str], keyword: str) -> str | None:
 
 
 def _extra_headers(data: bytes) -> dict[str, str]:
-    """X- headers of the header entry (the msgstr of msgid "")."""
+    """X- headers of the header entry."""
+    return {k: v for k, v in po_headers(data).items() if k.startswith("X-")}
+
+
+def po_headers(data: bytes) -> dict[str, str]:
+    """The header entry (the msgstr of msgid "") as written in the file, not as Babel fills it in."""
     header = re.search(rb'^msgid ""\s*\nmsgstr ((?:"[^\n]*"\s*\n)+)', data, re.M)
     if not header:
         return {}
     text = "".join(re.findall(r'"(.*)"', header.group(1).decode("utf-8"))).replace("\\n", "\n")
-    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in text.split("\n"))
-            if k.strip().startswith("X-")}
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in text.split("\n")) if k.strip()}
 
 
 def write_catalog(path: Path, catalog: Catalog, extra_headers: dict[str, str] | None = None) -> bool:
@@ -241,11 +246,36 @@ def init(template: Path, target: Path, locale: str) -> None:
 
 def update(template: Path, target: Path) -> None:
     """Merge a catalog with its template: a changed source string becomes fuzzy with its previous msgid
-    kept, a removed one becomes obsolete (#~); no translation is ever dropped."""
+    kept, a removed one becomes obsolete (#~); no translation is ever dropped.  Plural-Forms becomes the
+    rule of the catalog's language in the installed Babel."""
     loaded = read_catalog(target)
     pot = read_catalog(template).catalog
+    _plural_forms_of_its_language(loaded)
     loaded.catalog.update(pot, no_fuzzy_matching=False, update_header_comment=False)
     write_catalog(target, loaded.catalog, loaded.extra_headers or {REVIEW_HEADER: NOT_REVIEWED})
+
+
+def _plural_forms_of_its_language(loaded: LoadedCatalog) -> None:
+    """Set the catalog's Plural-Forms to Babel's rule for its language (CLDR's rules change between Babel
+    releases: 2.19 gives Spanish and French a third form, for a million and more).  A translated plural
+    entry then has the wrong number of forms, and the merge that follows marks it fuzzy for the translator;
+    a rule with fewer forms than a translation fills is refused, since writing it would drop them."""
+    catalog = loaded.catalog
+    if catalog.locale is None:  # no Language header, or one Babel does not know (the pseudo-locale)
+        return
+    rule = get_plural(catalog.locale)
+    if catalog.plural_forms == rule.plural_forms:
+        return
+    for message in catalog:
+        if message.pluralizable and any(_as_tuple(message.string)[rule.num_plurals:]):
+            raise BookletError(f"Babel's plural rule for {catalog.locale_identifier} ({rule.plural_forms}) has "
+                               f"fewer forms than the translation of {_text(message.id)[:40]!r}; "
+                               "merge its plural forms by hand first", loaded.path)
+    catalog.mime_headers = [("Plural-Forms", rule.plural_forms)]
+
+
+def _as_tuple(value) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
 def compile_catalog(source: Path) -> Path:
