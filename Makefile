@@ -31,7 +31,7 @@ TEST_PKGS  := $(BUILD_PKGS) poppler-utils gettext chromium \
 # DAISY Ace (EPUB accessibility), pinned by tools/ace/package-lock.json.
 ACE_DIR    := tools/ace
 
-.PHONY: all build test build-pkgs test-pkgs lock lock-check clean distclean
+.PHONY: all build test build-pkgs test-pkgs lock lock-check dist clean distclean
 
 all: build
 
@@ -63,6 +63,10 @@ $(VENV)/.installed: $(LOCK_BUILD) pyproject.toml | $(PY)
 $(VENV)/.installed-test: $(LOCK_TEST) $(VENV)/.installed
 	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK_TEST)
 	touch $@
+
+# The wheel a clinic installs (README: install booklet as a tool), with the locked setuptools.
+dist: $(VENV)/.installed
+	$(PY) -m pip wheel -q --no-deps --no-build-isolation -w dist .
 
 # Refresh the lock on purpose: re-resolve pyproject.toml's ranges to the newest releases (`make lock`), or
 # only some packages (`make lock UPGRADE="babel weasyprint"`); then `make test`.  The test lock is resolved
