@@ -8,7 +8,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from pipeline.errors import BookletError
+from pipeline.errors import BookletError, ConfigError
 from pipeline.locales import babel_locale
 
 CONFIG_NAME = "booklet.toml"
@@ -22,8 +22,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_TAG = re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
 def check_language_tag(tag: str) -> str:
-    """A BCP 47 tag that Babel knows (en, en-GB, ar, pt-BR)."""
+    """A BCP 47 tag that Babel knows (en, en-GB, ar, pt-BR), or the pseudo-locale; it names output and
+    catalog folders, so nothing but letters, digits and hyphens gets through."""
+    if not _TAG.match(tag):
+        raise ValueError(f"{tag!r} is not a language tag (BCP 47, such as en, en-GB, ar)")
     try:
         babel_locale(tag)
     except ValueError:
@@ -103,16 +109,16 @@ def load_toml(path: Path, model: type[Model]) -> Model:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
-        raise BookletError(f"invalid TOML: {exc}", path, int(line[1]) if line else None) from None
+        raise ConfigError(f"invalid TOML: {exc}", path, int(line[1]) if line else None) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
+        error = exc.errors()[0]  # a configuration error: exit status 2
         loc = [str(part) for part in error["loc"]]
         key = ".".join(loc)
         message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise BookletError(f"{key}: {message}{more}", path, line_of(text, loc)) from None
+        raise ConfigError(f"{key}: {message}{more}", path, line_of(text, loc)) from None
 
 
 def line_of(text: str, loc: list[str]) -> int | None:

@@ -96,3 +96,52 @@ def test_normalise_refuses_structured_formats(tmp_path):
     md = tmp_path / "a.md"
     md.write_text("# T\n\nText.\n", encoding="utf-8")
     assert_one_line_error(booklet("normalise", str(md)), str(md), "plain text")
+
+
+# --- issue 9 §4: clean failure ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("tag", ["xx-Bogus", "../../etc", "qps-../x"])
+def test_bad_locale_option_is_a_usage_error(tmp_path, tag):
+    result = booklet("build", "--locale", tag, "--out", str(tmp_path / "out"))
+    assert_one_line_error(result, "--locale", repr(tag))
+    assert result.returncode == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_config_error_exits_2(tmp_path):
+    config = tmp_path / "booklet.toml"
+    config.write_text('paper = "a3"\n', encoding="utf-8")
+    result = booklet("extract", PMN, config=config)
+    assert_one_line_error(result, f"{config}:1:")
+    assert result.returncode == 2
+
+
+def test_output_in_booklet_toml_stays_in_the_project(tmp_path):
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "booklet.toml").write_text('paper = "a4"\noutput = "../elsewhere"\n', encoding="utf-8")
+    result = booklet("build", cwd=project)
+    assert_one_line_error(result, f"{project / 'booklet.toml'}:2:", "output", "outside the project")
+    assert result.returncode == 2
+    assert not (tmp_path / "elsewhere").exists()
+
+
+_CRASH = ("import sys, pipeline.sources as s\n"
+          "def boom(*a, **k): raise ZeroDivisionError('a bug')\n"
+          "s.load = boom\n"
+          "from pipeline.cli import main\nsys.argv = ['booklet'] + sys.argv[1:]\nmain()\n")
+
+
+def test_unexpected_exception_is_one_line_internal_error():
+    result = subprocess.run([sys.executable, "-c", _CRASH, "extract", PMN], cwd=REPO, capture_output=True, text=True,
+                            timeout=120)
+    assert_one_line_error(result, "internal error: ZeroDivisionError: a bug", "run with --debug for details")
+    assert result.returncode == 1
+
+
+def test_debug_option_shows_the_traceback():
+    result = subprocess.run([sys.executable, "-c", _CRASH, "--debug", "extract", PMN], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "ZeroDivisionError" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("booklet: error: internal error: ")
