@@ -145,3 +145,125 @@ def test_debug_option_shows_the_traceback():
     assert result.returncode == 1
     assert "Traceback" in result.stderr and "ZeroDivisionError" in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("booklet: error: internal error: ")
+
+
+# --- issue 9 §3: only the files that belong to a document ------------------------------------------------------
+
+def _doc(tmp_path, file_line, name="doc"):
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "meta.toml").write_text(f'title = "T"\nlang = "en"\n{file_line}\n', encoding="utf-8")
+    return folder
+
+
+def test_meta_file_symlink_out_of_the_folder_is_refused(tmp_path):
+    folder = _doc(tmp_path, 'file = "a.txt"')
+    (folder / "a.txt").symlink_to("/etc/passwd")
+    result = booklet("extract", str(folder))
+    assert_one_line_error(result, f"{folder / 'meta.toml'}:3:", "outside the document folder")
+    assert result.returncode == 2 and "root:" not in result.stdout
+
+
+@pytest.mark.parametrize("file_line", ['file = "/etc/passwd.txt"', 'file = "../other/a.txt"'])
+def test_meta_file_absolute_or_dotdot_is_refused(tmp_path, file_line):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("Title\n\nSecret text of another document.\n", encoding="utf-8")
+    folder = _doc(tmp_path, file_line)
+    result = booklet("extract", str(folder))
+    assert_one_line_error(result, f"{folder / 'meta.toml'}:3:", "inside the document folder")
+    assert result.returncode == 2 and "Secret" not in result.stdout
+
+
+def test_meta_file_must_be_a_regular_file(tmp_path):
+    folder = _doc(tmp_path, 'file = "sub.txt"')
+    (folder / "sub.txt").mkdir()
+    assert_one_line_error(booklet("extract", str(folder)), f"{folder / 'meta.toml'}:3:", "not a regular file")
+
+
+# --- issue 9 §4: what a source file may hold -------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, data", [
+    ("empty.md", b""),
+    ("blank.txt", b"   \n\n\t\n"),
+    ("title-only.md", b"# Only a title\n"),
+    ("title-only.html", b"<html><head><title>T</title></head><body><h1>Only a title</h1></body></html>"),
+    ("title-only.txt", b"title-only\n"),  # a one-line file: its line is its title (from the file name)
+])
+def test_content_free_sources_are_refused(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = booklet("extract", str(path))
+    assert_one_line_error(result, str(path), "no text besides the title")
+    assert result.returncode == 1
+
+
+def test_document_repeating_only_its_title_is_refused(tmp_path):
+    folder = _doc(tmp_path, 'file = "a.md"')
+    (folder / "a.md").write_text("T\n", encoding="utf-8")
+    assert_one_line_error(booklet("extract", str(folder)), str(folder / "a.md"), "no text besides the title")
+
+
+@pytest.mark.parametrize("name, data, line", [
+    ("nul.txt", b"Title\n\nA paragraph.\nwith a \x00 NUL\n", 4),
+    ("esc.md", b"# Title\n\nText \x1b[31m red.\n", 3),
+    ("c1.html", "<h1>T</h1>\n<p>fine</p>\n<p>bad \u0085 next line</p>\n".encode(), 3),
+])
+def test_control_characters_are_refused_with_file_and_line(tmp_path, name, data, line):
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = booklet("extract", str(path))
+    assert_one_line_error(result, f"{path}:{line}:", "control character")
+
+
+@pytest.mark.parametrize("ext, member", [("docx", "word/document.xml"), ("odt", "content.xml")])
+def test_control_characters_in_docx_and_odt_are_refused(tmp_path, ext, member):
+    import zipfile
+
+    source = Path(__file__).parent / "fixtures" / "formats" / f"article.{ext}"
+    path = tmp_path / f"c1.{ext}"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == member:  # a C1 control (CSI): allowed in XML 1.0, so pandoc reads it
+                data = data.replace(b"Many people also", b"Many people &#x9B; also", 1)
+                assert b"&#x9B;" in data
+            zout.writestr(info, data)
+    assert_one_line_error(booklet("extract", str(path)), str(path), "control character U+009B")
+
+
+@pytest.mark.parametrize("name, data, line, needle", [
+    ("cp1252.md", "# Title\n\nCaf\u00e9 \u2013 fine\n".encode("cp1252"), 3, "not valid UTF-8"),
+    ("latin1.html", "<h1>T</h1>\n<p>na\u00efve</p>\n".encode("latin-1"), 2, "not valid UTF-8"),
+    ("utf16.md", "# Title\n\nText.\n".encode("utf-16"), 1, "UTF-16"),
+    ("utf16.txt", "Title\n\nText.\n".encode("utf-16"), 1, "UTF-16"),
+])
+def test_every_text_format_is_strict_utf8(tmp_path, name, data, line, needle):
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = booklet("extract", str(path))
+    assert_one_line_error(result, f"{path}:{line}:", needle)
+
+
+def test_utf8_with_bom_markdown_reads(tmp_path):
+    path = tmp_path / "bom.md"
+    path.write_bytes("\ufeff# Café\n\nTexte accentué.\n".encode("utf-8"))
+    result = booklet("extract", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    assert "Texte accentué." in result.stdout and "Café" in result.stdout
+
+
+def test_deep_markdown_list_is_refused_with_line(tmp_path):
+    lines = ["# Title", "", "Intro text.", ""] + ["  " * i + f"- level {i}" for i in range(250)]
+    path = tmp_path / "deep.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = booklet("extract", str(path))
+    assert_one_line_error(result, f"{path}:25:", "nested more than 20 deep")
+    assert result.returncode == 1
+
+
+def test_deep_html_list_is_refused(tmp_path):
+    path = tmp_path / "deep.html"
+    path.write_text("<h1>T</h1>\n<p>x</p>\n" + "<ul><li>a" * 300 + "</li></ul>" * 300 + "\n", encoding="utf-8")
+    result = booklet("extract", str(path))
+    assert_one_line_error(result, f"{path}:3:", "nested more than 20 deep")
