@@ -133,15 +133,33 @@ def line_of(text: str, loc: list[str]) -> int | None:
 
 
 def load_clinic(path: Path) -> Clinic:
-    """A clinic file; its logo path becomes absolute (relative to the file) and must exist."""
+    """A clinic file; its logo must be a PNG or SVG file inside the clinic file's folder (no absolute path, no
+    `..`, no link leading out), within the size limits of render.images.check_image; its path becomes absolute."""
+    from pipeline.render.images import check_image
+
     clinic = load_toml(path, Clinic)
     if clinic.logo is None:
         return clinic
-    logo = (path.parent / clinic.logo).resolve()
-    if logo.suffix.lower() not in (".png", ".svg") or not logo.is_file():
-        raise BookletError(f"logo: {clinic.logo!r} must be an existing .png or .svg file", path,
-                           line_of(path.read_text(encoding="utf-8"), ["logo"]))
-    return clinic.model_copy(update={"logo": str(logo)})
+    folder = path.parent.resolve()
+    given = Path(clinic.logo)
+    logo = folder / given
+
+    def refuse(reason: str):
+        return ConfigError(f"logo: {clinic.logo!r}: {reason}", path, line_of(path.read_text(encoding="utf-8"), ["logo"]))
+
+    if given.is_absolute() or ".." in given.parts:
+        raise refuse(f"must be a file name inside the clinic file's folder {folder}")
+    if not logo.resolve().is_relative_to(folder):
+        raise refuse(f"is a link to {logo.resolve()}, outside the clinic file's folder {folder}")
+    if logo.suffix.lower() not in (".png", ".svg"):
+        raise refuse("must be a .png or .svg file")
+    if not logo.is_file():
+        raise refuse("does not exist or is not a regular file")
+    try:
+        check_image(logo, logo.read_bytes())
+    except ValueError as exc:
+        raise refuse(str(exc)) from None
+    return clinic.model_copy(update={"logo": str(logo.resolve())})
 
 
 def find_config(start: Path | None = None) -> Path | None:

@@ -267,3 +267,55 @@ def test_deep_html_list_is_refused(tmp_path):
     path.write_text("<h1>T</h1>\n<p>x</p>\n" + "<ul><li>a" * 300 + "</li></ul>" * 300 + "\n", encoding="utf-8")
     result = booklet("extract", str(path))
     assert_one_line_error(result, f"{path}:3:", "nested more than 20 deep")
+
+
+# --- issue 9 §3: the clinic's logo -----------------------------------------------------------------------------
+
+def _clinic(tmp_path, logo_line):
+    folder = tmp_path / "clinic"
+    folder.mkdir(exist_ok=True)
+    clinic = folder / "clinic.toml"
+    clinic.write_text(f'name = "Riverside"\nphone = "01632 960 123"\n{logo_line}\n', encoding="utf-8")
+    return clinic
+
+
+def _png(path, size, mode="1"):
+    from PIL import Image
+
+    Image.new(mode, size).save(path, optimize=True)
+
+
+def _svg(body, extra=""):
+    return f'<?xml version="1.0"?>{extra}<svg xmlns="http://www.w3.org/2000/svg" ' \
+           f'xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">{body}</svg>'
+
+
+@pytest.mark.parametrize("name, make, reason", [
+    ("outside.png", lambda p: p.symlink_to("/etc/passwd"), "outside the clinic file's folder"),
+    ("missing.png", lambda p: None, "does not exist"),
+    ("text.png", lambda p: p.write_text("not a picture"), "not a PNG image"),
+    ("big.png", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (5 * 1024 * 1024)), "at most 5242880 bytes"),
+    ("wide.png", lambda p: _png(p, (4001, 10)), "4001×10 pixels; a logo may have at most 4000×4000"),
+    ("bomb.png", lambda p: _png(p, (12000, 12000)), "too many pixels to decode safely"),
+    ("cut.png", lambda p: (_png(p, (200, 200), "RGB"), p.write_bytes(p.read_bytes()[:60])), "not a readable PNG"),
+    ("ext.svg", lambda p: p.write_text(_svg('<image xlink:href="file:///etc/passwd"/>')), "refer to nothing outside"),
+    ("css.svg", lambda p: p.write_text(_svg('<rect style="fill:url(https://x.org/a.svg)"/>')), "refer to nothing"),
+    ("xxe.svg", lambda p: p.write_text(_svg("<text>&x;</text>", '<!DOCTYPE svg [<!ENTITY x SYSTEM "/etc/passwd">]>')),
+     "DOCTYPE"),
+    ("huge.svg", lambda p: p.write_text(_svg("").replace('width="40"', 'width="9000"')), "at most 4000 pixels"),
+    ("notsvg.svg", lambda p: p.write_text("<html/>"), "not an SVG image"),
+])
+def test_bad_logo_is_refused_with_the_reason(tmp_path, name, make, reason):
+    clinic = _clinic(tmp_path, f'logo = "{name}"')
+    make(clinic.parent / name)
+    result = booklet("build", "--clinic", str(clinic), "--out", str(tmp_path / "out"))
+    assert_one_line_error(result, f"{clinic}:3:", f"logo: '{name}'", reason)
+    assert result.returncode == 2
+
+
+@pytest.mark.parametrize("logo", ["/etc/logo.png", "../logo.png"])
+def test_logo_outside_the_clinic_folder_is_refused(tmp_path, logo):
+    _png(tmp_path / "logo.png", (10, 10))
+    clinic = _clinic(tmp_path, f'logo = "{logo}"')
+    result = booklet("build", "--clinic", str(clinic), "--out", str(tmp_path / "out"))
+    assert_one_line_error(result, f"{clinic}:3:", "inside the clinic file's folder")
