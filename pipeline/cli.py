@@ -330,7 +330,7 @@ def _report_fallbacks(ed, out: Path) -> None:
 def _report_warnings(loaded) -> None:
     for change in loaded.changes:
         if change.warning:
-            click.echo(change.format(loaded.document.meta.source_file), err=True)
+            click.echo(change.format(loaded.path or loaded.document.meta.source_file), err=True)
 
 
 _SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")

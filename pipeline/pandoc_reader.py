@@ -36,14 +36,14 @@ import re
 import subprocess
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
 import pypandoc
 
-from pipeline.citations import split_trailing_hosts
+from pipeline.citations import is_private_host, split_trailing_hosts, url_host
 from pipeline.errors import BookletError
 from pipeline.extract import DocumentBuilder, same_words
 from pipeline.model import Document, Meta
+from pipeline.normalise import Change
 
 FORMATS = ("markdown", "html", "docx", "odt")
 
@@ -64,7 +64,7 @@ MAX_DEPTH = 20  # lists, block quotes and divs nested deeper than this are refus
 
 
 def read_structured(path: Path, fmt: str, doc_id: str, lang: str, meta: Meta,
-                    title: str | None = None, text: str | None = None) -> Document:
+                    title: str | None = None, text: str | None = None, warnings: list | None = None) -> Document:
     """Read a Markdown, HTML, DOCX or ODT file (`fmt` is the pandoc reader name) into a Document.  Markdown and
     HTML are decoded by us (sources.read_text: strict UTF-8, no control characters) and handed to pandoc as
     that text (`text`, read from `path` when not given); for DOCX and ODT the text pandoc gives back is checked."""
@@ -81,7 +81,7 @@ def read_structured(path: Path, fmt: str, doc_id: str, lang: str, meta: Meta,
     _check_depth(ast["blocks"], path, text)
     if text is None:
         _check_strings(ast, path)
-    reader = _Reader(path)
+    reader = _Reader(path, text)
     blocks = ast["blocks"]
     first = _title_heading(blocks)
     if first is not None:
@@ -93,6 +93,8 @@ def read_structured(path: Path, fmt: str, doc_id: str, lang: str, meta: Meta,
     levels = [h["c"][0] for h in _headers(blocks) if h is not reader.skip]
     reader.top_level = min(levels, default=1)
     reader.blocks(blocks)
+    if warnings is not None:
+        warnings += reader.warnings
     return reader.builder.finish(doc_id, lang, title, meta)
 
 
@@ -186,8 +188,10 @@ def _check_strings(ast: dict[str, Any], path: Path) -> None:
 
 
 class _Reader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, text: str | None = None) -> None:
         self.path = path
+        self.text = text  # the decoded source (Markdown, HTML), to find lines in
+        self.warnings: list[Change] = []
         self.builder = DocumentBuilder()
         self.skip: Node | None = None  # the title heading, when it is not a section
         self.top_level = 1
@@ -214,10 +218,22 @@ class _Reader:
 
     def _link(self, c: list[Any], hosts: list[str]) -> str:
         _, content, (url, _title) = c
-        host = _url_host(url)
-        if host:
-            hosts.append(host)
+        self.cite_url(url, hosts)
         return self.inlines(content, hosts)
+
+    def cite_url(self, url: str, hosts: list[str]) -> None:
+        """An http(s) link is a citation, with its URL as given; a loopback or private-network one is dropped
+        with a warning (it points at someone's own machine or network, not at a source)."""
+        host = _url_host(url)
+        if not host:
+            return
+        if is_private_host(host):
+            shown = url.replace("%5B", "[").replace("%5D", "]")
+            line = _line_of_words(shown, self.text) or _line_of_words(url, self.text) or 1
+            self.warnings.append(Change("citation", line, f"dropped a link to a local or private-network address, "
+                                                          f"not a source: {shown}", warning=True))
+            return
+        hosts.append(url)
 
     # -- blocks ----------------------------------------------------------------------------------------
 
@@ -367,7 +383,8 @@ def _scripted(table: dict[int, str]) -> Callable[[_Reader, Any, list[str]], str]
 
 
 def _note(r: _Reader, c: Any, hosts: list[str]) -> str:
-    hosts += [h for h in map(_url_host, _link_targets(c)) if h]
+    for url in _link_targets(c):
+        r.cite_url(url, hosts)
     return ""
 
 
@@ -402,15 +419,7 @@ def _is_question(text: str) -> bool:
     return body.endswith("?") and not _INNER_SENTENCE_END.search(body[:-1])
 
 
-def _url_host(url: str) -> str | None:
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        return None
-    return host.lower().removeprefix("www.")
+_url_host = url_host
 
 
 def _link_targets(node: Any) -> list[str]:

@@ -71,6 +71,7 @@ class Loaded:
     document: Document
     changes: list[Change] = field(default_factory=list)  # what normalising changed (plain text only)
     clean_text: str | None = None
+    path: Path | None = None  # the source file, which warnings name
 
 
 def discover(sources_dir: Path) -> list[str]:
@@ -131,10 +132,12 @@ def load(source: Source) -> Loaded:
 
         found = {}
         text = read_text(source.path) if source.format in TEXT_FORMATS else None
+        warnings: list[Change] = []
         doc = read_structured(source.path, source.format, source.id, meta.lang if meta else "en", Meta(),
-                              title=meta.title if meta else None, text=text)
-        loaded = Loaded(doc)
+                              title=meta.title if meta else None, text=text, warnings=warnings)
+        loaded = Loaded(doc, warnings)
     check_has_content(doc, source.path)
+    loaded.path = source.path
     loaded.document = replace(doc, meta=_merge_meta(source, found))
     if meta:
         _assign_roles(loaded.document, meta.roles, source.meta_path)

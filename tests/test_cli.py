@@ -319,3 +319,28 @@ def test_logo_outside_the_clinic_folder_is_refused(tmp_path, logo):
     clinic = _clinic(tmp_path, f'logo = "{logo}"')
     result = booklet("build", "--clinic", str(clinic), "--out", str(tmp_path / "out"))
     assert_one_line_error(result, f"{clinic}:3:", "inside the clinic file's folder")
+
+
+# --- issue 9 §4: citations -------------------------------------------------------------------------------------
+
+PRIVATE = ["http://127.0.0.1:8080/admin", "http://[::1]/x", "http://localhost/", "http://10.1.2.3/",
+           "http://172.20.0.1/", "http://192.168.1.1/router", "http://169.254.169.254/latest/meta-data",
+           "http://[fe80::1]/"]
+
+
+def test_citations_keep_their_url_and_local_ones_are_dropped(tmp_path):
+    import json
+
+    lines = ["# Title", "", "Read [the review](http://example.org:8443/reviews/42?lang=en)."]
+    lines += [f"See [this]({url})." for url in PRIVATE]
+    path = tmp_path / "links.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = booklet("extract", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    citations = json.loads(result.stdout)["citations"]
+    assert [(c["domain"], c["url"]) for c in citations] == [
+        ("example.org", "http://example.org:8443/reviews/42?lang=en")]
+    warnings = result.stderr.strip().splitlines()
+    assert len(warnings) == len(PRIVATE)
+    for n, (url, warning) in enumerate(zip(PRIVATE, warnings), start=4):
+        assert warning.startswith(f"{path}:{n}: warning: citation: ") and warning.endswith(url)
