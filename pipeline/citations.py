@@ -146,13 +146,13 @@ def publisher_name(host: str) -> str:
 def url_host(url: str) -> str | None:
     """The host of an http(s) URL, lower case and without `www.`; None for any other URL."""
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(re.sub(r"%5[bB]", "[", re.sub(r"%5[dD]", "]", url)))  # pandoc escapes http://[::1]/
         host = parts.hostname
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https") or not host:
         return None
-    return unquote(host).lower().removeprefix("www.")  # pandoc writes http://[::1]/ as http://%5B::1%5D/
+    return unquote(host).lower().removeprefix("www.")
 
 
 def is_private_host(host: str) -> bool:
