@@ -117,10 +117,11 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
     if not doc_ids:
         raise BookletError("no documents to build (each needs a folder with meta.toml)", project.sources_dir)
     started = time.time()
-    with output_lock(out, lambda line: click.echo(line, err=True)), build_tempdir():
-        for stale in remove_stale_parts(out, started) + remove_stale_tempdirs(started):
-            click.echo(f"removed {stale} (left by an interrupted build)", err=True)
-        _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allow_incomplete)
+    with output_lock(out, lambda line: click.echo(line, err=True)):
+        for stale in remove_stale_parts(out, started) + remove_stale_tempdirs(started):  # before build_tempdir
+            click.echo(f"removed {stale} (left by an interrupted build)", err=True)   # changes $TMPDIR for us
+        with build_tempdir():
+            _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allow_incomplete)
 
 
 def _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allow_incomplete) -> None:

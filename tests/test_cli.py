@@ -344,3 +344,91 @@ def test_citations_keep_their_url_and_local_ones_are_dropped(tmp_path):
     assert len(warnings) == len(PRIVATE)
     for n, (url, warning) in enumerate(zip(PRIVATE, warnings), start=4):
         assert warning.startswith(f"{path}:{n}: warning: citation: ") and warning.endswith(url)
+
+
+# --- issue 9 §4: signals, killed builds, two builds at once ------------------------------------------------------
+
+def _small_project(tmp_path):
+    project = tmp_path / "p"
+    doc = project / "sources" / "small"
+    doc.mkdir(parents=True)
+    (project / "booklet.toml").write_text('formats = ["pdf", "epub"]\n', encoding="utf-8")
+    (doc / "meta.toml").write_text('title = "Small"\nlang = "en"\nfile = "a.md"\n', encoding="utf-8")
+    (doc / "a.md").write_text("# Small\n\n## Symptoms\n\n- A headache.\n- Feeling sick.\n\nRest helps.\n",
+                              encoding="utf-8")
+    (tmp_path / "tmp").mkdir()
+    return project
+
+
+def _start(project, tmp_path, *args):
+    import os
+
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "build", *args], cwd=project, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for(predicate, timeout=60):
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.mark.parametrize("signum, code", [(2, 130), (15, 143), (1, 129)])
+def test_signal_stops_the_build_cleanly(tmp_path, signum, code):
+    project = _small_project(tmp_path)
+    build = _start(project, tmp_path)
+    assert _wait_for(lambda: list((tmp_path / "tmp").glob("booklet-run-*/weasyprint-*")))  # well into rendering
+    build.send_signal(signum)
+    _, stderr = build.communicate(timeout=60)
+    assert build.returncode == code, stderr
+    assert "Traceback" not in stderr and stderr.strip().splitlines()[-1].startswith("booklet: interrupted by SIG")
+    assert not list((project / "output").rglob("*.part")) and not list((tmp_path / "tmp").iterdir())
+
+
+def test_next_build_removes_what_a_killed_build_left(tmp_path):
+    import os
+    import time
+
+    project = _small_project(tmp_path)
+    build = _start(project, tmp_path)
+    assert _wait_for(lambda: list((tmp_path / "tmp").glob("booklet-run-*/weasyprint-*")))
+    build.kill()
+    build.communicate(timeout=60)
+    left = list((tmp_path / "tmp").glob("booklet-run-*"))
+    assert left  # SIGKILL runs no clean-up
+    stale = project / "output" / "en" / ".small.guide.pdf.abc123.part"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"%PDF-half")
+    old = time.time() - 60
+    os.utime(stale, (old, old))
+    legacy = tmp_path / "tmp" / "booklet-epub-xyz"
+    legacy.mkdir()
+    os.utime(legacy, (old, old))
+    again = _start(project, tmp_path, "--format", "epub")
+    _, stderr = again.communicate(timeout=120)
+    assert again.returncode == 0, stderr
+    assert not stale.exists() and f"removed {stale} (left by an interrupted build)" in stderr
+    assert not list((tmp_path / "tmp").iterdir()), list((tmp_path / "tmp").iterdir())
+    assert (project / "output" / "en" / "small.epub").is_file()
+
+
+def test_a_second_build_in_the_same_folder_waits(tmp_path):
+    import fcntl
+
+    project = _small_project(tmp_path)
+    (project / "output").mkdir()
+    with open(project / "output" / ".booklet.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a running build holds it
+        build = _start(project, tmp_path, "--format", "epub")
+        first = build.stderr.readline()
+        assert first.strip() == f"booklet: waiting for another build in {project / 'output'}"
+        assert build.poll() is None
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 0, stderr
+    assert (project / "output" / "en" / "small.epub").is_file()
