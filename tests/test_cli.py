@@ -432,3 +432,24 @@ def test_a_second_build_in_the_same_folder_waits(tmp_path):
     _, stderr = build.communicate(timeout=120)
     assert build.returncode == 0, stderr
     assert (project / "output" / "en" / "small.epub").is_file()
+
+
+def test_layout_cannot_reach_another_documents_folder(tmp_path):
+    from pipeline.render.layouts import LayoutSet
+    from pipeline.render.pdf import AssetFetcher, BlockedURL
+
+    project = _small_project(tmp_path)
+    other = project / "sources" / "other"
+    other.mkdir()
+    (other / "secret.css").write_text("body { color: red }\n", encoding="utf-8")
+    (project / "layouts" / "guide").mkdir(parents=True)
+    (project / "layouts" / "guide" / "guide.css").write_text('@import url("../../sources/other/secret.css");\n',
+                                                           encoding="utf-8")
+    result = booklet("build", "--format", "pdf", "--out", str(tmp_path / "out"), cwd=project)
+    assert_one_line_error(result, "secret.css")
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+    fetcher = AssetFetcher(LayoutSet.for_project(project))
+    with pytest.raises(BlockedURL):
+        fetcher.fetch((other / "secret.css").as_uri())
+    with pytest.raises(BlockedURL):
+        fetcher.fetch((project / "layouts" / ".." / "sources" / "small" / "a.md").as_uri())
