@@ -6,10 +6,12 @@ List (the `publicsuffixlist` package ships it, so nothing is fetched at run time
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
 from functools import cache, lru_cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from publicsuffixlist import PSLFILE, PublicSuffixList
 
@@ -142,22 +144,54 @@ def publisher_name(host: str) -> str:
     return _psl().privatesuffix(host.lower()) or host
 
 
+def url_host(url: str) -> str | None:
+    """The host of an http(s) URL, lower case and without `www.`; None for any other URL."""
+    try:
+        parts = urlsplit(re.sub(r"%5[bB]", "[", re.sub(r"%5[dD]", "]", url)))  # pandoc escapes http://[::1]/
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    return unquote(host).lower().removeprefix("www.")
+
+
+def is_private_host(host: str) -> bool:
+    """Loopback, private-network and link-local hosts (127.0.0.0/8, ::1, localhost, 10/8, 172.16/12,
+    192.168/16, 169.254/16, fe80::/10, …): never a source a patient can look up."""
+    host = host.lower().strip("[]").rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    address = mapped or address
+    return address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified
+
+
 class CitationIndex:
-    """Numbers citations in order of first use; one number per distinct host."""
+    """Numbers citations in order of first use: one number per distinct host for bare host names (shown as
+    https://host/), one per distinct URL for links, which keep the scheme, port and path they were given."""
 
     def __init__(self) -> None:
         self._numbers: dict[str, int] = {}
 
     def cite(self, hosts: list[str]) -> list[int]:
+        """`hosts`: bare host names and http(s) URLs."""
         numbers: list[int] = []
         for host in hosts:
-            number = self._numbers.setdefault(host.lower(), len(self._numbers) + 1)
+            key = host if "://" in host else host.lower()
+            number = self._numbers.setdefault(key, len(self._numbers) + 1)
             if number not in numbers:
                 numbers.append(number)
         return numbers
 
     def citations(self) -> list[Citation]:
-        return [
-            Citation(number=n, domain=host, publisher=publisher_name(host), url=f"https://{host}/")
-            for host, n in self._numbers.items()
-        ]
+        found = []
+        for key, n in self._numbers.items():
+            host = url_host(key) if "://" in key else key
+            url = key if "://" in key else f"https://{key}/"
+            found.append(Citation(number=n, domain=host, publisher=publisher_name(host), url=url))
+        return found

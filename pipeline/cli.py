@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import difflib
+import signal
 import sys
+import time
+import traceback
 from collections import Counter
 from pathlib import Path
 
 import click
-from pipeline.config import Settings, load_clinic
-from pipeline.errors import BookletError
-from pipeline.fsio import write_atomic
+from pipeline.config import Settings, check_language_tag, load_clinic
+from pipeline.errors import BookletError, ConfigError, Interrupted
+from pipeline.fsio import build_tempdir, output_lock, remove_stale_parts, remove_stale_tempdirs, write_atomic
 from pipeline.project import Project
 
 
@@ -18,9 +21,12 @@ from pipeline.project import Project
               help="Project folder (default: the nearest folder with a booklet.toml, from here upward).")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="BOOKLET_CONFIG",
               help="Project file, if not the project folder's booklet.toml.")
+@click.option("--debug", is_flag=True, help="On an error, print the Python traceback too (for bug reports).")
 @click.pass_context
-def cli(ctx: click.Context, project_dir: Path | None, config: Path | None) -> None:
+def cli(ctx: click.Context, project_dir: Path | None, config: Path | None, debug: bool) -> None:
     """Turn medical source articles into patient handouts (PDF) and EPUBs."""
+    global _DEBUG
+    _DEBUG = debug
     if project_dir is not None and config is not None:
         raise click.UsageError("give --project or --config, not both")
     if ctx.invoked_subcommand != "init":
@@ -90,22 +96,39 @@ def extract(project: Project, source: str, as_json: bool) -> None:
               help="Build one-page sheets even where a unit they print is untranslated (shown in the source language).")
 @click.pass_obj
 def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file, allow_incomplete) -> None:
-    """Build every configured output into the output folder."""
-    from pipeline.build import Skipped, edition, targets
-    from pipeline.render import WRITERS, check_document, labels_in, output_path, unimposed_path
+    """Build every configured output into the output folder.  Builds into the same folder run one at a time (a
+    second one waits); a build first removes what an interrupted one left (`.*.part` files, temporary folders)."""
     from pipeline.sources import discover
 
     settings: Settings = project.settings
+    for locale in locales:
+        try:
+            check_language_tag(locale)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--locale") from None
     for layout in layouts:
         if layout not in project.layouts.names():
             raise click.BadParameter(f"unknown layout {layout!r} (layouts: {', '.join(project.layouts.names())})",
                                      param_hint="--layout")
+    out = out_dir or project.output_dir  # --out may point anywhere; `output` in booklet.toml stays in the project
     clinic_file = clinic_file or (project.root / settings.clinic if settings.clinic else None)
     clinic = load_clinic(clinic_file) if clinic_file else None
     doc_ids = list(docs) or (discover(project.sources_dir) if settings.documents == "all" else settings.documents)
     if not doc_ids:
         raise BookletError("no documents to build (each needs a folder with meta.toml)", project.sources_dir)
-    out = out_dir or project.root / settings.output
+    started = time.time()
+    with output_lock(out, lambda line: click.echo(line, err=True)):
+        for stale in remove_stale_parts(out, started) + remove_stale_tempdirs(started):  # before build_tempdir
+            click.echo(f"removed {stale} (left by an interrupted build)", err=True)   # changes $TMPDIR for us
+        with build_tempdir():
+            _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allow_incomplete)
+
+
+def _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allow_incomplete) -> None:
+    from pipeline.build import Skipped, edition, targets
+    from pipeline.render import WRITERS, check_document, labels_in, output_path, unimposed_path
+
+    settings = project.settings
     refused: list[str] = []
     for doc_id in doc_ids:
         loaded = project.load(doc_id)
@@ -308,24 +331,59 @@ def _report_fallbacks(ed, out: Path) -> None:
 def _report_warnings(loaded) -> None:
     for change in loaded.changes:
         if change.warning:
-            click.echo(change.format(loaded.document.meta.source_file), err=True)
+            click.echo(change.format(loaded.path or loaded.document.meta.source_file), err=True)
+
+
+_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+_DEBUG = False
+
+
+def _raise_interrupted(signum, frame) -> None:
+    raise Interrupted(signum)
+
+
+def _install_signal_handlers() -> None:
+    """SIGINT, SIGTERM and SIGHUP raise Interrupted wherever the build is: every `finally` runs, so
+    fsio.atomic_path removes its temporary file and temporary folders are removed, as for Ctrl-C."""
+    for name in _SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _raise_interrupted)
+
+
+def _fail(message: str, code: int) -> None:
+    if _DEBUG:
+        traceback.print_exc()
+    click.echo(f"booklet: error: {message}", err=True)
+    sys.exit(code)
 
 
 def main() -> None:
-    """Entry point: bad input gives one line naming the file and a non-zero exit, never a traceback."""
+    """Entry point: bad input gives one line naming the file and a non-zero exit (2 for a usage or
+    configuration error, 1 for a failed build), never a traceback (except with --debug)."""
+    args = sys.argv[1:]
+    _install_signal_handlers()
     try:
-        code = cli.main(prog_name="booklet", standalone_mode=False)
+        code = cli.main(args=args, prog_name="booklet", standalone_mode=False)
+    except Interrupted as exc:
+        name = signal.Signals(exc.signum).name
+        if _DEBUG:
+            traceback.print_exc()
+        click.echo(f"booklet: interrupted by {name}; unfinished files removed", err=True)
+        sys.exit(128 + exc.signum)
     except BookletError as exc:
-        click.echo(f"booklet: error: {exc}", err=True)
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        _fail(str(exc), exc.exit_code)
     except click.exceptions.Abort:
         click.echo("booklet: aborted", err=True)
         sys.exit(130)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except RecursionError:
+        _fail("internal error: input nested too deeply to process; run with --debug for details", 1)
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"booklet: error: {where}{exc.strerror or exc}", err=True)
-        sys.exit(1)
+        _fail(f"{where}{exc.strerror or exc}", 1)
+    except Exception as exc:  # a bug, not bad input: still one line, the traceback only with --debug
+        _fail(f"internal error: {type(exc).__name__}: {exc}; run with --debug for details", 1)
     sys.exit(code or 0)

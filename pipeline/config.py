@@ -8,7 +8,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from pipeline.errors import BookletError
+from pipeline.errors import BookletError, ConfigError
 from pipeline.locales import babel_locale
 
 CONFIG_NAME = "booklet.toml"
@@ -22,8 +22,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_TAG = re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
 def check_language_tag(tag: str) -> str:
-    """A BCP 47 tag that Babel knows (en, en-GB, ar, pt-BR)."""
+    """A BCP 47 tag that Babel knows (en, en-GB, ar, pt-BR), or the pseudo-locale; it names output and
+    catalog folders, so nothing but letters, digits and hyphens gets through."""
+    if not _TAG.match(tag):
+        raise ValueError(f"{tag!r} is not a language tag (BCP 47, such as en, en-GB, ar)")
     try:
         babel_locale(tag)
     except ValueError:
@@ -103,16 +109,16 @@ def load_toml(path: Path, model: type[Model]) -> Model:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
-        raise BookletError(f"invalid TOML: {exc}", path, int(line[1]) if line else None) from None
+        raise ConfigError(f"invalid TOML: {exc}", path, int(line[1]) if line else None) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
+        error = exc.errors()[0]  # a configuration error: exit status 2
         loc = [str(part) for part in error["loc"]]
         key = ".".join(loc)
         message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise BookletError(f"{key}: {message}{more}", path, line_of(text, loc)) from None
+        raise ConfigError(f"{key}: {message}{more}", path, line_of(text, loc)) from None
 
 
 def line_of(text: str, loc: list[str]) -> int | None:
@@ -127,15 +133,33 @@ def line_of(text: str, loc: list[str]) -> int | None:
 
 
 def load_clinic(path: Path) -> Clinic:
-    """A clinic file; its logo path becomes absolute (relative to the file) and must exist."""
+    """A clinic file; its logo must be a PNG or SVG file inside the clinic file's folder (no absolute path, no
+    `..`, no link leading out), within the size limits of render.images.check_image; its path becomes absolute."""
+    from pipeline.render.images import check_image
+
     clinic = load_toml(path, Clinic)
     if clinic.logo is None:
         return clinic
-    logo = (path.parent / clinic.logo).resolve()
-    if logo.suffix.lower() not in (".png", ".svg") or not logo.is_file():
-        raise BookletError(f"logo: {clinic.logo!r} must be an existing .png or .svg file", path,
-                           line_of(path.read_text(encoding="utf-8"), ["logo"]))
-    return clinic.model_copy(update={"logo": str(logo)})
+    folder = path.parent.resolve()
+    given = Path(clinic.logo)
+    logo = folder / given
+
+    def refuse(reason: str):
+        return ConfigError(f"logo: {clinic.logo!r}: {reason}", path, line_of(path.read_text(encoding="utf-8"), ["logo"]))
+
+    if given.is_absolute() or ".." in given.parts:
+        raise refuse(f"must be a file name inside the clinic file's folder {folder}")
+    if not logo.resolve().is_relative_to(folder):
+        raise refuse(f"is a link to {logo.resolve()}, outside the clinic file's folder {folder}")
+    if logo.suffix.lower() not in (".png", ".svg"):
+        raise refuse("must be a .png or .svg file")
+    if not logo.is_file():
+        raise refuse("does not exist or is not a regular file")
+    try:
+        check_image(logo, logo.read_bytes())
+    except ValueError as exc:
+        raise refuse(str(exc)) from None
+    return clinic.model_copy(update={"logo": str(logo.resolve())})
 
 
 def find_config(start: Path | None = None) -> Path | None:

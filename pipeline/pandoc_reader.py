@@ -33,16 +33,17 @@ from __future__ import annotations
 import glob
 import json
 import re
+import subprocess
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
 import pypandoc
 
-from pipeline.citations import split_trailing_hosts
+from pipeline.citations import is_private_host, split_trailing_hosts, url_host
 from pipeline.errors import BookletError
 from pipeline.extract import DocumentBuilder, same_words
 from pipeline.model import Document, Meta
+from pipeline.normalise import Change
 
 FORMATS = ("markdown", "html", "docx", "odt")
 
@@ -59,14 +60,28 @@ _SUPER = str.maketrans("0123456789+-−=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻
 _SUB = str.maketrans("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
 
 
+MAX_DEPTH = 20  # lists, block quotes and divs nested deeper than this are refused (no article needs more)
+
+
 def read_structured(path: Path, fmt: str, doc_id: str, lang: str, meta: Meta,
-                    title: str | None = None) -> Document:
-    """Read a Markdown, HTML, DOCX or ODT file (`fmt` is the pandoc reader name) into a Document."""
+                    title: str | None = None, text: str | None = None, warnings: list | None = None) -> Document:
+    """Read a Markdown, HTML, DOCX or ODT file (`fmt` is the pandoc reader name) into a Document.  Markdown and
+    HTML are decoded by us (sources.read_text: strict UTF-8, no control characters) and handed to pandoc as
+    that text (`text`, read from `path` when not given); for DOCX and ODT the text pandoc gives back is checked."""
+    from pipeline.sources import read_text
+
     path = Path(path)
     if fmt not in FORMATS:
         raise BookletError(f"unsupported structured format {fmt!r} (expected one of {', '.join(FORMATS)})", path)
-    ast = _pandoc_ast(path, fmt)
-    reader = _Reader(path)
+    if fmt in ("markdown", "html") and text is None:
+        if not path.is_file():
+            raise BookletError("file not found", path)
+        text = read_text(path)
+    ast = _pandoc_ast(path, fmt, text)
+    _check_depth(ast["blocks"], path, text)
+    if text is None:
+        _check_strings(ast, path)
+    reader = _Reader(path, text)
     blocks = ast["blocks"]
     first = _title_heading(blocks)
     if first is not None:
@@ -78,10 +93,28 @@ def read_structured(path: Path, fmt: str, doc_id: str, lang: str, meta: Meta,
     levels = [h["c"][0] for h in _headers(blocks) if h is not reader.skip]
     reader.top_level = min(levels, default=1)
     reader.blocks(blocks)
+    if warnings is not None:
+        warnings += reader.warnings
     return reader.builder.finish(doc_id, lang, title, meta)
 
 
-def _pandoc_ast(path: Path, fmt: str) -> dict[str, Any]:
+PANDOC_TIMEOUT = 120  # seconds
+
+
+def _pandoc_ast(path: Path, fmt: str, text: str | None = None) -> dict[str, Any]:
+    """pandoc's JSON AST of `text` (already decoded: given to pandoc as UTF-8 on its standard input, run
+    directly as epub.write_epub does) or, for DOCX and ODT, of the file at `path`."""
+    if text is not None:
+        args = [pypandoc.get_pandoc_path(), f"--from={fmt}", "--to=json", "--sandbox"]
+        try:
+            done = subprocess.run(args, input=text.encode("utf-8"), capture_output=True, timeout=PANDOC_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise BookletError(f"pandoc did not read this within {PANDOC_TIMEOUT} s", path) from None
+        if done.returncode != 0:
+            lines = [line.strip() for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+            raise BookletError(f"pandoc could not read this as {fmt}: {lines[0] if lines else 'unknown error'}",
+                               path)
+        return json.loads(done.stdout)
     if not path.is_file():
         raise BookletError("file not found", path)
     try:
@@ -94,9 +127,71 @@ def _pandoc_ast(path: Path, fmt: str) -> dict[str, Any]:
     return json.loads(out)
 
 
+_NESTING = {"BulletList", "OrderedList", "BlockQuote", "Div", "DefinitionList", "Figure", "Table"}
+
+
+def _check_depth(blocks: list[Node], path: Path, text: str | None) -> None:
+    """Refuse lists, quotes and divs nested deeper than MAX_DEPTH, walking the AST without recursion (the reader
+    below recurses), naming the line of the first text too deep where it can be found in `text`."""
+    stack: list[tuple[Any, int]] = [(blocks, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, list):
+            stack.extend((child, depth) for child in reversed(node))
+        elif isinstance(node, dict):
+            inner = depth + (node.get("t") in _NESTING)
+            if inner > MAX_DEPTH:
+                raise BookletError(f"lists, quotes or sections nested more than {MAX_DEPTH} deep; flatten them",
+                                   path, _line_of_words(_first_words(node), text))
+            stack.append((node.get("c"), inner))
+
+
+def _first_words(node: Any) -> str | None:
+    """The words of the first paragraph in `node` (Str and Space only), to find its line in the source."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("t") in ("Plain", "Para"):
+                words = []
+                for inline in item["c"]:
+                    if inline["t"] not in ("Str", "Space"):
+                        break
+                    words.append(inline["c"] if inline["t"] == "Str" else " ")
+                return "".join(words).strip() or None
+            stack.append(item.get("c"))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return None
+
+
+def _line_of_words(words: str | None, text: str | None) -> int | None:
+    if not words or text is None or (at := text.find(words)) < 0:
+        return None
+    return text.count("\n", 0, at) + 1
+
+
+def _check_strings(ast: dict[str, Any], path: Path) -> None:
+    """Control characters in the text pandoc read from a DOCX or ODT (no lines there: the paragraph is named)."""
+    from pipeline.sources import _CONTROL
+
+    stack: list[Any] = [ast.get("meta"), ast.get("blocks")]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.append(item.get("c"))
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and (m := _CONTROL.search(item)):
+            raise BookletError(f"control character U+{ord(m[0]):04X} in the text pandoc read from this file; "
+                               "remove it", path)
+
+
 class _Reader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, text: str | None = None) -> None:
         self.path = path
+        self.text = text  # the decoded source (Markdown, HTML), to find lines in
+        self.warnings: list[Change] = []
         self.builder = DocumentBuilder()
         self.skip: Node | None = None  # the title heading, when it is not a section
         self.top_level = 1
@@ -123,10 +218,22 @@ class _Reader:
 
     def _link(self, c: list[Any], hosts: list[str]) -> str:
         _, content, (url, _title) = c
-        host = _url_host(url)
-        if host:
-            hosts.append(host)
+        self.cite_url(url, hosts)
         return self.inlines(content, hosts)
+
+    def cite_url(self, url: str, hosts: list[str]) -> None:
+        """An http(s) link is a citation, with its URL as given; a loopback or private-network one is dropped
+        with a warning (it points at someone's own machine or network, not at a source)."""
+        host = _url_host(url)
+        if not host:
+            return
+        if is_private_host(host):
+            shown = url.replace("%5B", "[").replace("%5D", "]")
+            line = _line_of_words(shown, self.text) or _line_of_words(url, self.text) or 1
+            self.warnings.append(Change("citation", line, f"dropped a link to a local or private-network address, "
+                                                          f"not a source: {shown}", warning=True))
+            return
+        hosts.append(url)
 
     # -- blocks ----------------------------------------------------------------------------------------
 
@@ -276,7 +383,8 @@ def _scripted(table: dict[int, str]) -> Callable[[_Reader, Any, list[str]], str]
 
 
 def _note(r: _Reader, c: Any, hosts: list[str]) -> str:
-    hosts += [h for h in map(_url_host, _link_targets(c)) if h]
+    for url in _link_targets(c):
+        r.cite_url(url, hosts)
     return ""
 
 
@@ -311,15 +419,7 @@ def _is_question(text: str) -> bool:
     return body.endswith("?") and not _INNER_SENTENCE_END.search(body[:-1])
 
 
-def _url_host(url: str) -> str | None:
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        return None
-    return host.lower().removeprefix("www.")
+_url_host = url_host
 
 
 def _link_targets(node: Any) -> list[str]:

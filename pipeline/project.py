@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from pipeline.config import CONFIG_NAME, find_config, line_of, load_settings
-from pipeline.errors import BookletError
+from pipeline.errors import BookletError, ConfigError
 from pipeline.fsio import write_atomic
 from pipeline.render.layouts import LayoutSet
 from pipeline.resources import PROJECT_TEMPLATE
@@ -44,6 +44,18 @@ class Project:
     @property
     def translations_dir(self) -> Path:
         return self.root / self.settings.translations
+
+    @property
+    def output_dir(self) -> Path:
+        """`output` of booklet.toml: a folder inside the project (an absolute path, `..` or a link out is
+        refused, so a project file cannot make a build write elsewhere; `build --out` may point anywhere)."""
+        out = self.root / self.settings.output
+        if Path(self.settings.output).is_absolute() or not out.resolve().is_relative_to(self.root.resolve()):
+            text = self.config_path.read_text(encoding="utf-8") if self.config_path else ""
+            raise ConfigError(f"output: {self.settings.output!r} is outside the project folder {self.root} "
+                              "(use `build --out` to write elsewhere)", self.config_path,
+                              line_of(text, ["output"]) if text else None)
+        return out
 
     def resolve(self, spec: str):
         from pipeline.sources import resolve

@@ -6,6 +6,7 @@ single file in a supported format can also be read on its own, without metadata.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -13,9 +14,9 @@ from typing import Literal
 from pydantic import field_validator
 
 from pipeline.config import Strict, check_https, check_language_tag, line_of, load_toml
-from pipeline.errors import BookletError
+from pipeline.errors import BookletError, ConfigError
 from pipeline.extract import extract_text
-from pipeline.model import Attribution, Document, Meta
+from pipeline.model import Attribution, Document, ListBlock, Meta, QuestionAnswer
 from pipeline.normalise import Change, normalise
 
 META_NAME = "meta.toml"
@@ -70,6 +71,7 @@ class Loaded:
     document: Document
     changes: list[Change] = field(default_factory=list)  # what normalising changed (plain text only)
     clean_text: str | None = None
+    path: Path | None = None  # the source file, which warnings name
 
 
 def discover(sources_dir: Path) -> list[str]:
@@ -89,15 +91,33 @@ def resolve(spec: str, sources_dir: Path) -> Source:
             raise BookletError(f"no {META_NAME} in this document folder", folder)
         raise BookletError(f"no such document or file (documents are folders under {sources_dir})", spec)
     meta = load_toml(meta_path, SourceMeta)
-    file = folder / meta.file
-    if not file.is_file():
-        raise BookletError(f"file: {meta.file!r} does not exist in {folder}", meta_path)
+    file = _document_file(folder, meta.file, meta_path)
     return Source(id=folder.resolve().name, path=file, format=_format_of(file, meta_path), meta=meta,
                   meta_path=meta_path)
 
 
+def _document_file(folder: Path, name: str, meta_path: Path) -> Path:
+    """meta.toml's `file`: a regular file inside the document's folder.  An absolute path, a `..` or a link
+    that leads out of the folder is refused, so a document can never print another file of the machine."""
+    line = line_of(meta_path.read_text(encoding="utf-8"), ["file"])
+    given = Path(name)
+    if given.is_absolute() or ".." in given.parts:
+        raise ConfigError(f"file: {name!r} must be a file name inside the document folder {folder}", meta_path, line)
+    file = folder / given
+    if not file.exists() and not file.is_symlink():
+        raise ConfigError(f"file: {name!r} does not exist in {folder}", meta_path, line)
+    if not file.resolve().is_relative_to(folder.resolve()):
+        raise ConfigError(f"file: {name!r} is a link to {file.resolve()}, outside the document folder {folder}",
+                          meta_path, line)
+    if not file.is_file():
+        raise ConfigError(f"file: {name!r} is not a regular file", meta_path, line)
+    return file
+
+
 def load(source: Source) -> Loaded:
-    """Read the source and extract its Document (plain text is normalised first)."""
+    """Read the source and extract its Document (plain text is normalised first).  Text formats are decoded
+    here, strictly as UTF-8, and checked for control characters before any reader sees them; a document with
+    no text besides its title is refused."""
     meta = source.meta
     if source.format == "text":
         raw = read_text(source.path)
@@ -111,22 +131,67 @@ def load(source: Source) -> Loaded:
         from pipeline.pandoc_reader import read_structured  # pandoc is only needed for structured formats
 
         found = {}
+        text = read_text(source.path) if source.format in TEXT_FORMATS else None
+        warnings: list[Change] = []
         doc = read_structured(source.path, source.format, source.id, meta.lang if meta else "en", Meta(),
-                              title=meta.title if meta else None)
-        loaded = Loaded(doc)
+                              title=meta.title if meta else None, text=text, warnings=warnings)
+        loaded = Loaded(doc, warnings)
+    check_has_content(doc, source.path)
+    loaded.path = source.path
     loaded.document = replace(doc, meta=_merge_meta(source, found))
     if meta:
         _assign_roles(loaded.document, meta.roles, source.meta_path)
     return loaded
 
 
+TEXT_FORMATS = ("text", "markdown", "html")  # read and decoded by us; docx and odt are zip files pandoc opens
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# C0 and C1 controls and DEL, except tab, LF and CR: never text a patient should read, often a sign of a
+# wrongly decoded or binary file.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (a BOM is allowed), with no control characters but tab, LF and CR.  Anything else
+    is refused naming the line of the first bad byte or character."""
     data = path.read_bytes()
+    if data.startswith(_UTF16_BOMS):
+        raise BookletError("UTF-16 text; save the file as UTF-8", path, 1)
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise BookletError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path, line) from None
+    check_controls(text, path)
+    return text
+
+
+def check_controls(text: str, path: Path, line: int | None = None) -> None:
+    """Refuse a control character (NUL, ESC, C1 …), naming its line (counted in `text` unless `line` is given)."""
+    if m := _CONTROL.search(text):
+        where = line if line is not None else text.count("\n", 0, m.start()) + 1
+        raise BookletError(f"control character U+{ord(m[0]):04X} in the text; remove it or save the file as "
+                           "UTF-8 text", path, where)
+
+
+def check_has_content(doc: Document, path: Path) -> None:
+    """A handout needs text besides its title: a paragraph, a list item or a question and answer that does
+    not merely repeat the title (a one-line file is read as a paragraph, not as a title)."""
+    from pipeline.extract import same_words
+
+    texts = []
+    for blocks in [doc.blocks] + [s.blocks for s in doc.walk_sections()]:
+        for b in blocks:
+            if isinstance(b, ListBlock):
+                texts += [t for i in b.items for t in (i.term, i.text) if t]
+            elif isinstance(b, QuestionAnswer):
+                texts += [b.question, b.answer]
+            else:
+                texts.append(b.text)
+    texts = [t for t in texts if t.strip()]
+    if not texts or all(same_words(t, doc.title) for t in texts):
+        raise BookletError("no text besides the title and headings (no paragraph, list or question): nothing to "
+                           "make a handout of", path)
 
 
 def _format_of(path: Path, meta_path: Path | None = None) -> str:

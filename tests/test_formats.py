@@ -292,7 +292,7 @@ def test_unknown_node_raises_naming_file_and_node(tmp_path, monkeypatch):
     path = tmp_path / "odd.md"
     path.write_text("x", encoding="utf-8")
     ast = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": [{"t": "Para", "c": [{"t": "Blink", "c": []}]}]}
-    monkeypatch.setattr(pandoc_reader.pypandoc, "convert_file", lambda *a, **k: json.dumps(ast))
+    monkeypatch.setattr(pandoc_reader, "_pandoc_ast", lambda *a, **k: ast)
     with pytest.raises(BookletError, match="Blink") as info:
         read_structured(path, "markdown", "doc", "en", Meta())
     assert info.value.path == path and "odd.md" in str(info.value)
@@ -348,12 +348,23 @@ def test_reading_fetches_nothing_named_in_the_input(tmp_path):
 
 def test_pandoc_runs_sandboxed(monkeypatch):
     calls = []
-    real = pypandoc.convert_file
+    real = pandoc_reader.subprocess.run
 
-    def spy(*args, **kwargs):
+    def spy(args, **kwargs):
+        calls.append(args)
+        return real(args, **kwargs)
+
+    monkeypatch.setattr(pandoc_reader.subprocess, "run", spy)
+    read("md")  # Markdown and HTML: decoded by us, given to pandoc on its standard input
+    assert len(calls) == 1 and "--sandbox" in calls[0] and "--from=markdown" in calls[0]
+
+    calls = []
+    real_file = pypandoc.convert_file
+
+    def spy_file(*args, **kwargs):
         calls.append(kwargs)
-        return real(*args, **kwargs)
+        return real_file(*args, **kwargs)
 
-    monkeypatch.setattr(pandoc_reader.pypandoc, "convert_file", spy)
-    read("md")
-    assert len(calls) == 1 and "--sandbox" in calls[0]["extra_args"] and calls[0]["format"] == "markdown"
+    monkeypatch.setattr(pandoc_reader.pypandoc, "convert_file", spy_file)
+    read("docx")
+    assert len(calls) == 1 and "--sandbox" in calls[0]["extra_args"] and calls[0]["format"] == "docx"

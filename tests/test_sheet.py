@@ -168,7 +168,7 @@ def test_logo_becomes_a_data_uri_only_for_real_images(tmp_path):
     assert image_data_uri(svg).startswith("data:image/svg+xml;base64,")
     fake = tmp_path / "logo.png"
     fake.write_text("not a picture", encoding="utf-8")
-    with pytest.raises(BookletError, match="not a PNG or SVG"):
+    with pytest.raises(BookletError, match="logo refused: not a PNG image"):
         image_data_uri(fake)
 
 
