@@ -25,8 +25,6 @@ from pipeline.project import Project
 @click.pass_context
 def cli(ctx: click.Context, project_dir: Path | None, config: Path | None, debug: bool) -> None:
     """Turn medical source articles into patient handouts (PDF) and EPUBs."""
-    global _DEBUG
-    _DEBUG = debug
     if project_dir is not None and config is not None:
         raise click.UsageError("give --project or --config, not both")
     if ctx.invoked_subcommand != "init":
@@ -335,7 +333,6 @@ def _report_warnings(loaded) -> None:
 
 
 _SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
-_DEBUG = False
 
 
 def _raise_interrupted(signum, frame) -> None:
@@ -350,8 +347,8 @@ def _install_signal_handlers() -> None:
             signal.signal(getattr(signal, name), _raise_interrupted)
 
 
-def _fail(message: str, code: int) -> None:
-    if _DEBUG:
+def _fail(message: str, code: int, debug: bool) -> None:
+    if debug:
         traceback.print_exc()
     click.echo(f"booklet: error: {message}", err=True)
     sys.exit(code)
@@ -360,30 +357,31 @@ def _fail(message: str, code: int) -> None:
 def main() -> None:
     """Entry point: bad input gives one line naming the file and a non-zero exit (2 for a usage or
     configuration error, 1 for a failed build), never a traceback (except with --debug)."""
-    args = sys.argv[1:]
     _install_signal_handlers()
+    debug = False  # known once the global options are parsed
     try:
-        code = cli.main(args=args, prog_name="booklet", standalone_mode=False)
+        with cli.make_context("booklet", sys.argv[1:]) as ctx:
+            debug = ctx.params["debug"]
+            cli.invoke(ctx)
     except Interrupted as exc:
-        name = signal.Signals(exc.signum).name
-        if _DEBUG:
+        if debug:
             traceback.print_exc()
-        click.echo(f"booklet: interrupted by {name}; unfinished files removed", err=True)
+        click.echo(f"booklet: interrupted by {signal.Signals(exc.signum).name}; unfinished files removed", err=True)
         sys.exit(128 + exc.signum)
     except BookletError as exc:
-        _fail(str(exc), exc.exit_code)
+        _fail(str(exc), exc.exit_code, debug)
     except click.exceptions.Abort:
         click.echo("booklet: aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        _fail(exc.format_message(), exc.exit_code)
+        _fail(exc.format_message(), exc.exit_code, debug)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except RecursionError:
-        _fail("internal error: input nested too deeply to process; run with --debug for details", 1)
+        _fail("internal error: input nested too deeply to process; run with --debug for details", 1, debug)
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        _fail(f"{where}{exc.strerror or exc}", 1)
+        _fail(f"{where}{exc.strerror or exc}", 1, debug)
     except Exception as exc:  # a bug, not bad input: still one line, the traceback only with --debug
-        _fail(f"internal error: {type(exc).__name__}: {exc}; run with --debug for details", 1)
-    sys.exit(code or 0)
+        _fail(f"internal error: {type(exc).__name__}: {exc}; run with --debug for details", 1, debug)
+    sys.exit(0)

@@ -53,19 +53,20 @@ def _try_lock(path: Path) -> int | None:
 
 @contextmanager
 def output_lock(out: Path, say=lambda line: None):
-    """Hold `<out>/.booklet.lock` for the whole build: a second build into the same folder says
-    "waiting for another build in <out>" once and waits for the first to finish."""
+    """Hold a lock on the folder `out` itself for the whole build (no lock file is left among the outputs): a
+    second build into the same folder says "waiting for another build in <out>" once and waits for the first
+    to finish."""
     out.mkdir(parents=True, exist_ok=True)
-    lock = out / LOCK_NAME
-    fd = _try_lock(lock)
-    if fd is None:
-        say(f"booklet: waiting for another build in {out}")
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"booklet: waiting for another build in {out}")
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)  # closing releases the lock; the file stays (removing it would race with a waiter)
+        os.close(fd)  # closing releases the lock
 
 
 def remove_stale_parts(out: Path, before: float) -> list[Path]:

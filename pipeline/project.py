@@ -21,7 +21,7 @@ class Project:
     def __init__(self, folder: Path | None = None, config: Path | None = None):
         if folder is not None:
             if not folder.is_dir():
-                raise BookletError("no such project folder", folder)
+                raise ConfigError("no such project folder", folder)
             config = folder / CONFIG_NAME if (folder / CONFIG_NAME).is_file() else None
             self.config_path = config
             self.settings, self.root = load_settings(config)
@@ -79,7 +79,7 @@ class Project:
         for name in self.settings.layouts:
             if name not in known:
                 text = self.config_path.read_text(encoding="utf-8") if self.config_path else ""
-                raise BookletError(f"layouts: unknown layout {name!r} (layouts: {', '.join(known)})",
+                raise ConfigError(f"layouts: unknown layout {name!r} (layouts: {', '.join(known)})",
                                    self.config_path, line_of(text, ["layouts"]) if text else None)
 
 

@@ -1,4 +1,5 @@
 """The `booklet` command as a user runs it: exact outputs, one-line errors, no tracebacks."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -423,12 +424,15 @@ def test_a_second_build_in_the_same_folder_waits(tmp_path):
 
     project = _small_project(tmp_path)
     (project / "output").mkdir()
-    with open(project / "output" / ".booklet.lock", "w") as lock:
+    lock = os.open(project / "output", os.O_RDONLY | os.O_DIRECTORY)
+    try:
         fcntl.flock(lock, fcntl.LOCK_EX)  # as a running build holds it
         build = _start(project, tmp_path, "--format", "epub")
         first = build.stderr.readline()
         assert first.strip() == f"booklet: waiting for another build in {project / 'output'}"
         assert build.poll() is None
+    finally:
+        os.close(lock)
     _, stderr = build.communicate(timeout=120)
     assert build.returncode == 0, stderr
     assert (project / "output" / "en" / "small.epub").is_file()

@@ -2,6 +2,7 @@
 the real PDFs (pypdf for text and pages, pdfplumber for type sizes, colours and the drawn QR code)."""
 from __future__ import annotations
 
+import base64
 import re
 from collections import Counter
 from pathlib import Path
@@ -21,7 +22,7 @@ from pipeline.render.fit import body_sizes, overflow
 from pipeline.render.html import render_html
 from pipeline.render.images import image_data_uri
 from pipeline.render.layouts import Fit, Manifest, load_manifest
-from pipeline.render.pdf import AssetFetcher, BlockedURL, render, write_pdf
+from pipeline.render.pdf import AssetFetcher, BlockedURL, render, save, write_pdf
 from test_cli import booklet
 
 CLINIC_FILE = REPO / "examples" / "clinic.toml"
@@ -372,15 +373,20 @@ def test_sheet_with_a_logo(tmp_path, logo_name):
 
 @pytest.mark.slow
 def test_svg_logo_cannot_fetch_anything_else(tmp_path):
-    """The logo is served as data; a picture it points at is fetched like any URL and refused outside
-    layouts/ and sources/ (this one is a valid SVG: only the refusal can fail the build)."""
+    """Two locks: a clinic's SVG logo that refers to anything outside itself is refused when the clinic file
+    is read; and were such an SVG to reach the renderer, what it points at is fetched like any URL and refused
+    outside the layouts (this one is a valid SVG: only the refusal can fail the build)."""
     (tmp_path / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
-    (tmp_path / "logo.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="9" height="9">'
-        f'<image xlink:href="{(tmp_path / "dot.svg").as_uri()}" width="9" height="9"/></svg>', encoding="utf-8")
+    logo = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="9" height="9">'
+            f'<image xlink:href="{(tmp_path / "dot.svg").as_uri()}" width="9" height="9"/></svg>')
+    (tmp_path / "logo.svg").write_text(logo, encoding="utf-8")
     (tmp_path / "clinic.toml").write_text('name = "C"\nphone = "555-0100"\nlogo = "logo.svg"\n', encoding="utf-8")
+    with pytest.raises(BookletError, match="may refer to nothing outside itself"):
+        load_clinic(tmp_path / "clinic.toml")
+    uri = "data:image/svg+xml;base64," + base64.b64encode(logo.encode()).decode("ascii")
+    html = f'<!DOCTYPE html><html lang="en"><title>t</title><img src="{uri}" alt="Logo of C"><p>x</p></html>'
     with pytest.raises(BookletError, match=r"Failed to render SVG image data:image/svg\+xml;base64,…$"):
-        write_pdf(short_document(), tmp_path / "sheet.pdf", "sheet", clinic=load_clinic(tmp_path / "clinic.toml"))
+        save(render(html, tmp_path / "sheet.pdf", images={uri}), tmp_path / "sheet.pdf")
     assert not (tmp_path / "sheet.pdf").exists()
 
 
