@@ -14,7 +14,7 @@ from gettext import NullTranslations
 
 import jinja2
 import jinja2.meta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from babel.dates import format_date
 
 from pipeline.config import Clinic
@@ -116,9 +116,13 @@ def environment(layouts: LayoutSet = BUILTIN) -> jinja2.Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    # Labels go through the catalog of the locale being rendered (render.labels_in sets it per build).
-    env.install_gettext_callables(gettext=lambda message: current_labels().gettext(message),
-                                  ngettext=lambda one, many, n: current_labels().ngettext(one, many, n),
+    # Labels go through the catalog of the locale being rendered (render.labels_in sets it per build).  A
+    # translation is text like any other: Jinja2's new-style gettext would mark it safe and print it as HTML (a
+    # msgstr ending in "<!--" would blank the rest of the page), so it is escaped here, before Jinja2 marks it
+    # safe and fills its %(name)s placeholders (whose values Markup's % escapes in turn).  Markup a label needs
+    # comes from the template, as a placeholder's value (the footer's page-number spans).
+    env.install_gettext_callables(gettext=lambda message: escape(current_labels().gettext(message)),
+                                  ngettext=lambda one, many, n: escape(current_labels().ngettext(one, many, n)),
                                   newstyle=True)
     env.filters["long_date"] = long_date
     env.filters["language_name"] = language_name
