@@ -17,6 +17,7 @@ from pipeline.errors import BookletError
 from pipeline.extract import extract_text
 from pipeline.model import Attribution, Document, Meta
 from pipeline.normalise import Change, normalise
+from pipeline.textcheck import check_text
 
 META_NAME = "meta.toml"
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
@@ -111,22 +112,38 @@ def load(source: Source) -> Loaded:
         from pipeline.pandoc_reader import read_structured  # pandoc is only needed for structured formats
 
         found = {}
+        if source.format in ("markdown", "html"):
+            read_text(source.path)  # the file as written, with its line numbers, before pandoc reads it
         doc = read_structured(source.path, source.format, source.id, meta.lang if meta else "en", Meta(),
                               title=meta.title if meta else None)
         loaded = Loaded(doc)
     loaded.document = replace(doc, meta=_merge_meta(source, found))
+    _check_units(loaded.document, source.path)
     if meta:
         _assign_roles(loaded.document, meta.roles, source.meta_path)
     return loaded
 
 
 def read_text(path: Path) -> str:
+    """A text file as UTF-8 (a leading byte-order mark dropped); invisible format characters that change what
+    prints are refused, naming the line (textcheck)."""
     data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise BookletError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path, line) from None
+    check_text(text, path)
+    return text
+
+
+def _check_units(doc: Document, path: Path) -> None:
+    """The same check on the extracted text: what a reader decoded from an entity (`&#x202E;` in HTML) or from
+    a .docx or .odt file, where there are no lines to read before."""
+    from pipeline.i18n.units import units
+
+    for unit in units(doc):
+        check_text(unit.text, path, unit.line, "the extracted text")
 
 
 def _format_of(path: Path, meta_path: Path | None = None) -> str:
