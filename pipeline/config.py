@@ -9,6 +9,7 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from pipeline.errors import BookletError, ConfigError
+from pipeline.textcheck import check_text
 from pipeline.locales import babel_locale
 
 CONFIG_NAME = "booklet.toml"
@@ -105,6 +106,7 @@ def load_toml(path: Path, model: type[Model]) -> Model:
         raise BookletError("file not found", path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BookletError(f"cannot read: {exc}", path) from None
+    check_text(text.removeprefix("\ufeff"), path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

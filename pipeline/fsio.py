@@ -55,7 +55,8 @@ def _try_lock(path: Path) -> int | None:
 def output_lock(out: Path, say=lambda line: None):
     """Hold a lock on the folder `out` itself for the whole build (no lock file is left among the outputs): a
     second build into the same folder says "waiting for another build in <out>" once and waits for the first
-    to finish."""
+    to finish.  A folder made here and still empty at the end (the build failed before writing) is removed."""
+    made = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -66,6 +67,8 @@ def output_lock(out: Path, say=lambda line: None):
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
+        if made and not any(out.iterdir()):
+            out.rmdir()
         os.close(fd)  # closing releases the lock
 
 

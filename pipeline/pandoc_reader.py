@@ -172,8 +172,9 @@ def _line_of_words(words: str | None, text: str | None) -> int | None:
 
 
 def _check_strings(ast: dict[str, Any], path: Path) -> None:
-    """Control characters in the text pandoc read from a DOCX or ODT (no lines there: the paragraph is named)."""
-    from pipeline.sources import _CONTROL
+    """Control and invisible characters (textcheck) in the text pandoc read from a DOCX or ODT, including its
+    metadata (no lines there: the file is named)."""
+    from pipeline.textcheck import describe, first_refused
 
     stack: list[Any] = [ast.get("meta"), ast.get("blocks")]
     while stack:
@@ -182,9 +183,8 @@ def _check_strings(ast: dict[str, Any], path: Path) -> None:
             stack.append(item.get("c"))
         elif isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, str) and (m := _CONTROL.search(item)):
-            raise BookletError(f"control character U+{ord(m[0]):04X} in the text pandoc read from this file; "
-                               "remove it", path)
+        elif isinstance(item, str) and (index := first_refused(item)) is not None:
+            raise BookletError(f"{describe(item[index])} in the text pandoc read from this file; remove it", path)
 
 
 class _Reader:

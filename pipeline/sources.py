@@ -6,7 +6,6 @@ single file in a supported format can also be read on its own, without metadata.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -18,6 +17,7 @@ from pipeline.errors import BookletError, ConfigError
 from pipeline.extract import extract_text
 from pipeline.model import Attribution, Document, ListBlock, Meta, QuestionAnswer
 from pipeline.normalise import Change, normalise
+from pipeline.textcheck import check_text
 
 META_NAME = "meta.toml"
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
@@ -139,6 +139,7 @@ def load(source: Source) -> Loaded:
     check_has_content(doc, source.path)
     loaded.path = source.path
     loaded.document = replace(doc, meta=_merge_meta(source, found))
+    _check_units(loaded.document, source.path)
     if meta:
         _assign_roles(loaded.document, meta.roles, source.meta_path)
     return loaded
@@ -146,14 +147,12 @@ def load(source: Source) -> Loaded:
 
 TEXT_FORMATS = ("text", "markdown", "html")  # read and decoded by us; docx and odt are zip files pandoc opens
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-# C0 and C1 controls and DEL, except tab, LF and CR: never text a patient should read, often a sign of a
-# wrongly decoded or binary file.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (a BOM is allowed), with no control characters but tab, LF and CR.  Anything else
-    is refused naming the line of the first bad byte or character."""
+    """The file's text: UTF-8 (a leading byte-order mark dropped), with no control character but tab, LF and CR
+    and no invisible format character that changes what prints (textcheck).  Anything else is refused naming
+    the line of the first bad byte or character."""
     data = path.read_bytes()
     if data.startswith(_UTF16_BOMS):
         raise BookletError("UTF-16 text; save the file as UTF-8", path, 1)
@@ -162,16 +161,17 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise BookletError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path, line) from None
-    check_controls(text, path)
+    check_text(text, path)
     return text
 
 
-def check_controls(text: str, path: Path, line: int | None = None) -> None:
-    """Refuse a control character (NUL, ESC, C1 …), naming its line (counted in `text` unless `line` is given)."""
-    if m := _CONTROL.search(text):
-        where = line if line is not None else text.count("\n", 0, m.start()) + 1
-        raise BookletError(f"control character U+{ord(m[0]):04X} in the text; remove it or save the file as "
-                           "UTF-8 text", path, where)
+def _check_units(doc: Document, path: Path) -> None:
+    """The same check on the extracted text: what a reader decoded from an entity (`&#x202E;` in HTML) or from
+    a .docx or .odt file, where there are no lines to read before."""
+    from pipeline.i18n.units import units
+
+    for unit in units(doc):
+        check_text(unit.text, path, unit.line, "the extracted text")
 
 
 def check_has_content(doc: Document, path: Path) -> None:

@@ -24,6 +24,7 @@ from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, 
 from babel.support import Translations
 
 from pipeline.errors import BookletError
+from pipeline.textcheck import check_text
 from pipeline.fsio import write_atomic
 from pipeline.i18n.units import Unit, units
 from pipeline.locales import babel_locale, folder_name
@@ -137,6 +138,7 @@ def read_catalog(path: Path, locale: str | None = None) -> LoadedCatalog:
         data = path.read_bytes()
     except FileNotFoundError:
         raise BookletError("no such catalog", path) from None
+    check_text(data.decode("utf-8", "replace").removeprefix("\ufeff"), path)
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
     except (PoFileError, ValueError) as exc:

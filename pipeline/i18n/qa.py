@@ -27,6 +27,7 @@ from translate.filters.decorators import Category
 from translate.storage.base import TranslationUnit
 
 from pipeline.errors import BookletError
+from pipeline.textcheck import check_text
 from pipeline.i18n import qa_tables as tables
 
 __all__ = ["Problem", "check_catalog", "check_unit"]
@@ -62,6 +63,10 @@ def check_catalog(po_path: Path, source_locale: str = "en") -> list[tuple[int, P
     catalog's `Language` header; a file Babel cannot read, or without that header, is a BookletError.
     """
     po_path = Path(po_path)
+    try:
+        check_text(po_path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff"), po_path)
+    except FileNotFoundError:
+        raise BookletError("no such catalog", po_path) from None
     try:
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, abort_invalid=True)

@@ -7,6 +7,8 @@ before any of them runs.  The writers are imported on first use: `import weasypr
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -96,6 +98,95 @@ def about_lines(doc: Document, format_date: Callable[[str, str], str], translati
         lines.append(AboutLine(N_("Translation reviewed by:"), translation.review) if translation.reviewed else
                      AboutLine(N_("Translation:"), N_("Translation not yet reviewed by a clinician"), translatable=True))
     return lines
+
+
+# --- runs of the other direction ----------------------------------------------------------------------------
+# The Unicode bidi algorithm orders a run of Latin letters and digits inside Arabic text by its neighbours: "خذ
+# 500 mg مرتين" prints "mg 500", a phone number's groups come out in reverse, and where WeasyPrint breaks the line
+# inside such a run, its neutral characters ("×", "–", brackets) land on the wrong side.  The renderers therefore
+# give every run whose direction differs from its surroundings an element with a `dir` attribute (print) or a
+# Span with `dir` (EPUB), which WeasyPrint and reading systems both honour.  Not Unicode isolate characters:
+# WeasyPrint's line breaking splits them (tech brief 1.9), and inputs may not hold any (textcheck).
+
+_STRONG = {"ltr": frozenset({"L"}), "rtl": frozenset({"R", "AL"})}
+_NUMBER = frozenset({"EN", "AN"})
+_BRACKETS = {"(": ")", "[": "]", "{": "}"}
+# A phone number or other run of digit groups: its groups would be reversed in right-to-left text.
+_DIGIT_GROUPS = re.compile(r"\+?\(?\d[\d\s().\-/]*\d\)?")
+
+
+def _bidi(char: str) -> str:
+    return unicodedata.bidirectional(char)
+
+
+def direction_runs(value: str, direction: str) -> list[tuple[str, str | None]]:
+    """`value`, written in a `direction` ("ltr" or "rtl") context, cut into pieces: (text, None) for text that
+    reads in that direction, (text, other direction) for a run that must be isolated from its neighbours: a run
+    holding a letter of the other direction (with the digits, signs and brackets inside it: "500 mg", "375 mg/m²
+    IV weekly × 4", "(B1/B6/B12)", a URL), and in right-to-left text a phone number or other digit groups
+    separated by spaces ("+44 20 7946 0000").  A run ends at the last letter or digit; the punctuation after it
+    belongs to the sentence around it."""
+    own = _STRONG[direction]
+    other_direction = "ltr" if direction == "rtl" else "rtl"
+    other = _STRONG[other_direction]
+    pieces: list[tuple[str, str | None]] = []
+    done = 0
+    segment_start = 0
+    for end in [*(i for i, ch in enumerate(value) if _bidi(ch) in own), len(value)]:
+        segment = range(segment_start, end)
+        anchors = [i for i in segment if _bidi(value[i]) in other or _bidi(value[i]) in _NUMBER]
+        if anchors and any(_bidi(value[i]) in other for i in anchors):
+            first, last = anchors[0], anchors[-1] + 1
+            # a bracket pair or a leading sign around the run goes with it
+            while first > segment_start and value[first - 1] in "+#$€£":
+                first -= 1
+            if first > segment_start and value[first - 1] in _BRACKETS and _balanced(value[first - 1:last]):
+                first -= 1
+            if last < end and value[last] in ")]}" and _balanced(value[first:last + 1]):
+                last += 1
+            if (first > segment_start and last < end and value[first - 1] in _BRACKETS
+                    and value[last] == _BRACKETS[value[first - 1]]):
+                first, last = first - 1, last + 1
+            if last < end and value[last] == "%":
+                last += 1
+            pieces += [(value[done:first], None), (value[first:last], other_direction)]
+            done = last
+        elif direction == "rtl":
+            for m in _DIGIT_GROUPS.finditer(value, segment_start, end):
+                if sum(ch.isdigit() for ch in m.group()) >= 6 and re.search(r"\d\s+\d", m.group()):
+                    pieces += [(value[done:m.start()], None), (m.group(), "ltr")]
+                    done = m.end()
+        segment_start = end + 1
+    pieces.append((value[done:], None))
+    return [(text, d) for text, d in pieces if text]
+
+
+def _balanced(run: str) -> bool:
+    depth = 0
+    for ch in run:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+_DIRECTION: ContextVar[str] = ContextVar("direction", default="ltr")
+
+
+def current_direction() -> str:
+    """The direction of the text being rendered now (its language's): set with `direction_of` around a
+    render and, in a bilingual layout, around each column."""
+    return _DIRECTION.get()
+
+
+@contextmanager
+def direction_of(direction: str):
+    token = _DIRECTION.set(direction)
+    try:
+        yield
+    finally:
+        _DIRECTION.reset(token)
 
 
 def citation_id(number: int) -> str:

@@ -11,7 +11,7 @@ import weasyprint
 
 from pipeline.config import Clinic
 from pipeline.model import Document
-from pipeline.render import _, text_direction
+from pipeline.render import _, direction_of, text_direction
 from pipeline.render.html import base_url, environment, language_name, long_date
 from pipeline.render.layouts import BUILTIN, LayoutSet
 from pipeline.render.pdf import AssetFetcher
@@ -21,9 +21,10 @@ COVER_HEIGHT_PX = 1600  # stores ask for 1600 px or more on the long side
 
 
 def cover_png(doc: Document, clinic: Clinic | None = None, translation=None, layouts: LayoutSet = BUILTIN) -> bytes:
-    html = environment(layouts).get_template(COVER_TEMPLATE).render(
-        doc=doc, paper="a4", dir=text_direction(doc.lang), body_pt=14, options={}, clinic=clinic, guide_url=None,
-        translation=translation)
+    with direction_of(text_direction(doc.lang)):
+        html = environment(layouts).get_template(COVER_TEMPLATE).render(
+            doc=doc, paper="a4", dir=text_direction(doc.lang), body_pt=14, options={}, clinic=clinic,
+            guide_url=None, translation=translation)
     rendering = weasyprint.HTML(string=html, base_url=base_url(layouts), url_fetcher=AssetFetcher(layouts)).render()
     first = rendering.copy(rendering.pages[:1]).write_pdf()
     page = pypdfium2.PdfDocument(first)[0]

@@ -28,7 +28,8 @@ from pipeline.errors import BookletError
 from pipeline.fsio import atomic_path
 from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Section
 from pipeline.render import (
-    _, ABOUT_ID, INTRO_ID, SOURCES_ID, about_lines, check_document, citation_id, text_direction)
+    _, ABOUT_ID, INTRO_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction, direction_of,
+    direction_runs, text_direction)
 from pipeline.render.cover import cover_alt, cover_png
 from pipeline.render.fonts import FontFace, font_faces
 from pipeline.render.html import is_web_url, long_date
@@ -105,13 +106,35 @@ def header(level: int, identifier: str, title: str | list[dict], classes: tuple[
     return {"t": "Header", "c": [min(level, 6), [identifier, list(classes), attributes or []], inlines]}
 
 
+def span(inlines: list[dict], attributes: list[list[str]]) -> dict:
+    """pandoc writes a Span with attributes as <span dir=… lang=…>; epub.css isolates every [dir]."""
+    return {"t": "Span", "c": [["", [], attributes], inlines]}
+
+
+def isolated(value: str, direction: str | None = None) -> list[dict]:
+    """Plain text with every run of the other direction in a Span with `dir` (render.direction_runs), as in
+    print: a Latin dose or a phone number inside Arabic text keeps its order."""
+    inlines: list[dict] = []
+    for piece, run in direction_runs(value, direction or current_direction()):
+        nodes = text(piece)
+        if piece[:1].isspace() and inlines:
+            nodes = [SPACE] + nodes
+        if piece[-1:].isspace() and nodes:
+            nodes = nodes + [SPACE]
+        inlines += [span(nodes, [["dir", run]])] if run else nodes
+    inlines = [node for i, node in enumerate(inlines) if not (node == SPACE and i and inlines[i - 1] == SPACE)]
+    while inlines and inlines[-1] == SPACE:
+        inlines.pop()
+    return inlines
+
+
 def unit(owner, field: str) -> list[dict]:
-    """A unit's text; a fallback to the source language is a span with that language, as in print."""
-    inlines = text(getattr(owner, field))
+    """A unit's text; a fallback to the source language is a span with that language and direction, as in
+    print; text in the book's language has its runs of the other direction isolated."""
     lang = owner.langs.get(field)
     if not lang:
-        return inlines
-    return [{"t": "Span", "c": [["", [], [["lang", lang], ["dir", text_direction(lang)]]], inlines]}]
+        return isolated(getattr(owner, field))
+    return [span(text(getattr(owner, field)), [["lang", lang], ["dir", text_direction(lang)]])]
 
 
 def block(b, refs: NoteRefs) -> dict:
@@ -161,9 +184,9 @@ def about(doc: Document, translation=None) -> list[dict]:
 
     blocks = [header(1, ABOUT_ID, _("About this information"), ("about",))]
     for entry in about_lines(doc, long_date, translation):
-        value = text(_(entry.text) if entry.translatable else entry.text)
+        value = text(_(entry.text)) if entry.translatable else isolated(entry.text)
         if entry.lang:
-            value = [{"t": "Span", "c": [["", [], [["lang", entry.lang], ["dir", text_direction(entry.lang)]]], value]}]
+            value = [span(value, [["lang", entry.lang], ["dir", text_direction(entry.lang)]])]
         if entry.url:
             value += [SPACE] + link_or_text(entry.url)
         blocks.append(line(_(entry.label), value))
@@ -343,7 +366,8 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
     pandoc is run directly (the binary pypandoc ships) rather than through pypandoc.convert_text, which
     changes the working directory of the whole process (os.chdir) and cannot set one variable for the child.
     """
-    ast = document_ast(doc, publisher, translation)
+    with direction_of(text_direction(doc.lang)):
+        ast = document_ast(doc, publisher, translation)
     source = json.dumps(ast, ensure_ascii=False).encode("utf-8")
     faces = embedded_faces(book_text(ast), layouts)
     env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(doc)}

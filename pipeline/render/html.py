@@ -14,7 +14,7 @@ from gettext import NullTranslations
 
 import jinja2
 import jinja2.meta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from babel.dates import format_date
 
 from pipeline.config import Clinic
@@ -22,8 +22,8 @@ from pipeline.errors import BookletError
 from pipeline.locales import babel_locale, is_pseudo
 from pipeline.model import Block, Document, ListBlock, ListItem
 from pipeline.render import (
-    ABOUT_ID, CONTENTS_ID, SOURCES_ID, about_lines, check_document, citation_id, current_labels,
-    labels_in, text_direction)
+    ABOUT_ID, CONTENTS_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction, current_labels,
+    direction_of, direction_runs, labels_in, text_direction)
 from pipeline.render.images import image_data_uri, qr_svg
 from pipeline.render.layouts import BUILTIN, LayoutSet, missing_roles
 
@@ -58,15 +58,42 @@ def language_name(tag: str) -> str:
 
 def unit_text(owner, field: str):
     """A unit's text, wrapped in a span with its language where it is a fallback to the source language,
-    so readers, screen readers, hyphenation and shaping treat it as that language."""
+    so readers, screen readers, hyphenation and shaping treat it as that language; in its own language, its
+    runs of the other direction isolated (see `isolated`)."""
     return in_language(getattr(owner, field), owner.langs.get(field))
 
 
 def in_language(value: str, lang: str | None):
-    """`value` in a span with its language and direction, where it is not the document's (`lang` set)."""
+    """`value` in a span with its language and direction, where it is not the document's (`lang` set); the
+    `dir` attribute keeps the bidi algorithm from reordering it with its neighbours.  Text in the document's
+    language has its runs of the other direction isolated."""
     if not lang:
-        return value
+        return isolated(value)
     return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, text_direction(lang), value)
+
+
+def isolated(value, direction: str | None = None) -> Markup:
+    """Plain text (escaped) with every run of the other direction in a `<span dir>` of its own: a dose, a
+    Latin term or a URL inside Arabic text, a phone number's digit groups, an Arabic word inside English
+    (render.direction_runs).  `direction` is that of the text around it, by default the one being rendered."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Markup):
+        return value
+    pieces = direction_runs(str(value), direction or current_direction())
+    return Markup("").join(Markup('<span dir="{}">{}</span>').format(run, text) if run else escape(text)
+                           for text, run in pieces)
+
+
+def block_lang(owner, *fields: str) -> Markup:
+    """` lang="…" dir="…"` for the element holding `fields` of `owner` when all of them (those it has) fall
+    back to the same other language: the whole block then reads in that direction, its separators (" – ")
+    included, and WeasyPrint cannot break a line inside a run it has reordered (tech brief 1.9)."""
+    langs = {owner.langs.get(field) for field in fields if getattr(owner, field, None)}
+    if len(langs) != 1 or None in langs:
+        return Markup("")
+    lang = langs.pop()
+    return Markup(' lang="{}" dir="{}"').format(lang, text_direction(lang))
 
 
 def is_web_url(value: object) -> bool:
@@ -99,10 +126,10 @@ class Column:
         return text_direction(self.document.lang)
 
 
-def in_labels(labels: NullTranslations, caller) -> str:
-    """`{% call in_labels(catalog) %}…{% endcall %}`: the block's labels come from `catalog` (a bilingual layout
-    labels each column in its own language)."""
-    with labels_in(labels):
+def in_labels(labels: NullTranslations, direction: str | None = None, caller=None) -> str:
+    """`{% call in_labels(catalog, dir) %}…{% endcall %}`: the block's labels come from `catalog` and its text
+    is in direction `dir` (a bilingual layout labels each column in its own language)."""
+    with labels_in(labels), direction_of(direction or current_direction()):
         return caller()
 
 
@@ -116,14 +143,20 @@ def environment(layouts: LayoutSet = BUILTIN) -> jinja2.Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    # Labels go through the catalog of the locale being rendered (render.labels_in sets it per build).
-    env.install_gettext_callables(gettext=lambda message: current_labels().gettext(message),
-                                  ngettext=lambda one, many, n: current_labels().ngettext(one, many, n),
+    # Labels go through the catalog of the locale being rendered (render.labels_in sets it per build).  A
+    # translation is text like any other: Jinja2's new-style gettext would mark it safe and print it as HTML (a
+    # msgstr ending in "<!--" would blank the rest of the page), so it is escaped here, before Jinja2 marks it
+    # safe and fills its %(name)s placeholders (whose values Markup's % escapes in turn).  Markup a label needs
+    # comes from the template, as a placeholder's value (the footer's page-number spans).
+    env.install_gettext_callables(gettext=lambda message: escape(current_labels().gettext(message)),
+                                  ngettext=lambda one, many, n: escape(current_labels().ngettext(one, many, n)),
                                   newstyle=True)
     env.filters["long_date"] = long_date
     env.filters["language_name"] = language_name
     env.filters["unit"] = unit_text
     env.filters["in_language"] = in_language
+    env.filters["isolate"] = isolated
+    env.filters["block_lang"] = block_lang
     env.filters["cite_id"] = citation_id
     env.filters["about_lines"] = lambda doc, translation=None: about_lines(doc, long_date, translation)
     env.filters["role_blocks"] = role_blocks
@@ -172,14 +205,15 @@ def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clin
     try:
         template = environment(layouts).get_template(name)
         if not manifest.bilingual:
-            return template.render(doc=doc, dir=text_direction(doc.lang), **settings)
+            with direction_of(text_direction(doc.lang)):
+                return template.render(doc=doc, dir=text_direction(doc.lang), **settings)
         if source_edition is None:
             raise BookletError(f"layout {layout!r} needs the source-language edition beside the translation",
                                doc.meta.source_file or doc.id)
         source = source_edition.document
         check_document(source)
         columns = [Column(source, source_edition.labels), Column(doc, current_labels())]
-        with labels_in(source_edition.labels):
+        with labels_in(source_edition.labels), direction_of(text_direction(source.lang)):
             return template.render(doc=source, dir=text_direction(source.lang), columns=columns, **settings)
     except jinja2.TemplateNotFound as exc:
         raise BookletError(f"layout {layout!r} needs {exc.name}", layouts.roots[0]) from None

@@ -1,0 +1,131 @@
+"""Text in another direction than its surroundings is isolated, so that the bidi algorithm cannot reorder it with
+its neighbours: English fallbacks in the Arabic guide, Latin doses and phone numbers inside Arabic text, URLs."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.render import direction_runs
+from pipeline.render.html import render_html
+
+from conftest import PMN, REPO
+from test_cli import booklet
+
+ARABIC_DOSE = "خذ 500 mg مرتين يوميا واتصل على +44 20 7946 0000 عند الحاجة."
+
+
+@pytest.mark.parametrize("text, direction, runs", [
+    (ARABIC_DOSE, "rtl", ["500 mg", "+44 20 7946 0000"]),
+    ("حقنة (B1/B6/B12) 100 mg/1 mg IM weekly × 4 then monthly.", "rtl",
+     ["(B1/B6/B12) 100 mg/1 mg IM weekly × 4 then monthly"]),
+    ("انظر https://example.org/a?b=1.", "rtl", ["https://example.org/a?b=1"]),
+    ("في الأيام 1، 3، 5، 7", "rtl", []),  # Arabic numbers in an Arabic list read right to left: left alone
+    ("Take 500 mg daily (دواء).", "ltr", ["(دواء)"]),
+    ("Take 500 mg daily.", "ltr", []),
+])
+def test_direction_runs(text, direction, runs):
+    pieces = direction_runs(text, direction)
+    assert "".join(piece for piece, _ in pieces) == text
+    assert [piece for piece, run in pieces if run] == runs
+
+
+def _arabic_edition():
+    from pipeline.build import edition
+    from pipeline.sources import load, resolve
+
+    doc = load(resolve(PMN, REPO / "sources")).document
+    return edition(doc, "ar", REPO / "translations")
+
+
+def test_a_fallback_block_carries_its_language_and_direction():
+    from pipeline.render import labels_in
+
+    ed = _arabic_edition()
+    with labels_in(ed.labels):
+        html = render_html(ed.document, "guide", translation=ed.translation)
+    item = re.search(r'<li([^>]*)><strong class="term">.*?B-complex injection', html)
+    assert item and 'lang="en"' in item.group(1) and 'dir="ltr"' in item.group(1)
+    assert '<sup class="cite" dir="ltr">' in html
+    assert '<a href="https://' in html and 'dir="ltr">https://' in html
+
+
+def test_runs_in_arabic_text_and_clinic_details_are_isolated():
+    from dataclasses import replace
+
+    from pipeline.config import Clinic
+
+    ed = _arabic_edition()
+    doc = ed.document
+    block = doc.sections_with_role("see-doctor")[0].blocks[0]
+    items = block.items if hasattr(block, "items") else [block]
+    items[0].text, items[0].langs = ARABIC_DOSE, {}
+    if getattr(items[0], "term", None):
+        items[0].term, items[0].langs = "", {}
+    clinic = Clinic(name="عيادة Example", phone="+44 20 7946 0000", emergency_phone="999",
+                    address="شارع 12 Baker Street")
+    html = render_html(doc, "sheet", clinic=clinic, translation=ed.translation)
+    assert '<span dir="ltr">500 mg</span>' in html
+    assert '<span dir="ltr">+44 20 7946 0000</span>' in html
+    assert '<span class="phone" dir="ltr">+44 20 7946 0000</span>' in html
+    assert '<span dir="ltr">12 Baker Street</span>' in html
+
+
+def test_epub_isolates_runs_with_dir():
+    from pipeline.model import Paragraph
+    from pipeline.render.epub import block, NoteRefs, unit
+
+    para = Paragraph(text=ARABIC_DOSE)
+    with_direction = __import__("pipeline.render", fromlist=["direction_of"]).direction_of
+    with with_direction("rtl"):
+        inlines = unit(para, "text")
+    spans = [node for node in inlines if node["t"] == "Span"]
+    assert [[w["c"] for w in s["c"][1] if w["t"] == "Str"] for s in spans] == [["500", "mg"], ["+44", "20", "7946", "0000"]]
+    assert all(["dir", "ltr"] in s["c"][0][2] for s in spans)
+    # the HTML user-agent stylesheet isolates [dir]; EPUB 3 forbids unicode-bidi in the book's own CSS
+    css = (REPO / "layouts" / "epub" / "epub.css").read_text(encoding="utf-8")
+    assert not re.search(r"unicode-bidi\s*:", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+
+
+def body_text(pdf: Path) -> str:
+    """The PDF's text without page margins (running header, footer), in layout order, all whitespace removed: a
+    run of text keeps its characters in order across line breaks."""
+    out = subprocess.run(["pdftotext", "-layout", "-x", "0", "-y", "57", "-W", "612", "-H", "717", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return "".join(out.split())
+
+
+@pytest.mark.slow
+def test_english_fallback_doses_keep_their_order_in_the_arabic_guide(tmp_path):
+    result = booklet("build", "--doc", PMN, "--locale", "ar", "--layout", "guide", "--format", "pdf",
+                     "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "ar" / f"{PMN}.guide.pdf"
+    text = body_text(pdf)
+    doses = [unit.text for unit in _arabic_edition().fallbacks if re.search(r"\d", unit.text)]
+    assert len(doses) > 20
+    out_of_order = [dose for dose in doses if "".join(dose.split()) not in text]
+    assert not out_of_order, out_of_order[:5]
+    assert "100mg/100mg/1mgIMweekly×4thenmonthly" in text
+    # a whole item that falls back reads in its own direction: term, separator, text, then its markers
+    assert "B-complexinjection(B1/B6/B12)–100mg" in text
+
+
+@pytest.mark.slow
+def test_a_latin_dose_and_a_phone_number_in_arabic_text_keep_their_order(tmp_path):
+    folder = tmp_path / "sources" / "dose"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_text(f"دليل الجرعات\n\nالعلاج\n\n{ARABIC_DOSE}\n\n- الجرعة 375 mg/m² IV weekly × 4 ثم شهريا.\n",
+                                  encoding="utf-8")
+    (folder / "meta.toml").write_text('title = "دليل الجرعات"\nlang = "ar"\nfile = "a.txt"\n', encoding="utf-8")
+    (tmp_path / "booklet.toml").write_text('locales = ["ar"]\nlayouts = ["guide"]\nformats = ["pdf"]\n',
+                                           encoding="utf-8")
+    result = booklet("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = subprocess.run(["pdftotext", "-layout", str(tmp_path / "output" / "ar" / "dose.guide.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "500 mg" in out and "mg 500" not in out
+    assert "+44 20 7946 0000" in out
+    assert "375 mg/m² IV weekly × 4" in out

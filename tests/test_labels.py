@@ -1,0 +1,155 @@
+"""Labels (ui.po) are text like any other: a translation is escaped wherever it is printed, in every layout and
+in the EPUB, and markup a label needs (the footer's page numbers) comes from the template, never the catalog."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+import shutil
+from gettext import GNUTranslations
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from pypdf import PdfReader
+
+from pipeline.render import labels_in
+from pipeline.render.epub import document_ast
+from pipeline.render.html import render_html
+
+from conftest import PMN, REPO
+from test_cli import booklet
+
+STYLE = '<style>h1::after{content:"TAKE 500 MG NOW"}</style>'
+ATTACH = '<link rel="attachment" href="file:///etc/hostname">'
+HOSTILE = {
+    "Contents": "Índice<!--",
+    "Sources": STYLE + "Fuentes",
+    "Last updated:": ATTACH + "Actualizado:",
+    "Language:": "<script>document.write('X')</script>Idioma:",
+    "About this information": "Acerca de <b>esto</b> & más",
+    "Page %(page)s of %(count)s": "Página %(page)s de %(count)s -->",
+}
+
+
+def hostile_catalog(locale: str = "es") -> Catalog:
+    catalog = Catalog(locale=locale, project="booklet ui")
+    for msgid, msgstr in HOSTILE.items():
+        catalog.add(msgid, msgstr, flags=("python-format",) if "%(" in msgid else ())
+    return catalog
+
+
+def hostile_translations() -> GNUTranslations:
+    buffer = BytesIO()
+    write_mo(buffer, hostile_catalog())
+    buffer.seek(0)
+    return GNUTranslations(buffer)
+
+
+@pytest.mark.parametrize("layout", ["guide", "sheet", "large-print", "booklet"])
+def test_labels_are_escaped_in_every_layout(loaded_seeds, layout):
+    doc = loaded_seeds[PMN].document
+    with labels_in(hostile_translations()):
+        html = render_html(doc, layout)
+    for raw in ["<!--", "-->", "<style>h1::after", "<link rel=\"attachment\"", "<script>", "<b>esto</b>"]:
+        assert raw not in html
+    assert "Índice&lt;!--" in html or layout not in ("guide", "large-print", "booklet")
+    assert "&lt;style&gt;" in html or layout == "sheet"  # the sheet prints no Sources heading
+    # the footer's spans are the template's own, the label's words around them escaped
+    assert ('Página <span class="page-number"></span> de <span class="page-count"></span> --&gt;') in html
+
+
+def test_placeholder_values_are_escaped(loaded_seeds):
+    from pipeline.config import Clinic
+
+    doc = loaded_seeds[PMN].document
+    clinic = Clinic(name='Clinic <img src=x onerror=alert(1)>', phone="+1 555 0100", emergency_phone="<b>112</b>")
+    html = render_html(doc, "sheet", clinic=clinic)
+    assert "<img src=x" not in html and "<b>112</b>" not in html
+    assert "&lt;b&gt;112&lt;/b&gt;" in html
+
+
+def test_epub_labels_are_plain_text(loaded_seeds):
+    doc = loaded_seeds[PMN].document
+    with labels_in(hostile_translations()):
+        ast = document_ast(doc)
+    words = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("t") in ("RawInline", "RawBlock"):
+                raise AssertionError(f"raw markup in the EPUB AST: {node}")
+            if node.get("t") == "Str":
+                words.append(node["c"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(ast)
+    assert "<style>h1::after{content:\"TAKE" in words  # a Str: pandoc escapes it
+    assert "Índice<!--" in " ".join(words)
+
+
+def _pdf_words(pdf: Path) -> list[str]:
+    """The words of a PDF, without the contents' dot leaders (their length follows the labels')."""
+    words = " ".join(page.extract_text() for page in PdfReader(pdf).pages).split()
+    return [w for w in (re.sub(r"\.{3,}", "", w) for w in words) if w]
+
+
+def _embedded_files(pdf: Path) -> list:
+    reader = PdfReader(pdf)
+    names = reader.trailer["/Root"].get("/Names", {})
+    found = list(names.get("/EmbeddedFiles", {}).get("/Names", []))
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            if annot.get_object().get("/Subtype") == "/FileAttachment":
+                found.append(annot)
+    return found
+
+
+@pytest.mark.slow
+def test_a_hostile_label_catalog_cannot_change_the_guide(tmp_path):
+    """The real Spanish guide, built through the CLI with labels that try to comment out the page, add CSS,
+    attach a file and run a script: every word of the normal build is still there, the labels' characters are
+    printed as they are, and nothing is attached."""
+    project = tmp_path / "project"
+    messages = project / "translations" / "es" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    shutil.copyfile(REPO / "translations" / "es" / "LC_MESSAGES" / f"{PMN}.po", messages / f"{PMN}.po")
+    (project / "booklet.toml").write_text(
+        f'documents = ["{PMN}"]\nlocales = ["es"]\nlayouts = ["guide"]\nformats = ["pdf"]\n'
+        f'sources = "{REPO / "sources"}"\n', encoding="utf-8")
+    normal = booklet("build", "--out", str(tmp_path / "normal"), cwd=project)
+    assert normal.returncode == 0, normal.stderr
+    with (messages / "ui.po").open("wb") as f:
+        write_po(f, hostile_catalog())
+    hostile = booklet("build", "--out", str(tmp_path / "hostile"), cwd=project)
+    assert hostile.returncode == 0, hostile.stderr
+
+    normal_pdf = tmp_path / "normal" / "es" / f"{PMN}.guide.pdf"
+    hostile_pdf = tmp_path / "hostile" / "es" / f"{PMN}.guide.pdf"
+    normal_words, hostile_words = _pdf_words(normal_pdf), _pdf_words(hostile_pdf)
+    text = " ".join(hostile_words)
+    # the whole document is there: at least as many words as the normal build (the labels add some)
+    assert len(hostile_words) >= len(normal_words) > 2000
+    assert len(PdfReader(hostile_pdf).pages) >= len(PdfReader(normal_pdf).pages)
+    # every word of the normal build is there, but for those of the shipped labels the hostile ones replace
+    with (REPO / "translations" / "es" / "LC_MESSAGES" / "ui.po").open("rb") as f:
+        shipped = read_po(f)
+    replaced = {w for msgid in HOSTILE for w in (shipped[msgid].string or msgid).split()}
+    missing = Counter(normal_words) - Counter(hostile_words)
+    assert set(missing) <= replaced, sorted(set(missing) - replaced)
+    assert " ".join(normal_words[-60:-20]) in text  # the disclaimer at the very end
+    # the labels' characters, literally
+    squeezed = re.sub(r"\s+", "", text)
+    assert "Índice<!--" in squeezed
+    assert re.sub(r"\s+", "", STYLE + "Fuentes") in squeezed
+    assert re.sub(r"\s+", "", ATTACH + "Actualizado:") in squeezed
+    assert "<script>document.write('X')</script>Idioma:" in squeezed
+    # no CSS effect: the words of the style rule appear only inside the printed label
+    assert squeezed.count("TAKE500MGNOW") == squeezed.count('content:"TAKE500MGNOW"')
+    assert not _embedded_files(hostile_pdf)
