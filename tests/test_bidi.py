@@ -111,6 +111,12 @@ def test_english_fallback_doses_keep_their_order_in_the_arabic_guide(tmp_path):
     assert "100mg/100mg/1mgIMweekly×4thenmonthly" in text
     # a whole item that falls back reads in its own direction: term, separator, text, then its markers
     assert "B-complexinjection(B1/B6/B12)–100mg" in text
+    # the running header has no direction of its own: a heading shown in English is left out of it, not garbled
+    header = subprocess.run(["pdftotext", "-layout", "-x", "0", "-y", "0", "-W", "612", "-H", "57", str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    english = [s.title for s in _arabic_edition().document.sections if "title" in s.langs]
+    assert english
+    assert not [title for title in english if any(len(w) > 3 and w in header for w in re.findall(r"[A-Za-z]+", title))]
 
 
 @pytest.mark.slow
