@@ -13,6 +13,8 @@ from pipeline.locales import babel_locale, is_pseudo
 from pipeline.i18n.catalogs import (
     UI, LoadedCatalog, builtin_labels, catalog_path, merged_labels, missing_ui, read_catalog, ui_template,
     ui_translations, unit_lookup)
+from pipeline.config import Gate
+from pipeline.i18n.qa import Problem, blocks_printing, check_unit, holds_dose
 from pipeline.i18n.units import Unit, translate, units
 from pipeline.model import Document
 from pipeline.render.html import layout_templates
@@ -38,6 +40,22 @@ class Edition:
     translation: TranslationState | None = None  # None: the source language itself
     fallbacks: list[Unit] = field(default_factory=list)
     ui_catalog: LoadedCatalog | None = None
+    source_lang: str | None = None  # the language `document` was translated from (None: it is the source)
+    source_words: int = 0  # words of the source's units, for the share translated
+    rejected: dict[str, list[Problem]] = field(default_factory=dict)  # unit id -> why its translation is not shown
+
+    @property
+    def percent_translated(self) -> float:
+        """The share of the source's words that are shown translated."""
+        if not self.source_words:
+            return 100.0
+        return 100 * (self.source_words - sum(len(u.text.split()) for u in self.fallbacks)) / self.source_words
+
+    def reason(self, unit: Unit) -> str:
+        """Why a unit is shown in the source language."""
+        if problems := self.rejected.get(unit.id):
+            return "failed the QA check: " + "; ".join(f"{p.code}: {p.message}" for p in problems)
+        return "untranslated or fuzzy"
 
 
 @dataclass(frozen=True)
@@ -53,33 +71,68 @@ class Target:
 class Skipped:
     message: str
     refused: bool = False  # the build must end with an error (a sheet that would print untranslated text)
+    withheld: Target | None = None  # an output held back by its publish gate: a copy from an earlier build goes
 
 
 def targets(ed: Edition, layouts: list[str], formats: list[str], allow_incomplete: bool = False,
-            layout_set: LayoutSet = BUILTIN) -> Iterator[Target | Skipped]:
+            layout_set: LayoutSet = BUILTIN, gates: dict[str, Gate] | None = None) -> Iterator[Target | Skipped]:
     """What to write for an edition, in order, and what not to with the reason (`layouts` are names, looked up
-    on `layout_set`)."""
-    name = ed.document.id
+    on `layout_set`).  A translated edition passes its publish gate (the manifest's, or `gates` from
+    booklet.toml by layout name, "epub" for the EPUB) or is skipped; a one-page sheet that would print
+    untranslated text is refused (the build fails); `allow_incomplete` builds both anyway."""
+    name, gates = ed.document.id, gates or {}
     for fmt in formats:
         for layout in layouts if fmt == "pdf" else ["epub"]:
-            if fmt != "pdf":
+            manifest = None
+            if fmt == "pdf":
+                manifest = layout_set.manifest(layout)
+                if missing := missing_roles(ed.document, manifest):
+                    yield Skipped(f"{name}: {layout} needs sections with roles {', '.join(missing)}; skipped")
+                    continue
+                if manifest.bilingual and ed.translation is None:
+                    yield Skipped(f"{name}: {layout} sets a translation beside the source; {ed.locale} is the source "
+                                  "language; skipped")
+                    continue
+            gate = (manifest.gate if manifest else Gate()).overridden(gates.get(layout))
+            where = f"{name} {layout} ({ed.locale})"
+            if ed.translation is None:
                 yield Target(fmt, layout)
-                continue
-            manifest = layout_set.manifest(layout)
-            if missing := missing_roles(ed.document, manifest):
-                yield Skipped(f"{name}: {layout} needs sections with roles {', '.join(missing)}; skipped")
-            elif manifest.bilingual and ed.translation is None:
-                yield Skipped(f"{name}: {layout} sets a translation beside the source; {ed.locale} is the source "
-                              "language; skipped")
-            elif manifest.fit and (gaps := untranslated_for(ed, manifest, layout, layout_set)):
+            elif gate.complete and (gaps := untranslated_for(ed, manifest, layout, layout_set)):
                 if allow_incomplete:
-                    yield Target(fmt, layout, f"{name} {layout} ({ed.locale}): built with {len(gaps)} untranslated "
-                                              "units (--allow-incomplete)")
+                    yield Target(fmt, layout, f"{where}: built with {len(gaps)} untranslated units (--allow-incomplete)")
                 else:
-                    yield Skipped(f"{name} {layout} ({ed.locale}): not built, untranslated or fuzzy: "
-                                  + "; ".join(gaps), refused=True)
+                    yield Skipped(f"{where}: not built, untranslated or fuzzy: " + "; ".join(gaps), refused=True,
+                                  withheld=Target(fmt, layout))
+            elif not gate.complete and (shortfall := gate_shortfall(ed, gate)):
+                if allow_incomplete:
+                    yield Target(fmt, layout, f"{where}: built below its publish gate ({shortfall}) "
+                                              "(--allow-incomplete: its cover says parts are untranslated)")
+                else:
+                    yield Skipped(f"{where}: not published: {shortfall}; `booklet i18n missing {ed.locale} {name}` "
+                                  "lists what is missing (--allow-incomplete builds it anyway)", withheld=Target(fmt, layout))
             else:
                 yield Target(fmt, layout)
+
+
+def critical_gaps(ed: Edition, gate: Gate) -> list[Unit]:
+    """The units a gate needs translated that are shown in the source language: those of sections playing
+    one of its critical roles (or inside one), and, with `doses`, every unit that states a dose."""
+    roles = _section_roles(ed.document.sections, None)
+    source_lang = ed.source_lang or ed.document.lang
+    return [unit for unit in ed.fallbacks
+            if (unit.section is not None and roles.get(id(unit.section)) in gate.critical_roles)
+            or (gate.doses and holds_dose(unit.text, source_lang))]
+
+
+def gate_shortfall(ed: Edition, gate: Gate) -> str | None:
+    """Why an edition does not pass a (not `complete`) gate, in a few words with the figures; None if it does."""
+    reasons = []
+    if critical := critical_gaps(ed, gate):
+        reasons.append(f"{len(critical)} safety-critical units (roles {', '.join(gate.critical_roles)}"
+                       f"{', doses' if gate.doses else ''}) untranslated")
+    if (percent := ed.percent_translated) < gate.min_words:
+        reasons.append(f"{int(percent * 10) / 10:g} % of its words translated, {gate.min_words:g} % needed")
+    return "; ".join(reasons) or None
 
 
 def same_language(a: str, b: str) -> bool:
@@ -99,21 +152,36 @@ def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
         return None  # nothing translated yet: an edition would be the source under another name
     ui_po = catalog_path(translations, locale, UI)
     ui = merged_labels(builtin_labels(locale), read_catalog(ui_po, locale) if ui_po.exists() else None)
-    translated = translate(doc, locale, unit_lookup(content))
+    lookup, rejected = unit_lookup(content), {}
+
+    def checked(unit: Unit) -> str | None:
+        """The translation, unless it fails a critical QA check: then the source is shown, marked."""
+        text = lookup(unit)
+        if text and not is_pseudo(locale):
+            if problems := [p for p in check_unit(unit.text, text, doc.lang, locale) if blocks_printing(p)]:
+                rejected[unit.id] = problems
+                return None
+        return text
+
+    translated = translate(doc, locale, checked)
     source_language = babel_locale(doc.lang).get_display_name(babel_locale(locale))
     translator = re.sub(r"\s*<[^>]*>\s*$", "", content.catalog.last_translator or "").strip()
     state = TranslationState(source_language=source_language, incomplete=bool(translated.fallbacks),
                              review=content.review, reviewed=content.reviewed,
                              translator=None if translator in ("", "FULL NAME") else translator)
-    return Edition(translated.document, locale, ui_translations(ui), state, translated.fallbacks, ui)
+    return Edition(translated.document, locale, ui_translations(ui), state, translated.fallbacks, ui, doc.lang,
+                   sum(len(u.text.split()) for u in units(doc)), rejected)
 
 
-def untranslated_for(ed: Edition, manifest: Manifest, layout: str, layout_set: LayoutSet = BUILTIN) -> list[str]:
+def untranslated_for(ed: Edition, manifest: Manifest | None, layout: str,
+                     layout_set: LayoutSet = BUILTIN) -> list[str]:
     """What a layout that must be complete (the one-page sheet) would print untranslated: its units (title,
-    disclaimer and the sections of its roles) and its labels (those of the templates it renders with and of the
-    renderers)."""
+    disclaimer and the sections of its roles; every unit for the EPUB, which has no manifest) and its labels
+    (those of the templates it renders with and of the renderers)."""
     if ed.translation is None:
         return []
+    if manifest is None:
+        return [f"{u.id}: {u.text}" for u in ed.fallbacks]
     ids = {u.id for u in ed.fallbacks}
     roles = _section_roles(ed.document.sections, None)
     gaps = [f"{u.id}: {u.text}" for u in units(ed.document) if u.id in ids and _used(u, roles, manifest)]

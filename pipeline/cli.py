@@ -91,7 +91,8 @@ def extract(project: Project, source: str, as_json: bool) -> None:
 @click.option("--clinic", "clinic_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Clinic details (TOML) printed on the handouts (default: `clinic` in booklet.toml).")
 @click.option("--allow-incomplete", is_flag=True,
-              help="Build one-page sheets even where a unit they print is untranslated (shown in the source language).")
+              help="Build translated editions below their publish gate too (proofs): untranslated units are shown "
+                   "in the source language, and the handout says so.")
 @click.pass_obj
 def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file, allow_incomplete) -> None:
     """Build every configured output into the output folder.  Builds into the same folder run one at a time (a
@@ -143,12 +144,18 @@ def _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allo
             guide_url = f"{settings.web_base.rstrip('/')}/{locale}/{doc.id}.guide.pdf" if settings.web_base else None
             with labels_in(ed.labels):
                 for item in targets(ed, list(layouts or settings.layouts), list(formats or settings.formats),
-                                    allow_incomplete, project.layouts):
+                                    allow_incomplete, project.layouts, settings.gates):
                     if isinstance(item, Skipped):
                         if item.refused:
                             refused.append(item.message)
                         else:
                             click.echo(item.message, err=True)
+                        if item.withheld:  # what an earlier build wrote must not stay out as if it passed
+                            withheld = output_path(out, ed.document, item.withheld.fmt, item.withheld.layout)
+                            for old in (withheld, unimposed_path(withheld, paper or settings.paper)):
+                                if old.is_file():
+                                    old.unlink()
+                                    click.echo(f"removed {old} (held back by its publish gate)", err=True)
                         continue
                     if item.note:
                         click.echo(item.note, err=True)
@@ -278,6 +285,32 @@ def i18n_check(project: Project) -> None:
         raise BookletError(f"{errors} translation problem(s) to fix (listed above)", project.translations_dir)
 
 
+@i18n.command("missing")
+@click.argument("locale")
+@click.argument("doc_id")
+@click.pass_obj
+def i18n_missing(project: Project, locale: str, doc_id: str) -> None:
+    """What DOC_ID still shows in the source language in LOCALE (untranslated, fuzzy, or failing the QA
+    check), safety-critical units first: what a translated edition needs to pass its publish gate."""
+    from pipeline.build import critical_gaps, edition
+    from pipeline.config import Gate
+
+    try:
+        check_language_tag(locale)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="LOCALE") from None
+    ed = edition(project.load(doc_id).document, locale, project.translations_dir)
+    if ed is None:
+        raise BookletError(f"no translation of {doc_id} into {locale} yet (`booklet i18n init {locale}`)",
+                           project.translations_dir)
+    critical = {u.id for u in critical_gaps(ed, Gate().overridden(project.settings.gates.get("guide")))}
+    for unit in sorted(ed.fallbacks, key=lambda u: u.id not in critical):
+        kind = "critical" if unit.id in critical else "other"
+        click.echo(f"{kind}\t{unit.id}\t{ed.reason(unit)}\t{unit.text}")
+    click.echo(f"{doc_id} ({locale}): {int(ed.percent_translated * 10) / 10:g} % of the words translated; "
+               f"{len(critical)} safety-critical and {len(ed.fallbacks) - len(critical)} other units to do", err=True)
+
+
 @i18n.command("pseudo")
 @click.pass_obj
 def i18n_pseudo(project: Project) -> None:
@@ -317,10 +350,11 @@ def _report_fallbacks(ed, out: Path) -> None:
     if ed.translation is None:
         return
     report = out / ed.locale / f"{ed.document.id}.untranslated.txt"
-    lines = [f"{u.id}\t{u.path}\t{u.text}" for u in ed.fallbacks]
+    lines = [f"{u.id}\t{u.path}\t{u.text}\t{ed.reason(u)}" for u in ed.fallbacks]
     if lines:
         write_atomic(report, "\n".join(lines) + "\n")
-        click.echo(f"{ed.document.id} ({ed.locale}): {len(lines)} units shown in the source language; "
+        failed = f", {len(ed.rejected)} of them because their translation failed the QA check" if ed.rejected else ""
+        click.echo(f"{ed.document.id} ({ed.locale}): {len(lines)} units shown in the source language{failed}; "
                    f"listed in {report}", err=True)
     else:
         report.unlink(missing_ok=True)

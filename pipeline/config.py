@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.errors import BookletError, ConfigError
 from pipeline.textcheck import check_text
@@ -77,6 +77,25 @@ class Publisher(Strict):
         return {edition: isbn.compact(number) for edition, number in isbns.items()}
 
 
+SAFETY_ROLES = ("see-doctor", "medicines", "do", "avoid")
+
+
+class Gate(Strict):
+    """When a translated edition of a layout is published: `complete`, only when everything it prints is
+    translated (a one-page sheet); otherwise when every unit of the `critical_roles` sections and (with
+    `doses`) every unit that states a dose is translated, and at least `min_words` percent of the document's
+    words.  A translation that fails a critical QA check counts as untranslated.  Overridable per layout in
+    booklet.toml (`[gates.<layout>]`; `[gates.epub]` for the EPUB)."""
+
+    complete: bool = False
+    critical_roles: list[str] = list(SAFETY_ROLES)
+    doses: bool = True
+    min_words: float = Field(default=80.0, ge=0, le=100)  # percent, as po4a's default threshold
+
+    def overridden(self, override: Gate | None) -> Gate:
+        return self.model_copy(update=override.model_dump(exclude_unset=True)) if override else self
+
+
 class Settings(Strict):
     documents: list[str] | Literal["all"] = "all"
     locales: list[str] = ["en"]
@@ -89,6 +108,7 @@ class Settings(Strict):
     clinic: str | None = None  # clinic file used when `build` gets no --clinic
     web_base: str | None = None  # https address where built files are published (QR codes point there)
     publisher: Publisher = Publisher()
+    gates: dict[str, Gate] = {}  # layout name (or "epub") -> its publish gate, over the manifest's
     disclaimer: str = (
         "This leaflet gives general information only. It is not a substitute for advice from your own doctor "
         "or care team. Always ask a qualified health professional about your own situation."
@@ -128,7 +148,9 @@ def line_of(text: str, loc: list[str]) -> int | None:
     for name in reversed(loc):
         if name.isdigit():
             continue
-        pattern = re.compile(rf'^\s*(?:"{re.escape(name)}"|{re.escape(name)})\s*=|^\s*\[{re.escape(name)}\]', re.M)
+        key = rf'(?:"{re.escape(name)}"|{re.escape(name)})'
+        # `name =`, [name], [a.name]; [ \t] rather than \s, which would start the match on a blank line before
+        pattern = re.compile(rf'^[ \t]*{key}[ \t]*=|^[ \t]*\[(?:[^\]\n]*\.)?{key}\]', re.M)
         if m := pattern.search(text):
             return text.count("\n", 0, m.start()) + 1
     return None

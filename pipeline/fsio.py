@@ -37,7 +37,6 @@ def write_atomic(target: str | Path, data: bytes | str) -> None:
 
 LOCK_NAME = ".booklet.lock"
 RUN_PREFIX = "booklet-run-"  # a build's own temporary folder in $TMPDIR (WeasyPrint's and the EPUB's go inside)
-_LEGACY_PREFIXES = ("booklet-epub-",)
 
 
 def _try_lock(path: Path) -> int | None:
@@ -87,9 +86,9 @@ def remove_stale_parts(out: Path, before: float) -> list[Path]:
 
 
 def remove_stale_tempdirs(before: float, base: Path | None = None) -> list[Path]:
-    """Remove the temporary folders of killed builds in $TMPDIR: `booklet-run-*` folders whose lock no running
-    build holds, and `booklet-epub-*` folders (older versions made them directly in $TMPDIR) older than
-    `before`."""
+    """Remove the temporary folders of killed builds in $TMPDIR: `booklet-run-*` folders older than `before`
+    whose lock no running build holds.  Nothing else: a temporary folder without our lock may belong to a
+    process that is still running (booklet used as a library, another program)."""
     base = Path(base or tempfile.gettempdir())
     removed = []
     for folder in base.glob(f"{RUN_PREFIX}*"):
@@ -105,11 +104,6 @@ def remove_stale_tempdirs(before: float, base: Path | None = None) -> list[Path]
             removed.append(folder)
         finally:
             os.close(fd)
-    for prefix in _LEGACY_PREFIXES:
-        for folder in base.glob(f"{prefix}*"):
-            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < before:
-                shutil.rmtree(folder, ignore_errors=True)
-                removed.append(folder)
     return removed
 
 

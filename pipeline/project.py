@@ -76,6 +76,11 @@ class Project:
         """`layouts` names layouts this project has (its own or built-in), checked here rather than with the
         other keys because which layouts exist depends on the project folder."""
         known = self.layouts.names()
+        for name in self.settings.gates:
+            if name not in known and name != "epub":
+                text = self.config_path.read_text(encoding="utf-8") if self.config_path else ""
+                raise ConfigError(f"gates.{name}: no such layout (layouts: {', '.join(known)}, and epub)",
+                                  self.config_path, line_of(text, ["gates", name]) if text else None)
         for name in self.settings.layouts:
             if name not in known:
                 text = self.config_path.read_text(encoding="utf-8") if self.config_path else ""

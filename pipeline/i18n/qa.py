@@ -30,7 +30,10 @@ from pipeline.errors import BookletError
 from pipeline.textcheck import check_text
 from pipeline.i18n import qa_tables as tables
 
-__all__ = ["Problem", "check_catalog", "check_unit"]
+__all__ = ["Problem", "blocks_printing", "check_catalog", "check_unit", "holds_dose"]
+
+# Canonical units of time (qa_tables.CLDR_UNITS): a number with one of these is a duration, not an amount.
+DURATIONS = frozenset({"s", "min", "h", "day", "week", "month", "year"})
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,17 @@ def check_unit(source: str, translation: str, source_locale: str, target_locale:
         *_missing_abbreviations(source_reading.abbreviations, translation),
         *_toolkit_problems(source, translation, target_reader.language),
     ]
+
+
+def blocks_printing(problem: Problem) -> bool:
+    """Whether a problem keeps a translation off the page (the build shows the source instead, marked):
+    a changed or lost dose, number, unit or frequency (the critical checks) and changed markup."""
+    return problem.severity == "critical" or problem.code == "markup"
+
+
+def holds_dose(text: str, locale: str) -> bool:
+    """Whether `text` states an amount: a number with a unit that is not a duration (500 mg, 750 mg/m², 5 %)."""
+    return any(q.unit and q.unit not in DURATIONS for q in _reader(locale).read(text).quantities)
 
 
 def check_catalog(po_path: Path, source_locale: str = "en") -> list[tuple[int, Problem]]:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from pipeline.config import Strict, load_toml
+from pipeline.config import Gate, Strict, load_toml
 from pipeline.errors import BookletError
 from pipeline.model import Document
 from pipeline.resources import BUILTIN_LAYOUTS
@@ -47,6 +47,7 @@ class Manifest(Strict):
     fit: Fit | None = None
     impose: Literal["saddle-stitch"] | None = None
     bilingual: bool = False  # the source-language document beside its translation, on one page
+    gate: Gate = Gate()  # when a translated edition is published
     options: dict[str, Any] = {}
 
     @model_validator(mode="after")
