@@ -101,10 +101,7 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
 
     settings: Settings = project.settings
     for locale in locales:
-        try:
-            check_language_tag(locale)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--locale") from None
+        _check_locale(locale, "--locale")
     for layout in layouts:
         if layout not in project.layouts.names():
             raise click.BadParameter(f"unknown layout {layout!r} (layouts: {', '.join(project.layouts.names())})",
@@ -169,7 +166,10 @@ def _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allo
                         click.echo(f"wrote {unimposed_path(target, paper or settings.paper)}", err=True)
                     click.echo(f"wrote {target}", err=True)
     if refused:
-        raise BookletError("\n".join(refused))
+        for message in refused:
+            click.echo(message, err=True)
+        raise BookletError(f"{len(refused)} handout(s) not built: they would print untranslated text (listed above; "
+                           "--allow-incomplete builds proofs)")
 
 
 @cli.group()
@@ -208,8 +208,9 @@ def i18n_extract(project: Project) -> None:
 @click.pass_obj
 def i18n_init(project: Project, locale: str) -> None:
     """Start catalogs for LOCALE from the templates (those that do not exist yet)."""
-    from pipeline.i18n.catalogs import catalog_path, init, template_path
+    from pipeline.i18n.catalogs import catalog_path, init
 
+    _check_locale(locale, "LOCALE")  # it names a folder
     root = project.translations_dir
     for name in _catalog_names(project):
         target = catalog_path(root, locale, name)
@@ -295,10 +296,7 @@ def i18n_missing(project: Project, locale: str, doc_id: str) -> None:
     from pipeline.build import critical_gaps, edition
     from pipeline.config import Gate
 
-    try:
-        check_language_tag(locale)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="LOCALE") from None
+    _check_locale(locale, "LOCALE")
     ed = edition(project.load(doc_id).document, locale, project.translations_dir)
     if ed is None:
         raise BookletError(f"no translation of {doc_id} into {locale} yet (`booklet i18n init {locale}`)",
@@ -325,6 +323,13 @@ def i18n_pseudo(project: Project) -> None:
         catalog = pseudo_catalog(read_catalog(_template(project.translations_dir, name)).catalog)
         write_catalog(target, catalog, {"Language": PSEUDO, REVIEW_HEADER: "none"})
         click.echo(f"wrote {target}", err=True)
+
+
+def _check_locale(locale: str, hint: str) -> None:
+    try:
+        check_language_tag(locale)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=hint) from None
 
 
 def _template(root: Path, name: str) -> Path:
