@@ -150,3 +150,16 @@ def test_fonts_the_text_needs_are_embedded_with_their_licences(book, loaded_seed
     with zipfile.ZipFile(tmp_path / "plain.epub") as z:
         assert sorted(n for n in z.namelist() if n.endswith(".ttf")) == [
             "EPUB/fonts/AtkinsonHyperlegible-Bold.ttf", "EPUB/fonts/AtkinsonHyperlegible-Regular.ttf"]
+
+
+def test_a_character_no_layout_font_has_stops_the_epub_too(tmp_path):
+    """As for the PDF: a reading system would take the glyph from whatever font the device has, or draw a box."""
+    from conftest import document_folder
+    from test_cli import assert_one_line_error, booklet
+
+    (tmp_path / "sources").mkdir()
+    document_folder(tmp_path / "sources", "Take the tablet marked 漢 every morning.\n\nDrink water.\n")
+    (tmp_path / "booklet.toml").write_text('formats = ["epub"]\n', encoding="utf-8")
+    built = booklet("build", cwd=tmp_path)
+    assert_one_line_error(built, "U+6F22", "cannot be printed", "a.txt")
+    assert not list(tmp_path.rglob("*.epub"))

@@ -19,6 +19,7 @@ import tomllib
 import uuid
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape as xml_escape
 
 import pypandoc
@@ -31,7 +32,7 @@ from pipeline.render import (
     _, ABOUT_ID, INTRO_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction, direction_of,
     direction_runs, text_direction)
 from pipeline.render.cover import cover_alt, cover_png
-from pipeline.render.fonts import FontFace, font_faces
+from pipeline.render.fonts import FontFace, check_text_glyphs, font_faces
 from pipeline.render.html import is_web_url, long_date
 from pipeline.render.layouts import BUILTIN, LayoutSet
 
@@ -168,7 +169,9 @@ def sources(doc: Document, refs: NoteRefs) -> list[dict]:
     for c in doc.citations:
         back = []
         for k, ref_id in enumerate(refs.occurrences.get(c.number, []), start=1):
-            back += [SPACE, link([word(f"↩{k}")], f"#{ref_id}", ("backlink",),
+            # "^", as Wikipedia marks a way back: the layout fonts have no "↩", and a reading system would draw
+            # it from whatever font the device has (the glyph check refuses that)
+            back += [SPACE, link([word(f"^{k}")], f"#{ref_id}", ("backlink",),
                                  [["role", "doc-backlink"], ["aria-label", _("Back to the text")]])]
         entries.append(div(citation_id(c.number), ["citation"],
                            [para([strong([word(f"[{c.number}]")]), SPACE] + text(f"{c.publisher}:") + [SPACE]
@@ -369,6 +372,7 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
     with direction_of(text_direction(doc.lang)):
         ast = document_ast(doc, publisher, translation)
     source = json.dumps(ast, ensure_ascii=False).encode("utf-8")
+    check_text_glyphs(book_text(ast), doc.meta.source_file or doc.id, layouts)  # as the PDF path does
     faces = embedded_faces(book_text(ast), layouts)
     env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(doc)}
     with tempfile.TemporaryDirectory(prefix="booklet-epub-") as build, atomic_path(target) as tmp:
@@ -414,6 +418,8 @@ def _complete_package(book: Path, target: Path, doc: Document, licences: list[Pa
     with zipfile.ZipFile(book) as source, zipfile.ZipFile(target, "w") as out:
         for info in source.infolist():
             data = source.read(info.filename)
+            if info.filename.endswith((".xhtml", ".opf", ".ncx")):
+                _check_well_formed(info.filename, data, target)
             if info.filename == "EPUB/content.opf":
                 data = _complete_opf(data.decode("utf-8"), doc, licences).encode("utf-8")
             elif _CHAPTER.fullmatch(info.filename):
@@ -425,6 +431,14 @@ def _complete_package(book: Path, target: Path, doc: Document, licences: list[Pa
         for licence in licences:
             entry = zipfile.ZipInfo(f"EPUB/fonts/{licence.name}", date_time=dated)
             out.writestr(entry, licence.read_bytes(), compress_type=zipfile.ZIP_DEFLATED)
+
+
+def _check_well_formed(name: str, data: bytes, target: Path) -> None:
+    """Every XML document of the package parses (a reading system may show nothing of a broken one)."""
+    try:
+        ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise BookletError(f"pandoc wrote {name}, which is not well-formed XML: {exc}", target) from None
 
 
 def _complete_opf(opf: str, doc: Document, licences: list[Path]) -> str:

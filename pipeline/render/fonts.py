@@ -208,7 +208,12 @@ def excerpt(text: str, char: str) -> str:
 def check_glyphs(html: str, where: str | Path, layouts: LayoutSet = BUILTIN) -> None:
     """Raise BookletError naming the first character of `html` that no font of the layouts can print, the
     text around it and `where` (the source file); the message lists the other such characters too."""
-    text = printed_text(html)
+    check_text_glyphs(printed_text(html), where, layouts)
+
+
+def check_text_glyphs(text: str, where: str | Path, layouts: LayoutSet = BUILTIN) -> None:
+    """check_glyphs for plain text (the words of an EPUB, whose reader would otherwise take the glyph from
+    whatever font the device has, or draw an empty box)."""
     problems = unprintable(text, font_faces(layouts))
     if not problems:
         return
