@@ -56,12 +56,17 @@ def N_(message: str) -> str:
 
 
 @contextmanager
-def labels_in(translations: NullTranslations):
-    token = _LABELS.set(translations)
+def _set(var: ContextVar, value):
+    """`var` holds `value` inside the block, and what it held before after it."""
+    token = var.set(value)
     try:
         yield
     finally:
-        _LABELS.reset(token)
+        var.reset(token)
+
+
+def labels_in(translations: NullTranslations):
+    return _set(_LABELS, translations)
 
 
 @dataclass(frozen=True)
@@ -180,13 +185,8 @@ def current_direction() -> str:
     return _DIRECTION.get()
 
 
-@contextmanager
 def direction_of(direction: str):
-    token = _DIRECTION.set(direction)
-    try:
-        yield
-    finally:
-        _DIRECTION.reset(token)
+    return _set(_DIRECTION, direction)
 
 
 def citation_id(number: int) -> str:
