@@ -347,8 +347,8 @@ def check_plural_forms(value: str, path: Path, line: int) -> int:
     if not match:
         raise BookletError(f"invalid Plural-Forms {value!r}: expected \"nplurals=N; plural=EXPRESSION;\"", path, line)
     nplurals = int(match.group(1))
-    if not 1 <= nplurals <= 6:  # CLDR has no language with more
-        raise BookletError(f"invalid Plural-Forms: nplurals={nplurals}, expected 1 to 6", path, line)
+    if not 1 <= nplurals <= 100:
+        raise BookletError(f"invalid Plural-Forms: nplurals={nplurals}, expected at least 1", path, line)
     try:
         rule = plural_rule(match.group(2))
     except ValueError as exc:
