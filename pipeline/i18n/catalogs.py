@@ -121,6 +121,9 @@ BABEL_HEADERS = {"project-id-version", "report-msgid-bugs-to", "pot-creation-dat
                  "last-translator", "language", "language-team", "plural-forms", "mime-version", "content-type",
                  "content-transfer-encoding", "generated-by"}
 GENERATOR = "booklet"
+GNU_HEADER_ORDER = ["Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+                    "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
+                    "Content-Transfer-Encoding", "Plural-Forms"]
 
 
 @dataclass
@@ -159,15 +162,15 @@ def write_catalog(path: Path, catalog: Catalog, extra_headers: dict[str, str] | 
     dates would change.  True if written.  A broken file already there is never written over."""
     for message in [*catalog, *catalog.obsolete.values()]:
         if message.context:  # a document's text, never a format string, even where it reads "1 % of"
-            message.flags.discard("python-format")
-            message.flags.discard("python-brace-format")
-    headers = [(k, v) for k, v in catalog.mime_headers if k.lower() != "generated-by"]
+            message.flags -= {"python-format", "python-brace-format"}
+            if message.python_format:  # said explicitly, for GNU tools, Weblate and Poedit
+                message.flags.add("no-python-format")
+    fields = {k: v for k, v in catalog.mime_headers if k.lower() != "generated-by"}
+    fields["Content-Type"] = "text/plain; charset=UTF-8"
     for key, value in {**(extra_headers or {}), "X-Generator": GENERATOR}.items():
-        at = next((i for i, (k, _) in enumerate(headers) if k.lower() == key.lower()), None)
-        if at is None:
-            headers.append((key, value))
-        else:
-            headers[at] = (key, value)
+        fields[next((k for k in fields if k.lower() == key.lower()), key)] = value
+    # msgmerge's order (the fields it knows, then the others as they were), so that it leaves ours as they are
+    headers = [(k, fields.pop(k)) for k in GNU_HEADER_ORDER if k in fields] + list(fields.items())
     data = po.serialize(catalog, headers, header_flags=["fuzzy"] if catalog.fuzzy else ())
     if path.exists():
         old = path.read_bytes()

@@ -498,6 +498,8 @@ def serialize(catalog: Catalog, headers: list[tuple[str, str]], header_comment: 
             out.append("")
             out += _entry(message, obsolete=False)
     for message in catalog.obsolete.values():
+        if not any(_strings(message.string)):  # as GNU does: an untranslated obsolete entry holds nothing
+            continue
         out.append("")
         out += _entry(message, obsolete=True)
     return ("\n".join(out) + "\n").encode("utf-8")
@@ -506,6 +508,10 @@ def serialize(catalog: Catalog, headers: list[tuple[str, str]], header_comment: 
 _FORMATS = ["c", "objc", "cplusplus", "sh", "python", "python-brace", "java", "java-printf", "csharp",
             "javascript", "scheme", "lisp", "elisp", "librep", "ruby", "smalltalk", "qt", "qt-plural", "kde",
             "kde-kuit", "boost", "lua", "tcl", "perl", "perl-brace", "php", "gcc-internal", "gfc-internal", "ycp"]
+
+
+def _strings(value) -> tuple:
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
 
 
 def _ordered_flags(flags) -> list[str]:
