@@ -59,9 +59,9 @@ def gnu_ok(path: Path) -> None:
 def _break(po: Path, case: str) -> tuple[bytes, str]:
     """Break `po` one way; returns its new bytes and the `:line:` the error must name."""
     text = po.read_text("utf-8")
-    if case == "unterminated":
-        text = text.replace('msgstr ""\n', 'msgstr "Tratamiento de los\n', 1)
-        # the first msgstr "" after the header's is the title's
+    title = text.index('msgctxt "title"')
+    if case == "unterminated":  # the title's translation, its closing quote lost
+        text = text[:title] + text[title:].replace('msgstr ""\n', 'msgstr "Tratamiento de los\n', 1)
     elif case == "syntax":
         text = text.replace("\nmsgid ", "\nmsgidd ", 2)
     elif case == "bad-escape":
@@ -73,7 +73,6 @@ def _break(po: Path, case: str) -> tuple[bytes, str]:
     elif case == "bogus-charset":
         text = text.replace("charset=UTF-8", "charset=BOGUS-9")
     elif case == "latin1-said-utf8":
-        title = text.index('msgctxt "title"')
         text = text[:title] + text[title:].replace('msgstr ""\n', 'msgstr "Tratamiento del ni\u00f1o"\n', 1)
         data = text.encode("latin-1", "replace")
         po.write_bytes(data)

@@ -82,7 +82,11 @@ def check_catalog(po_path: Path, source_locale: str = "en") -> list[tuple[int, P
     if not language:
         raise BookletError("the PO header names no Language, so the translation's locale is unknown", po_path,
                            parsed.header_line("Language"))
-    target_locale = language.replace("-", "_")
+    try:
+        target_locale = str(Locale.parse(language.replace("-", "_")))
+    except (ValueError, UnknownLocaleError):
+        raise BookletError(f"the PO header's Language {language!r} is not a locale Babel knows", po_path,
+                           parsed.header_line("Language")) from None
     found = []
     for entry in parsed.entries:
         if entry.obsolete or entry.fuzzy or not entry.msgid:
