@@ -126,6 +126,7 @@ def _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allo
 
     settings = project.settings
     refused: list[str] = []
+    broken: list[str] = []  # catalogs that cannot be read, each once
     for doc_id in doc_ids:
         loaded = project.load(doc_id)
         _report_warnings(loaded)
@@ -133,7 +134,13 @@ def _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allo
         check_document(doc)
         source = edition(doc, doc.lang, project.translations_dir)  # beside the translation on a bilingual layout
         for locale in locales or settings.locales:
-            ed = edition(doc, locale, project.translations_dir)
+            try:
+                ed = edition(doc, locale, project.translations_dir)
+            except BookletError as exc:  # a broken catalog fails this locale's targets; the others still build
+                if str(exc) not in broken:
+                    broken.append(str(exc))
+                click.echo(f"{doc_id} ({locale}): not built: {exc}", err=True)
+                continue
             if ed is None:
                 click.echo(f"{doc_id}: no translation into {locale} yet; skipped", err=True)
                 continue
@@ -165,11 +172,14 @@ def _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allo
                     if item.fmt == "pdf" and project.layouts.manifest(item.layout).impose:  # its tagged pages, beside it
                         click.echo(f"wrote {unimposed_path(target, paper or settings.paper)}", err=True)
                     click.echo(f"wrote {target}", err=True)
-    if refused:
-        for message in refused:
-            click.echo(message, err=True)
-        raise BookletError(f"{len(refused)} handout(s) not built: they would print untranslated text (listed above; "
-                           "--allow-incomplete builds proofs)")
+    for message in refused:
+        click.echo(message, err=True)
+    errors = broken + ([f"{len(refused)} handout(s) not built: they would print untranslated text (listed above; "
+                        "--allow-incomplete builds proofs)"] if refused else [])
+    for message in errors[:-1]:
+        click.echo(f"booklet: error: {message}", err=True)
+    if errors:
+        raise BookletError(errors[-1])
 
 
 @cli.group()

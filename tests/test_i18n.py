@@ -141,8 +141,9 @@ def test_removed_string_becomes_obsolete_and_is_kept(project):
     source.write_text("".join(l for l in lines if "Speech therapy" not in l), encoding="utf-8")
     run(project, "i18n", "extract")
     run(project, "i18n", "update")
-    text = po.read_text(encoding="utf-8")
-    assert '#~ msgstr "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."' in text
+    obsolete = {m.context: m.string for m in read_catalog(po).catalog.obsolete.values()}
+    assert obsolete[speech.context] == "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."
+    assert '#~ "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."' in po.read_text("utf-8")
 
 
 def test_stats_table_and_json(project):

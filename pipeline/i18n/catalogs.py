@@ -2,10 +2,11 @@
 document, merging, compiling, statistics, and the lookups a build uses.
 
 Files: `translations/templates/<name>.pot`, `translations/<locale>/LC_MESSAGES/<name>.po` (and `.mo`), where
-`<name>` is `ui` (the labels of the layouts) or a document id.  Catalogs are written the way pybabel writes
-them (76-column wrapping), atomically, and not at all when only their dates would change, so version control
-sees real changes only.  Babel keeps no header it does not know, so ours (`X-Clinical-Review`) are read from
-the file and written back here; a catalog that loses it (e.g. after `pybabel update`) counts as not reviewed.
+`<name>` is `ui` (the labels of the layouts) or a document id.  Catalogs are written the way
+GNU msgcat and msgmerge lay them out (pipeline.i18n.po), atomically, and not at all when only their dates
+would change, so version control sees real changes only.  Every command reads them through the one strict
+reader of pipeline.i18n.po.  Headers Babel does not know (ours: `X-Clinical-Review`) are kept here; a
+catalog that loses it (e.g. after `pybabel update`) counts as not reviewed.
 """
 from __future__ import annotations
 
@@ -20,12 +21,11 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
-from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, write_po
 from babel.support import Translations
 
 from pipeline.errors import BookletError
-from pipeline.textcheck import check_text
 from pipeline.fsio import write_atomic
+from pipeline.i18n import po
 from pipeline.i18n.units import Unit, units
 from pipeline.locales import babel_locale, folder_name
 from pipeline.model import Document
@@ -34,7 +34,6 @@ from pipeline.resources import BUILTIN_TRANSLATIONS, PACKAGE_DIR
 
 UI = "ui"
 TEMPLATES = "templates"
-WIDTH = 76  # pybabel's default wrapping
 REVIEW_HEADER = "X-Clinical-Review"
 NOT_REVIEWED = "none"
 # Where the labels are marked, as babel.cfg tells pybabel (a test holds the two to the same messages): the
@@ -117,10 +116,20 @@ def _new_catalog(project: str, locale: str | None) -> Catalog:
 
 # --- reading and writing --------------------------------------------------------------------------------------
 
+# The headers Babel's Catalog keeps and writes itself; any other (X-Clinical-Review, a tool's own) is kept here.
+BABEL_HEADERS = {"project-id-version", "report-msgid-bugs-to", "pot-creation-date", "po-revision-date",
+                 "last-translator", "language", "language-team", "plural-forms", "mime-version", "content-type",
+                 "content-transfer-encoding", "generated-by"}
+GENERATOR = "booklet"
+GNU_HEADER_ORDER = ["Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+                    "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
+                    "Content-Transfer-Encoding", "Plural-Forms"]
+
+
 @dataclass
 class LoadedCatalog:
     catalog: Catalog
-    extra_headers: dict[str, str]  # ours, which Babel does not keep
+    extra_headers: dict[str, str]  # the headers Babel does not keep, in the file's order
     path: Path
 
     @property
@@ -133,100 +142,43 @@ class LoadedCatalog:
 
 
 def read_catalog(path: Path, locale: str | None = None) -> LoadedCatalog:
-    """A catalog; with `locale`, its Language header must name that locale."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BookletError("no such catalog", path) from None
-    check_text(data.decode("utf-8", "replace").removeprefix("\ufeff"), path)
-    try:
-        catalog = read_po(io.BytesIO(data), abort_invalid=True)
-    except (PoFileError, ValueError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise BookletError(f"not a valid PO file: {exc}", path, int(line[1]) if line else None) from None
-    _restore_previous_ids(catalog, data.decode("utf-8"))
-    language = re.search(rb'^"Language: ([^\\"]*)', data, re.M)
-    if locale and language and folder_name(language.group(1).decode().strip()) != folder_name(locale):
-        raise BookletError(f"this catalog is for {language.group(1).decode()}, not {locale}", path)
-    return LoadedCatalog(catalog, _extra_headers(data), path)
-
-
-def _restore_previous_ids(catalog: Catalog, po: str) -> None:
-    """Babel's reader skips `#|` lines, so a fuzzy entry's previous msgid would be lost on the next write:
-    read them here."""
-    for entry in po.split("\n\n"):
-        lines = entry.splitlines()
-        previous = [line[2:].strip() for line in lines if line.startswith("#|")]
-        if not previous or not previous[0].startswith("msgid "):
-            continue
-        previous[0] = previous[0].removeprefix("msgid ").strip()
-        context, msgid = _field(lines, "msgctxt"), _field(lines, "msgid")
-        message = catalog.get(msgid, context=context) if msgid is not None else None
-        if message is not None:
-            message.previous_id = [denormalize("\n".join(previous))]
-
-
-def _field(lines: list[str], keyword: str) -> str | None:
-    """The unescaped value of `keyword "…"` and its continuation lines in one PO entry."""
-    for i, line in enumerate(lines):
-        if line.startswith(keyword + " "):
-            parts = [line[len(keyword):].strip()]
-            for more in lines[i + 1:]:
-                if not more.startswith('"'):
-                    break
-                parts.append(more)
-            return denormalize("\n".join(parts))
-    return None
-
-
-def _extra_headers(data: bytes) -> dict[str, str]:
-    """X- headers of the header entry."""
-    return {k: v for k, v in po_headers(data).items() if k.startswith("X-")}
+    """A catalog, read strictly (pipeline.i18n.po: a broken file is a BookletError naming its line); with
+    `locale`, its Language header must name that locale."""
+    parsed = po.parse(path)
+    language = parsed.header_value("Language")
+    if locale and language and folder_name(language) != folder_name(locale):
+        raise BookletError(f"this catalog is for {language}, not {locale}", path, parsed.header_line("Language"))
+    extra = {k: v for k, v in parsed.headers if k.lower() not in BABEL_HEADERS}
+    return LoadedCatalog(po.to_catalog(parsed), extra, Path(path))
 
 
 def po_headers(data: bytes) -> dict[str, str]:
     """The header entry (the msgstr of msgid "") as written in the file, not as Babel fills it in."""
-    header = re.search(rb'^msgid ""\s*\nmsgstr ((?:"[^\n]*"\s*\n)+)', data, re.M)
-    if not header:
-        return {}
-    text = "".join(re.findall(r'"(.*)"', header.group(1).decode("utf-8"))).replace("\\n", "\n")
-    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in text.split("\n")) if k.strip()}
+    return dict(po.parse(Path("<catalog>"), data).headers)
 
 
 def write_catalog(path: Path, catalog: Catalog, extra_headers: dict[str, str] | None = None) -> bool:
-    """Write `catalog` (with our extra headers) at `path`, unless only dates would change.  True if written."""
-    for message in catalog:
+    """Write `catalog` (with our extra headers) at `path` atomically, laid out as GNU msgcat would, unless only
+    dates would change.  True if written.  A broken file already there is never written over."""
+    for message in [*catalog, *catalog.obsolete.values()]:
         if message.context:  # a document's text, never a format string, even where it reads "1 % of"
-            message.flags.discard("python-format")
-    out = io.BytesIO()
-    # Babel 2.18 writes a long previous msgid as broken `#|` lines (one wrapped string with the quotes of
-    # every part inside it), which no tool reads back: write them ourselves.
-    write_po(out, catalog, width=WIDTH, include_previous=False, ignore_obsolete=False)
-    data = _with_previous_ids(out.getvalue().decode("utf-8"), catalog).encode("utf-8")
-    if extra_headers:
-        lines = "".join(f'"{k}: {v}\\n"\n' for k, v in extra_headers.items())
-        data = data.replace(b'"Generated-By:', lines.encode("utf-8") + b'"Generated-By:', 1)
-    if path.exists() and _without_dates(path.read_bytes()) == _without_dates(data):
-        return False
+            message.flags -= {"python-format", "python-brace-format"}
+            if message.python_format:  # said explicitly, for GNU tools, Weblate and Poedit
+                message.flags.add("no-python-format")
+    fields = {k: v for k, v in catalog.mime_headers if k.lower() != "generated-by"}
+    fields["Content-Type"] = "text/plain; charset=UTF-8"
+    for key, value in {**(extra_headers or {}), "X-Generator": GENERATOR}.items():
+        fields[next((k for k in fields if k.lower() == key.lower()), key)] = value
+    # msgmerge's order (the fields it knows, then the others as they were), so that it leaves ours as they are
+    headers = [(k, fields.pop(k)) for k in GNU_HEADER_ORDER if k in fields] + list(fields.items())
+    data = po.serialize(catalog, headers, header_flags=["fuzzy"] if catalog.fuzzy else ())
+    if path.exists():
+        old = path.read_bytes()
+        po.parse(path, old)  # refuses to replace a file it cannot read
+        if _without_dates(old) == _without_dates(data):
+            return False
     write_atomic(path, data)
     return True
-
-
-def _with_previous_ids(po: str, catalog: Catalog) -> str:
-    """Insert `#| msgid` lines, in the PO file's own multi-line form, before each entry that has a previous
-    msgid (a fuzzy entry whose source changed)."""
-    for message in catalog:
-        if not message.id or not message.previous_id:
-            continue
-        lines = normalize(message.previous_id[0], width=WIDTH).split("\n")
-        previous = "".join(f"#| msgid {line}\n" if i == 0 else f"#| {line}\n" for i, line in enumerate(lines))
-        anchor = (f"msgctxt {normalize(message.context, width=WIDTH)}\n" if message.context
-                  else f"msgid {normalize(_text(message.id), width=WIDTH)}\n")
-        at = po.find("\n" + anchor)
-        if at < 0:
-            raise BookletError(f"cannot place the previous msgid of {_text(message.id)[:40]!r}")
-        po = po[:at + 1] + previous + po[at + 1:]
-    return po
 
 
 def _without_dates(data: bytes) -> bytes:
@@ -247,14 +199,34 @@ def init(template: Path, target: Path, locale: str) -> None:
 
 
 def update(template: Path, target: Path) -> None:
-    """Merge a catalog with its template: a changed source string becomes fuzzy with its previous msgid
-    kept, a removed one becomes obsolete (#~); no translation is ever dropped.  Plural-Forms becomes the
-    rule of the catalog's language in the installed Babel."""
+    """Merge a catalog with its template, the way `msgmerge --previous` does, and never lose a translation:
+    an entry is translated, fuzzy (its source changed: the translation and the previous msgid `#|` kept),
+    untranslated because it is new, or obsolete (`#~`, its source removed).  An obsolete entry whose source
+    comes back is taken back: translated as it was when the source is the same, fuzzy when similar.  A second
+    run changes nothing.  Plural-Forms becomes the rule of the catalog's language in the installed Babel."""
     loaded = read_catalog(target)
     pot = read_catalog(template).catalog
     _plural_forms_of_its_language(loaded)
-    loaded.catalog.update(pot, no_fuzzy_matching=False, update_header_comment=False)
-    write_catalog(target, loaded.catalog, loaded.extra_headers or {REVIEW_HEADER: NOT_REVIEWED})
+    catalog = loaded.catalog
+    # Babel's merge matches only live entries, and forgets the previous msgid of an entry that stays fuzzy:
+    # the obsolete ones join the live ones for the merge (the unmatched become obsolete again), and the
+    # previous msgids are put back after it.
+    previous = {key: (m.previous_id, getattr(m, "previous_context", None))
+                for key, m in [*catalog._messages.items(), *catalog.obsolete.items()] if m.previous_id}
+    by_old_id = {_text(m.id): previous[key] for key, m in [*catalog._messages.items(), *catalog.obsolete.items()]
+                 if key in previous and m.fuzzy}
+    catalog._messages.update({key: m for key, m in catalog.obsolete.items() if key not in catalog._messages})
+    catalog.obsolete = {}
+    catalog.update(pot, no_fuzzy_matching=False, update_header_comment=False)
+    for key, message in [*catalog._messages.items(), *catalog.obsolete.items()]:
+        if not message.fuzzy:
+            message.previous_id, message.previous_context = [], None
+        elif key in previous and (not message.previous_id or _text(message.previous_id) == _text(message.id)):
+            message.previous_id, message.previous_context = previous[key]
+        elif message.previous_id and _text(message.previous_id[0]) in by_old_id:
+            # matched an entry that was fuzzy already: its translation is of that entry's previous msgid
+            message.previous_id, message.previous_context = by_old_id[_text(message.previous_id[0])]
+    write_catalog(target, catalog, loaded.extra_headers or {REVIEW_HEADER: NOT_REVIEWED})
 
 
 def _plural_forms_of_its_language(loaded: LoadedCatalog) -> None:

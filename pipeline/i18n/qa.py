@@ -18,7 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, get_group_symbol, parse_decimal
 from babel.units import UnknownUnitError, format_unit
 from text_to_num import find_numbers, text2num
@@ -27,7 +26,6 @@ from translate.filters.decorators import Category
 from translate.storage.base import TranslationUnit
 
 from pipeline.errors import BookletError
-from pipeline.textcheck import check_text
 from pipeline.i18n import qa_tables as tables
 
 __all__ = ["Problem", "blocks_printing", "check_catalog", "check_unit", "holds_dose"]
@@ -74,52 +72,33 @@ def check_catalog(po_path: Path, source_locale: str = "en") -> list[tuple[int, P
     """Problems of every translated, non-fuzzy message of a PO file, with the line of its msgstr.
 
     Untranslated and fuzzy messages are skipped: they are not printed. The target locale is the
-    catalog's `Language` header; a file Babel cannot read, or without that header, is a BookletError.
+    catalog's `Language` header; a broken file (pipeline.i18n.po), or one without that header, is a
+    BookletError naming the file and line.
     """
-    po_path = Path(po_path)
+    from pipeline.i18n import po  # the one strict reader every command uses
+
+    parsed = po.parse(Path(po_path))
+    language = parsed.header_value("Language")
+    if not language:
+        raise BookletError("the PO header names no Language, so the translation's locale is unknown", po_path,
+                           parsed.header_line("Language"))
     try:
-        check_text(po_path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff"), po_path)
-    except FileNotFoundError:
-        raise BookletError("no such catalog", po_path) from None
-    try:
-        with po_path.open("rb") as po_file:
-            catalog = read_po(po_file, abort_invalid=True)
-    except PoFileError as error:
-        raise BookletError(f"not a valid PO file: {error.args[0].rsplit(' on ', 1)[0]}", po_path,
-                           error.lineno + 1) from None
-    except UnicodeDecodeError as error:
-        raise BookletError(f"not a valid PO file: {error.reason}", po_path) from None
-    if catalog.locale is None:
-        raise BookletError("the PO header names no Language, so the translation's locale is unknown", po_path, 1)
-    target_locale = str(catalog.locale)
-    lines = po_path.read_text(encoding=catalog.charset or "utf-8").splitlines()
+        target_locale = str(Locale.parse(language.replace("-", "_")))
+    except (ValueError, UnknownLocaleError):
+        raise BookletError(f"the PO header's Language {language!r} is not a locale Babel knows", po_path,
+                           parsed.header_line("Language")) from None
     found = []
-    for message in catalog:
-        if not message.id or message.fuzzy:
+    for entry in parsed.entries:
+        if entry.obsolete or entry.fuzzy or not entry.msgid:
             continue
-        if message.pluralizable:
-            # gettext's own pairing: the first form translates msgid, the others msgid_plural.
-            pairs = [(message.id[0] if index == 0 else message.id[1], string)
-                     for index, string in enumerate(message.string)]
-        else:
-            pairs = [(message.id, message.string)]
-        for index, (source, translation) in enumerate(pairs):
+        # gettext's own pairing: the first form translates msgid, the others msgid_plural.
+        for index, translation in sorted(entry.msgstr.items()):
             if not translation:
                 continue
-            line = _msgstr_line(lines, message.lineno, index)
+            source = entry.msgid if index == 0 or entry.msgid_plural is None else entry.msgid_plural
+            line = entry.msgstr_lines[index]
             found += [(line, problem) for problem in check_unit(source, translation, source_locale, target_locale)]
     return found
-
-
-def _msgstr_line(lines: list[str], msgid_line: int, form: int) -> int:
-    """1-based line of the `form`-th msgstr of the entry whose msgid is on `msgid_line` (Babel records that)."""
-    seen = 0
-    for number in range(msgid_line, len(lines) + 1):
-        if lines[number - 1].startswith("msgstr"):
-            if seen == form:
-                return number
-            seen += 1
-    return msgid_line
 
 
 # ---- reading a text -------------------------------------------------------------------------------------
