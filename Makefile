@@ -111,3 +111,9 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) $(LOCK_VENV) $(ACE_DIR)/node_modules
+
+# How well the extractor finds the structure of real articles (tests/fixtures/articles/): one row per article,
+# worst first, and the mean (issue 11).  tests/test_corpus.py guards the floors in floors.toml.
+.PHONY: corpus-score
+corpus-score: $(VENV)/.installed
+	$(PY) bench/corpus_score.py

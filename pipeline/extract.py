@@ -30,6 +30,7 @@ MAX_DOT_TERM_WORDS = 7  # "Term. Description": longer than this, the first sente
 _LETTERED = re.compile(r"^[A-Z][.)]\s+\S")
 _QUESTION = re.compile(r"^\d{1,3}[.)]\s+(?P<q>.+\?)$")
 _CLOSERS = ")]\"'”’»"
+_OPENERS = "¿¡"  # Spanish inverted question and exclamation marks open a sentence
 _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No|Fig)|\b[A-Z])$")
 
 
@@ -133,12 +134,14 @@ def _is_answer(text: str) -> bool:
 
 
 def looks_like_heading(text: str) -> bool:
-    """A short line that does not end a sentence and does not start mid-sentence."""
+    """A short line that does not end a sentence and does not start mid-sentence.  A Spanish question or
+    exclamation starts with its inverted mark ("¿Qué es …?"): the letter after it is the one that counts."""
     end = text.rstrip(_CLOSERS)
+    first = text.lstrip(_OPENERS)[:1]
     return (
         0 < len(text) <= MAX_HEADING_CHARS
         and len(text.split()) <= MAX_HEADING_WORDS
-        and text[0].isalnum() and not text[0].islower()
+        and first.isalnum() and not first.islower()
         and bool(end) and end[-1] not in ".,;:!"
     )
 

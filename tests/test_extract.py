@@ -131,6 +131,13 @@ def test_bare_file_whose_first_line_is_a_paragraph_is_named_by_its_file():
     assert doc.title == "leaflet-7"
 
 
+def test_spanish_question_headings_open_with_an_inverted_mark():
+    text = ("¿Qué es la migraña?\nUn dolor de cabeza que vuelve.\n¿Cuándo consultar?\n- Si el dolor es nuevo.\n"
+            "¿de verdad es un título?\nNo: empieza en minúscula.\n")
+    doc = extract_text(normalise(text).text, "x", "es", Meta(), title="Migraña")
+    assert doc.outline() == "Migraña [0]\n  ¿Qué es la migraña? [0]\n  ¿Cuándo consultar? [1]"
+
+
 def test_duplicate_titles_get_unique_ids():
     doc = extract_text("Overview\n- A.\nDetails\nOverview\n- B.\n", "x", "en", Meta(), title="T")
     assert [s.id for s in doc.walk_sections()] == ["overview", "details", "overview-2"]
