@@ -92,6 +92,15 @@ class Gate(Strict):
     doses: bool = True
     min_words: float = Field(default=80.0, ge=0, le=100)  # percent, as po4a's default threshold
 
+    @field_validator("critical_roles")
+    @classmethod
+    def _known_roles(cls, roles: list[str]) -> list[str]:
+        from pipeline.sources import ROLES
+
+        if unknown := [role for role in roles if role not in ROLES]:
+            raise ValueError(f"unknown role {unknown[0]!r} (roles: {', '.join(ROLES)})")
+        return roles
+
     def overridden(self, override: Gate | None) -> Gate:
         return self.model_copy(update=override.model_dump(exclude_unset=True)) if override else self
 

@@ -82,6 +82,8 @@ def test_a_gate_for_an_unknown_layout_names_its_line(tmp_path):
 def test_gate_values_are_checked(tmp_path):
     project = seed_project(tmp_path, '[gates.guide]\nmin_words = 180\n')
     assert_one_line_error(booklet("build", cwd=project), "booklet.toml:2:", "min_words")
+    project = seed_project(tmp_path / "roles", '[gates.guide]\ncritical_roles = ["see-doctr"]\n')
+    assert_one_line_error(booklet("build", cwd=project), "booklet.toml:2:", "unknown role 'see-doctr'")
 
 
 @pytest.mark.slow
