@@ -41,11 +41,17 @@ def run(root, *args):
     return result
 
 
+def unit_ids(message) -> set[str]:
+    """The unit ids an entry's `#.` comments name ("Other medical treatments [other-medical-treatments.2.1]")."""
+    return {found.group(1) for comment in message.auto_comments if (found := re.search(r"\[([^]]+)\]$", comment))}
+
+
 def translate_po(po: Path, mapping: dict[str, str]) -> None:
+    """Translate the entries `mapping` names by msgid or by a unit id of their comments."""
     loaded = read_catalog(po)
     for message in loaded.catalog:
-        if message.id and (message.context or message.id) in mapping:
-            message.string = mapping[message.context or message.id]
+        if message.id and (key := next((k for k in [message.id, *sorted(unit_ids(message))] if k in mapping), None)):
+            message.string = mapping[key]
     loaded.catalog.revision_date = datetime(2026, 11, 21, tzinfo=timezone.utc)
     write_catalog(po, loaded.catalog, loaded.extra_headers)
 
@@ -57,14 +63,16 @@ def pdf_text(path):
 def test_extract_writes_templates_with_context_comment_and_reference(project):
     run(project, "i18n", "extract")
     pot = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
-    entries = {m.context: m for m in pot if m.id}
+    assert all(m.context is None for m in pot)  # keyed by the text alone: no msgctxt (issue 10)
+    entries = {unit_id: m for m in pot if m.id for unit_id in unit_ids(m)}
     doc = load(resolve(TREATMENT, project / "sources")).document
     assert doc.meta.disclaimer is None  # the source has none: the project's disclaimer is printed, and translated
     assert set(entries) == {u.id for u in units(doc)} | {"disclaimer"}
+    assert {m.id for m in pot if m.id} == {u.text for u in units(doc)} | {entries["disclaimer"].id}
     assert entries["disclaimer"].id.startswith("This leaflet gives general information only.")
     item = next(m for m in entries.values() if m.id.startswith("This process separates"))
     assert item.locations == [(f"sources/{TREATMENT}/{SOURCE}", 18)]
-    assert item.auto_comments == ["Other medical treatments"]
+    assert item.auto_comments == ["Other medical treatments [other-medical-treatments.2.1]"]
     assert entries["title"].locations == [(f"sources/{TREATMENT}/meta.toml", None)]
     ui = read_po((project / "translations" / "templates" / "ui.pot").open("rb"))
     assert "Contents" in ui and "Page %(page)s of %(count)s" in ui
@@ -84,11 +92,10 @@ def test_round_trip_with_a_changed_source_sentence(project, tmp_path):
     assert read_catalog(po).catalog.plural_forms == get_plural("es").plural_forms
     assert '"X-Clinical-Review: none\\n"' in header
     template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
-    ids = {m.id: m.context for m in template if m.id}
-    plasma_text = next(i for i in ids if i.startswith("This process separates"))
+    plasma_text = next(m.id for m in template if m.id and m.id.startswith("This process separates"))
     translate_po(po, {"title": "Tratamiento de los síndromes paraneoplásticos neurológicos",
-                      ids[PLASMA]: PLASMA_ES,
-                      ids[plasma_text]: "Este proceso separa la parte líquida de la sangre, llamada plasma."})
+                      PLASMA: PLASMA_ES,
+                      plasma_text: "Este proceso separa la parte líquida de la sangre, llamada plasma."})
     gated = run(project, "build", "--locale", "es", "--format", "pdf")  # 3 units of 27: below the publish gate
     guide = project / "output" / "es" / f"{TREATMENT}.guide.pdf"
     assert not guide.exists()
@@ -135,14 +142,14 @@ def test_removed_string_becomes_obsolete_and_is_kept(project):
     po = project / "translations" / "es" / "LC_MESSAGES" / f"{TREATMENT}.po"
     template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
     speech = next(m for m in template if m.id and m.id.startswith("If you are having trouble speaking"))
-    translate_po(po, {speech.context: "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."})
+    translate_po(po, {speech.id: "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."})
     source = project / "sources" / TREATMENT / SOURCE
     lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
     source.write_text("".join(l for l in lines if "Speech therapy" not in l), encoding="utf-8")
     run(project, "i18n", "extract")
     run(project, "i18n", "update")
-    obsolete = {m.context: m.string for m in read_catalog(po).catalog.obsolete.values()}
-    assert obsolete[speech.context] == "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."
+    obsolete = {m.id: m.string for m in read_catalog(po).catalog.obsolete.values()}
+    assert obsolete[speech.id] == "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."
     assert '#~ "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."' in po.read_text("utf-8")
 
 
@@ -231,8 +238,7 @@ def test_update_sets_the_plural_forms_of_the_language_and_keeps_every_translatio
     run(project, "i18n", "init", "es")
     po = project / "translations" / "es" / "LC_MESSAGES" / f"{TREATMENT}.po"
     template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
-    ids = {m.id: m.context for m in template if m.id}
-    translate_po(po, {"title": "Tratamiento", ids[PLASMA]: PLASMA_ES})
+    translate_po(po, {"title": "Tratamiento", PLASMA: PLASMA_ES})
     text = po.read_text(encoding="utf-8")
     plural_forms = re.search(r'^"Plural-Forms: .*?\\n"$', text, re.M | re.S).group(0)
     po.write_text(text.replace(plural_forms, f'"Plural-Forms: {WRONG_PLURAL_FORMS}\\n"')
@@ -246,7 +252,7 @@ def test_update_sets_the_plural_forms_of_the_language_and_keeps_every_translatio
     loaded = read_catalog(po)
     assert loaded.catalog.plural_forms == get_plural("es").plural_forms
     assert {(m.context, m.id): (m.string, m.fuzzy) for m in loaded.catalog if m.id} == before
-    assert before[("title", "Treatment of neurological paraneoplastic syndromes")] == ("Tratamiento", False)
+    assert before[(None, "Treatment of neurological paraneoplastic syndromes")] == ("Tratamiento", False)
     assert loaded.review == "Dr A. Reviewer, 2026-12-01"
     assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)]).returncode == 0
 
@@ -369,7 +375,7 @@ def test_check_catches_a_changed_dose_with_file_and_line(tmp_path):
     po = root / "translations" / "es" / "LC_MESSAGES" / f"{PMN}.po"
     template = read_po((root / "translations" / "templates" / f"{PMN}.pot").open("rb"))
     rituximab = next(m for m in template if m.id and m.id.startswith("375 mg/m² IV weekly × 4"))
-    translate_po(po, {rituximab.context: "375 mcg/m² IV semanal × 4; anti-CD20 monoclonal; reduce los linfocitos B; "
+    translate_po(po, {rituximab.id: "375 mcg/m² IV semanal × 4; anti-CD20 monoclonal; reduce los linfocitos B; "
                                           "reacciones a la infusión, reactivación tardía de la hepatitis B."})
     result = booklet("i18n", "check", cwd=root)
     assert result.returncode == 1
