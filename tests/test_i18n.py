@@ -390,3 +390,101 @@ def test_shipped_catalogs_pass_the_check():
     """What `make` builds from: no critical or functional problem in any shipped translation."""
     result = booklet("i18n", "check")
     assert result.returncode == 0, result.stdout
+
+
+# --- keys that survive editing (issue 10) --------------------------------------------------------------------
+
+HEADINGS_ES = {"Other medical treatments": "Otros tratamientos médicos", "Other therapies": "Otras terapias"}
+
+
+def _rename(text: str) -> str:
+    return text.replace("\nOther therapies\n", "\nSupportive therapies\n")
+
+
+def _move(text: str) -> str:  # "Other medical treatments" after "Other therapies"
+    start, end = text.index("Other medical treatments\n"), text.index("Other therapies\n\n")
+    return text[:start] + text[end:].rstrip("\n") + "\n\n" + text[start:end].rstrip("\n") + "\n"
+
+
+def _reorder(text: str) -> str:  # the two items of the last list swapped
+    lines = text.rstrip("\n").split("\n")
+    return "\n".join(lines[:-2] + [lines[-1], lines[-2]]) + "\n"
+
+
+@pytest.mark.parametrize("edit, fuzzy", [(_rename, {"Supportive therapies"}), (_move, set()), (_reorder, set())],
+                         ids=["rename-heading", "move-section", "reorder-list"])
+def test_only_a_unit_whose_own_text_changed_goes_fuzzy(project, edit, fuzzy):
+    run(project, "i18n", "extract")
+    run(project, "i18n", "init", "es")
+    po = project / "translations" / "es" / "LC_MESSAGES" / f"{TREATMENT}.po"
+    template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
+    translate_po(po, {m.id: HEADINGS_ES.get(m.id, f"[es] {m.id}") for m in template if m.id})
+    before = {m.id: m.string for m in read_catalog(po).catalog if m.id}
+    source = project / "sources" / TREATMENT / SOURCE
+    original = source.read_text(encoding="utf-8")
+    source.write_text(edit(original), encoding="utf-8")
+    assert source.read_text(encoding="utf-8") != original
+    doc = load(resolve(TREATMENT, project / "sources")).document
+    if edit is _move:
+        assert [s.title for s in doc.sections][-2:] == ["Other therapies", "Other medical treatments"]
+
+    run(project, "i18n", "extract")
+    run(project, "i18n", "update")
+    catalog = read_catalog(po).catalog
+    assert {m.id for m in catalog if m.id and m.fuzzy} == fuzzy
+    assert not catalog.obsolete and all(m.context is None for m in catalog)
+    unchanged = {m.id: m.string for m in catalog if m.id and not m.fuzzy}
+    assert unchanged == {k: v for k, v in before.items() if k in unchanged} and len(unchanged) == len(before) - len(fuzzy)
+    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)]).returncode == 0
+
+    # the Spanish guide prints every translation but the fuzzy heading's, and that in English
+    run(project, "build", "--locale", "es", "--layout", "guide", "--format", "pdf")
+    text = pdf_text(project / "output" / "es" / f"{TREATMENT}.guide.pdf")
+    assert "Otros tratamientos médicos" in text
+    assert ("Otras terapias" in text) == (edit is not _rename)
+    assert ("Supportive therapies" in text) == (edit is _rename)
+    report = project / "output" / "es" / f"{TREATMENT}.untranslated.txt"
+    shown_in_english = report.read_text(encoding="utf-8") if report.exists() else ""
+    assert ("Supportive therapies" in shown_in_english) == (edit is _rename)
+    assert "[es]" not in shown_in_english and "Plasmapheresis" not in shown_in_english
+
+
+def test_update_migrates_a_catalog_keyed_by_unit_id_keeping_every_state(tmp_path):
+    """A catalog from before issue 10 (msgctxt = unit id) takes the template's text keys on `update`: the same
+    translations, fuzzy flags and previous msgids; of two old entries with one text the translated one wins and
+    the fuzzy one is kept obsolete."""
+    pot, po = tmp_path / "doc.pot", tmp_path / "doc.po"
+    template = Catalog(locale=None, project="booklet doc", version="1")
+    for text in ["Rest", "Drink water", "Call 911 if you faint", "New sentence"]:
+        template.add(text, "", auto_comments=["Do [do.1.1]"], locations=[("doc.txt", 1)])
+    write_catalog(pot, template)
+    old = Catalog(locale="es", project="booklet doc", version="1")
+    old.add("Rest", "Descanse", context="do.1.1", locations=[("doc.txt", 1)])
+    old.add("Drink water", "Beba agua", context="do.1.2", flags=["fuzzy"], previous_id=["Drink some water"],
+            locations=[("doc.txt", 2)])
+    old.add("Call 911 if you faint", "", context="see-doctor.1.1", locations=[("doc.txt", 3)])
+    old.add("Rest", "Reposo", context="avoid.1.3", flags=["fuzzy"], locations=[("doc.txt", 4)])
+    write_catalog(po, old, {"X-Clinical-Review": "none"})
+
+    update(pot, po)
+    catalog = read_catalog(po).catalog
+    state = {m.id: (m.string, m.fuzzy, list(m.previous_id)) for m in catalog if m.id}
+    assert state == {"Rest": ("Descanse", False, []), "Drink water": ("Beba agua", True, ["Drink some water"]),
+                     "Call 911 if you faint": ("", False, []), "New sentence": ("", False, [])}
+    assert all(m.context is None for m in catalog)
+    assert [(m.id, m.context, m.string) for m in catalog.obsolete.values()] == [("Rest", "avoid.1.3", "Reposo")]
+    data = po.read_bytes()
+    update(pot, po)
+    assert po.read_bytes() == data
+    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)]).returncode == 0
+
+
+def test_shipped_document_catalogs_are_keyed_by_text():
+    for pot in (REPO / "translations" / "templates").glob("*.pot"):
+        if pot.stem == "ui":
+            continue
+        texts = {m.id for m in read_catalog(pot).catalog if m.id}
+        for po in (REPO / "translations").glob(f"*/LC_MESSAGES/{pot.stem}.po"):
+            catalog = read_catalog(po).catalog
+            assert all(m.context is None for m in catalog), po
+            assert {m.id for m in catalog if m.id} == texts, po
