@@ -93,7 +93,7 @@ def test_a_reversed_translation_is_refused_by_check_and_build(tmp_path):
     po = root / "translations" / "es" / "LC_MESSAGES" / f"{PMN}.po"
     template = read_po((root / "translations" / "templates" / f"{PMN}.pot").open("rb"))
     rituximab = next(m for m in template if m.id and m.id.startswith("375 mg/m² IV weekly × 4"))
-    translate_po(po, {rituximab.context: f"{RLO}375 mg/m²{PDF} IV semanal × 4; anti-CD20 monoclonal."})
+    translate_po(po, {rituximab.id: f"{RLO}375 mg/m²{PDF} IV semanal × 4; anti-CD20 monoclonal."})
     line = next(n for n, text in enumerate(po.read_text(encoding="utf-8").splitlines(), start=1) if RLO in text)
     for args in (["i18n", "check"], ["build"]):
         result = booklet(*args, cwd=root)

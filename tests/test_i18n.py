@@ -41,11 +41,17 @@ def run(root, *args):
     return result
 
 
+def unit_ids(message) -> set[str]:
+    """The unit ids an entry's `#.` comments name ("Other medical treatments [other-medical-treatments.2.1]")."""
+    return {found.group(1) for comment in message.auto_comments if (found := re.search(r"\[([^]]+)\]$", comment))}
+
+
 def translate_po(po: Path, mapping: dict[str, str]) -> None:
+    """Translate the entries `mapping` names by msgid or by a unit id of their comments."""
     loaded = read_catalog(po)
     for message in loaded.catalog:
-        if message.id and (message.context or message.id) in mapping:
-            message.string = mapping[message.context or message.id]
+        if message.id and (key := next((k for k in [message.id, *sorted(unit_ids(message))] if k in mapping), None)):
+            message.string = mapping[key]
     loaded.catalog.revision_date = datetime(2026, 11, 21, tzinfo=timezone.utc)
     write_catalog(po, loaded.catalog, loaded.extra_headers)
 
@@ -57,14 +63,16 @@ def pdf_text(path):
 def test_extract_writes_templates_with_context_comment_and_reference(project):
     run(project, "i18n", "extract")
     pot = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
-    entries = {m.context: m for m in pot if m.id}
+    assert all(m.context is None for m in pot)  # keyed by the text alone: no msgctxt (issue 10)
+    entries = {unit_id: m for m in pot if m.id for unit_id in unit_ids(m)}
     doc = load(resolve(TREATMENT, project / "sources")).document
     assert doc.meta.disclaimer is None  # the source has none: the project's disclaimer is printed, and translated
     assert set(entries) == {u.id for u in units(doc)} | {"disclaimer"}
+    assert {m.id for m in pot if m.id} == {u.text for u in units(doc)} | {entries["disclaimer"].id}
     assert entries["disclaimer"].id.startswith("This leaflet gives general information only.")
     item = next(m for m in entries.values() if m.id.startswith("This process separates"))
     assert item.locations == [(f"sources/{TREATMENT}/{SOURCE}", 18)]
-    assert item.auto_comments == ["Other medical treatments"]
+    assert item.auto_comments == ["Other medical treatments [other-medical-treatments.2.1]"]
     assert entries["title"].locations == [(f"sources/{TREATMENT}/meta.toml", None)]
     ui = read_po((project / "translations" / "templates" / "ui.pot").open("rb"))
     assert "Contents" in ui and "Page %(page)s of %(count)s" in ui
@@ -84,11 +92,10 @@ def test_round_trip_with_a_changed_source_sentence(project, tmp_path):
     assert read_catalog(po).catalog.plural_forms == get_plural("es").plural_forms
     assert '"X-Clinical-Review: none\\n"' in header
     template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
-    ids = {m.id: m.context for m in template if m.id}
-    plasma_text = next(i for i in ids if i.startswith("This process separates"))
+    plasma_text = next(m.id for m in template if m.id and m.id.startswith("This process separates"))
     translate_po(po, {"title": "Tratamiento de los síndromes paraneoplásticos neurológicos",
-                      ids[PLASMA]: PLASMA_ES,
-                      ids[plasma_text]: "Este proceso separa la parte líquida de la sangre, llamada plasma."})
+                      PLASMA: PLASMA_ES,
+                      plasma_text: "Este proceso separa la parte líquida de la sangre, llamada plasma."})
     gated = run(project, "build", "--locale", "es", "--format", "pdf")  # 3 units of 27: below the publish gate
     guide = project / "output" / "es" / f"{TREATMENT}.guide.pdf"
     assert not guide.exists()
@@ -135,14 +142,14 @@ def test_removed_string_becomes_obsolete_and_is_kept(project):
     po = project / "translations" / "es" / "LC_MESSAGES" / f"{TREATMENT}.po"
     template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
     speech = next(m for m in template if m.id and m.id.startswith("If you are having trouble speaking"))
-    translate_po(po, {speech.context: "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."})
+    translate_po(po, {speech.id: "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."})
     source = project / "sources" / TREATMENT / SOURCE
     lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
     source.write_text("".join(l for l in lines if "Speech therapy" not in l), encoding="utf-8")
     run(project, "i18n", "extract")
     run(project, "i18n", "update")
-    obsolete = {m.context: m.string for m in read_catalog(po).catalog.obsolete.values()}
-    assert obsolete[speech.context] == "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."
+    obsolete = {m.id: m.string for m in read_catalog(po).catalog.obsolete.values()}
+    assert obsolete[speech.id] == "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."
     assert '#~ "Si tiene problemas para hablar o tragar, un logopeda puede ayudarle."' in po.read_text("utf-8")
 
 
@@ -231,8 +238,7 @@ def test_update_sets_the_plural_forms_of_the_language_and_keeps_every_translatio
     run(project, "i18n", "init", "es")
     po = project / "translations" / "es" / "LC_MESSAGES" / f"{TREATMENT}.po"
     template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
-    ids = {m.id: m.context for m in template if m.id}
-    translate_po(po, {"title": "Tratamiento", ids[PLASMA]: PLASMA_ES})
+    translate_po(po, {"title": "Tratamiento", PLASMA: PLASMA_ES})
     text = po.read_text(encoding="utf-8")
     plural_forms = re.search(r'^"Plural-Forms: .*?\\n"$', text, re.M | re.S).group(0)
     po.write_text(text.replace(plural_forms, f'"Plural-Forms: {WRONG_PLURAL_FORMS}\\n"')
@@ -246,7 +252,7 @@ def test_update_sets_the_plural_forms_of_the_language_and_keeps_every_translatio
     loaded = read_catalog(po)
     assert loaded.catalog.plural_forms == get_plural("es").plural_forms
     assert {(m.context, m.id): (m.string, m.fuzzy) for m in loaded.catalog if m.id} == before
-    assert before[("title", "Treatment of neurological paraneoplastic syndromes")] == ("Tratamiento", False)
+    assert before[(None, "Treatment of neurological paraneoplastic syndromes")] == ("Tratamiento", False)
     assert loaded.review == "Dr A. Reviewer, 2026-12-01"
     assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)]).returncode == 0
 
@@ -369,7 +375,7 @@ def test_check_catches_a_changed_dose_with_file_and_line(tmp_path):
     po = root / "translations" / "es" / "LC_MESSAGES" / f"{PMN}.po"
     template = read_po((root / "translations" / "templates" / f"{PMN}.pot").open("rb"))
     rituximab = next(m for m in template if m.id and m.id.startswith("375 mg/m² IV weekly × 4"))
-    translate_po(po, {rituximab.context: "375 mcg/m² IV semanal × 4; anti-CD20 monoclonal; reduce los linfocitos B; "
+    translate_po(po, {rituximab.id: "375 mcg/m² IV semanal × 4; anti-CD20 monoclonal; reduce los linfocitos B; "
                                           "reacciones a la infusión, reactivación tardía de la hepatitis B."})
     result = booklet("i18n", "check", cwd=root)
     assert result.returncode == 1
@@ -384,3 +390,101 @@ def test_shipped_catalogs_pass_the_check():
     """What `make` builds from: no critical or functional problem in any shipped translation."""
     result = booklet("i18n", "check")
     assert result.returncode == 0, result.stdout
+
+
+# --- keys that survive editing (issue 10) --------------------------------------------------------------------
+
+HEADINGS_ES = {"Other medical treatments": "Otros tratamientos médicos", "Other therapies": "Otras terapias"}
+
+
+def _rename(text: str) -> str:
+    return text.replace("\nOther therapies\n", "\nSupportive therapies\n")
+
+
+def _move(text: str) -> str:  # "Other medical treatments" after "Other therapies"
+    start, end = text.index("Other medical treatments\n"), text.index("Other therapies\n\n")
+    return text[:start] + text[end:].rstrip("\n") + "\n\n" + text[start:end].rstrip("\n") + "\n"
+
+
+def _reorder(text: str) -> str:  # the two items of the last list swapped
+    lines = text.rstrip("\n").split("\n")
+    return "\n".join(lines[:-2] + [lines[-1], lines[-2]]) + "\n"
+
+
+@pytest.mark.parametrize("edit, fuzzy", [(_rename, {"Supportive therapies"}), (_move, set()), (_reorder, set())],
+                         ids=["rename-heading", "move-section", "reorder-list"])
+def test_only_a_unit_whose_own_text_changed_goes_fuzzy(project, edit, fuzzy):
+    run(project, "i18n", "extract")
+    run(project, "i18n", "init", "es")
+    po = project / "translations" / "es" / "LC_MESSAGES" / f"{TREATMENT}.po"
+    template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
+    translate_po(po, {m.id: HEADINGS_ES.get(m.id, f"[es] {m.id}") for m in template if m.id})
+    before = {m.id: m.string for m in read_catalog(po).catalog if m.id}
+    source = project / "sources" / TREATMENT / SOURCE
+    original = source.read_text(encoding="utf-8")
+    source.write_text(edit(original), encoding="utf-8")
+    assert source.read_text(encoding="utf-8") != original
+    doc = load(resolve(TREATMENT, project / "sources")).document
+    if edit is _move:
+        assert [s.title for s in doc.sections][-2:] == ["Other therapies", "Other medical treatments"]
+
+    run(project, "i18n", "extract")
+    run(project, "i18n", "update")
+    catalog = read_catalog(po).catalog
+    assert {m.id for m in catalog if m.id and m.fuzzy} == fuzzy
+    assert not catalog.obsolete and all(m.context is None for m in catalog)
+    unchanged = {m.id: m.string for m in catalog if m.id and not m.fuzzy}
+    assert unchanged == {k: v for k, v in before.items() if k in unchanged} and len(unchanged) == len(before) - len(fuzzy)
+    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)]).returncode == 0
+
+    # the Spanish guide prints every translation but the fuzzy heading's, and that in English
+    run(project, "build", "--locale", "es", "--layout", "guide", "--format", "pdf")
+    text = pdf_text(project / "output" / "es" / f"{TREATMENT}.guide.pdf")
+    assert "Otros tratamientos médicos" in text
+    assert ("Otras terapias" in text) == (edit is not _rename)
+    assert ("Supportive therapies" in text) == (edit is _rename)
+    report = project / "output" / "es" / f"{TREATMENT}.untranslated.txt"
+    shown_in_english = report.read_text(encoding="utf-8") if report.exists() else ""
+    assert ("Supportive therapies" in shown_in_english) == (edit is _rename)
+    assert "[es]" not in shown_in_english and "Plasmapheresis" not in shown_in_english
+
+
+def test_update_migrates_a_catalog_keyed_by_unit_id_keeping_every_state(tmp_path):
+    """A catalog from before issue 10 (msgctxt = unit id) takes the template's text keys on `update`: the same
+    translations, fuzzy flags and previous msgids; of two old entries with one text the translated one wins and
+    the fuzzy one is kept obsolete."""
+    pot, po = tmp_path / "doc.pot", tmp_path / "doc.po"
+    template = Catalog(locale=None, project="booklet doc", version="1")
+    for text in ["Rest", "Drink water", "Call 911 if you faint", "New sentence"]:
+        template.add(text, "", auto_comments=["Do [do.1.1]"], locations=[("doc.txt", 1)])
+    write_catalog(pot, template)
+    old = Catalog(locale="es", project="booklet doc", version="1")
+    old.add("Rest", "Descanse", context="do.1.1", locations=[("doc.txt", 1)])
+    old.add("Drink water", "Beba agua", context="do.1.2", flags=["fuzzy"], previous_id=["Drink some water"],
+            locations=[("doc.txt", 2)])
+    old.add("Call 911 if you faint", "", context="see-doctor.1.1", locations=[("doc.txt", 3)])
+    old.add("Rest", "Reposo", context="avoid.1.3", flags=["fuzzy"], locations=[("doc.txt", 4)])
+    write_catalog(po, old, {"X-Clinical-Review": "none"})
+
+    update(pot, po)
+    catalog = read_catalog(po).catalog
+    state = {m.id: (m.string, m.fuzzy, list(m.previous_id)) for m in catalog if m.id}
+    assert state == {"Rest": ("Descanse", False, []), "Drink water": ("Beba agua", True, ["Drink some water"]),
+                     "Call 911 if you faint": ("", False, []), "New sentence": ("", False, [])}
+    assert all(m.context is None for m in catalog)
+    assert [(m.id, m.context, m.string) for m in catalog.obsolete.values()] == [("Rest", "avoid.1.3", "Reposo")]
+    data = po.read_bytes()
+    update(pot, po)
+    assert po.read_bytes() == data
+    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)]).returncode == 0
+
+
+def test_shipped_document_catalogs_are_keyed_by_text():
+    for pot in (REPO / "translations" / "templates").glob("*.pot"):
+        if pot.stem == "ui":
+            continue
+        texts = {m.id for m in read_catalog(pot).catalog if m.id}
+        for po in (REPO / "translations").glob(f"*/LC_MESSAGES/{pot.stem}.po"):
+            catalog = read_catalog(po).catalog
+            assert all(m.context is None for m in catalog), po
+            assert {m.id for m in catalog if m.id} == texts, po

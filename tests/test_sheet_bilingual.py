@@ -22,6 +22,7 @@ from pipeline.render import labels_in
 from pipeline.render.html import render_html
 from pipeline.sources import load, resolve
 from test_cli import booklet
+from test_i18n import unit_ids
 
 LAYOUT = "sheet-bilingual"
 PAPER_POINTS = {"a4": (595, 842), "letter": (612, 792)}
@@ -92,10 +93,11 @@ LABELS = {
 
 
 def translate_po(po: Path, mapping: dict[str, str]) -> None:
+    """Translate the entries `mapping` names by msgid or by a unit id of their comments."""
     loaded = read_catalog(po)
     for message in loaded.catalog:
-        if message.id and (message.context or message.id) in mapping:
-            message.string = mapping[message.context or message.id]
+        if message.id and (key := next((k for k in [message.id, *sorted(unit_ids(message))] if k in mapping), None)):
+            message.string = mapping[key]
     write_catalog(po, loaded.catalog, loaded.extra_headers)
 
 

@@ -63,12 +63,16 @@ def catalog_path(root: Path, locale: str, name: str, suffix: str = ".po") -> Pat
 # --- templates ----------------------------------------------------------------------------------------------
 
 def document_template(doc: Document, source: str, metadata: str | None = None) -> Catalog:
-    """The document's units: msgctxt = unit id, a comment with the section path, a reference file:line (the
-    metadata file for what it holds: title, subtitle, description, keywords)."""
+    """The document's units, keyed by their text alone (msgid, no msgctxt), so that rewording a heading,
+    moving a section or reordering a list changes no entry but those whose own text changed (issue 10; the
+    unit id holds section slugs and positions, and was the msgctxt before).  Each occurrence adds a comment
+    with its section path and unit id (`#. Causes › Symptoms [symptoms.1.2]`) and a reference file:line (the
+    metadata file for what it holds: title, subtitle, description, keywords); the same text in two places is
+    one entry, translated once, with both."""
     catalog = _new_catalog(f"booklet {doc.id}", locale=None)
     for unit in units(doc):
         where = (source, unit.line) if unit.line or metadata is None else (metadata, None)
-        catalog.add(unit.text, string="", context=unit.id, auto_comments=[unit.path], locations=[where])
+        catalog.add(unit.text, string="", auto_comments=[f"{unit.path} [{unit.id}]"], locations=[where])
     return catalog
 
 
@@ -160,8 +164,8 @@ def po_headers(data: bytes) -> dict[str, str]:
 def write_catalog(path: Path, catalog: Catalog, extra_headers: dict[str, str] | None = None) -> bool:
     """Write `catalog` (with our extra headers) at `path` atomically, laid out as GNU msgcat would, unless only
     dates would change.  True if written.  A broken file already there is never written over."""
-    for message in [*catalog, *catalog.obsolete.values()]:
-        if message.context:  # a document's text, never a format string, even where it reads "1 % of"
+    for message in [*catalog, *catalog.obsolete.values()] if is_document(path) else []:
+        if message.id:  # a document's text, never a format string, even where it reads "1 % of"
             message.flags -= {"python-format", "python-brace-format"}
             if message.python_format:  # said explicitly, for GNU tools, Weblate and Poedit
                 message.flags.add("no-python-format")
@@ -179,6 +183,11 @@ def write_catalog(path: Path, catalog: Catalog, extra_headers: dict[str, str] | 
             return False
     write_atomic(path, data)
     return True
+
+
+def is_document(path: Path) -> bool:
+    """Whether a catalog holds a document's text (every name but `ui`, the layouts' labels)."""
+    return Path(path).stem != UI
 
 
 def _without_dates(data: bytes) -> bytes:
@@ -208,6 +217,8 @@ def update(template: Path, target: Path) -> None:
     pot = read_catalog(template).catalog
     _plural_forms_of_its_language(loaded)
     catalog = loaded.catalog
+    if is_document(target):
+        rekey_by_text(catalog, pot)
     # Babel's merge matches only live entries, and forgets the previous msgid of an entry that stays fuzzy:
     # the obsolete ones join the live ones for the merge (the unmatched become obsolete again), and the
     # previous msgids are put back after it.
@@ -227,6 +238,37 @@ def update(template: Path, target: Path) -> None:
             # matched an entry that was fuzzy already: its translation is of that entry's previous msgid
             message.previous_id, message.previous_context = by_old_id[_text(message.previous_id[0])]
     write_catalog(target, catalog, loaded.extra_headers or {REVIEW_HEADER: NOT_REVIEWED})
+
+
+def rekey_by_text(catalog: Catalog, pot: Catalog) -> int:
+    """Move each entry whose msgctxt+msgid the template no longer has to the template's entry with the same
+    msgid and another msgctxt (none, for a document), keeping its translation, fuzzy flag and previous msgid:
+    a document entry is keyed by its text, and what used to be its msgctxt (the unit id: slugs and positions)
+    says nothing about its translation.  This is how catalogs keyed by unit id (before issue 10) migrate, and
+    how a document catalog follows a msgctxt that changed.  Where several old entries have the text, the
+    translated one wins (then a fuzzy one); the others become obsolete in the merge, so nothing is lost.
+    Returns how many entries moved."""
+    wanted = {catalog._key_for(m.id, m.context): m for m in pot if m.id}
+    rank = {}  # msgid -> the entries of that text whose key the template has not, best first
+    for store in (catalog._messages, catalog.obsolete):
+        for key, message in store.items():
+            if message.id and key not in wanted:
+                rank.setdefault(catalog._key_for(message.id, None), []).append((store, key, message))
+    moved = 0
+    for key, template_message in wanted.items():
+        if key in catalog._messages or key in catalog.obsolete:
+            continue
+        candidates = rank.get(catalog._key_for(template_message.id, None))
+        if not candidates:
+            continue
+        candidates.sort(key=lambda c: (2 if not any(_as_tuple(c[2].string)) else int(c[2].fuzzy),
+                                       c[0] is catalog.obsolete))
+        store, old_key, message = candidates.pop(0)
+        del store[old_key]
+        message.context = template_message.context
+        catalog._messages[key] = message
+        moved += 1
+    return moved
 
 
 def _plural_forms_of_its_language(loaded: LoadedCatalog) -> None:
@@ -299,12 +341,15 @@ def _text(value) -> str:
 # --- what a build uses ----------------------------------------------------------------------------------------
 
 def unit_lookup(loaded: LoadedCatalog | None) -> Callable[[Unit], str | None]:
-    """Translated, non-fuzzy entries only, matched on both context (unit id) and the current source text:
-    a translation of an older source sentence is never printed."""
+    """Translated, non-fuzzy entries only, matched on the current source text (the msgid, without msgctxt):
+    a translation of an older source sentence is never printed.  A catalog not yet migrated by `i18n update`
+    (msgctxt = unit id, before issue 10) is still read by the unit id."""
     def lookup(unit: Unit) -> str | None:
         if loaded is None:
             return None
-        message = loaded.catalog.get(unit.text, context=unit.id)
+        message = loaded.catalog.get(unit.text)
+        if message is None:
+            message = loaded.catalog.get(unit.text, context=unit.id)
         if message is None or message.fuzzy or not message.string:
             return None
         return message.string

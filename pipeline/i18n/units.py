@@ -1,10 +1,15 @@
 """Translatable units of a Document, and the one walk that both lists them and puts translations back.
 
 A unit is one piece a translator translates: the title, subtitle, description, keywords and disclaimer,
-every heading, paragraph, list item (its term and its text apart), question and answer.  Its id is stable
-while the source keeps its shape (section id, block number, item number) and is the catalog's `msgctxt`,
-so two equal English strings in different places can be translated differently.  Because extraction and
-translation walk the document in the same code, the two can never disagree about what a unit is.
+every heading, paragraph, list item (its term and its text apart), question and answer.  Because extraction
+and translation walk the document in the same code, the two can never disagree about what a unit is.
+
+A unit's id (`other-medical-treatments.2.1`: section slug, block number, item number) names it in reports
+(untranslated.txt, `i18n missing`) and tells the layouts which list items they print (`symptoms = 6`), but it
+is *not* the catalog key: it changes when a heading is reworded, a section moves or a list is reordered, and
+a key that changes makes an unchanged sentence fuzzy (issue 10).  The catalog key is the text itself, the
+msgid, as in gettext: only a unit whose own text changed goes fuzzy, and the same text in two places is one
+entry with one translation (pipeline.i18n.catalogs.document_template).
 """
 from __future__ import annotations
 
@@ -17,8 +22,8 @@ from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Secti
 
 @dataclass(frozen=True)
 class Unit:
-    id: str  # msgctxt
-    text: str  # msgid
+    id: str  # where it is, for reports and layouts: "do.1.1" (not the catalog key)
+    text: str  # msgid: the catalog key
     path: str  # where a translator finds it: "Things To Do & 10 Things To Avoid › Do"
     line: int | None  # in the source file
     section: Section | None  # the section it belongs to (None: document level or introduction)
