@@ -87,6 +87,7 @@ class _Line:
 @dataclass
 class _Context:
     drop: list[str]
+    title: str | None = None
     changes: list[Change] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     front_matter: dict[str, str] = field(default_factory=dict)
@@ -98,10 +99,12 @@ class _Context:
 Rule = Callable[[list[_Line], _Context], list[_Line]]
 
 
-def normalise(raw: str, drop: list[str] | tuple[str, ...] = (), path: str | None = None) -> Normalised:
+def normalise(raw: str, drop: list[str] | tuple[str, ...] = (), path: str | None = None,
+              title: str | None = None) -> Normalised:
     """Normalise `raw` text.  `drop` lists per-document editorial lines (a line starting with an entry
-    is dropped); `path` names the file in errors."""
-    ctx = _Context(drop=list(drop))
+    is dropped); `path` names the file in errors; `title` (from metadata) lets the page chrome pasted
+    above the article's own title line be recognised."""
+    ctx = _Context(drop=list(drop), title=title)
     text = _unify_characters(raw, ctx)
     lines = [_Line(t, i) for i, t in enumerate(text.removesuffix("\n").split("\n"), start=1)] if text else []
     for _ in range(8):
@@ -250,6 +253,48 @@ def _editorial(lines: list[_Line], ctx: _Context) -> list[_Line]:
     return out
 
 
+TITLE_SEARCH_LINES = 25  # the article's title line, when the paste has one, is among its first lines
+
+
+def _title_words(text: str) -> list[str]:
+    return re.findall(r"\w+", SOURCE_MARK.sub("", text).casefold())
+
+
+def _before_title(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    """Page chrome above the title: when the title (from metadata) stands on a line of its own near the top,
+    the lines before it are what the browser copied from the page header (navigation, "Skip to content",
+    banners, breadcrumbs) and are dropped with a warning; so are repeats of the title right after it."""
+    if not ctx.title or not _title_words(ctx.title):
+        return lines
+    want = _title_words(ctx.title)
+    texts = [i for i, line in enumerate(lines) if line.text][:TITLE_SEARCH_LINES]
+    at = next((i for i in texts if not lines[i].is_item and _title_words(lines[i].text) == want), None)
+    if at is None:
+        return lines
+    out = []
+    for i, line in enumerate(lines):
+        if i < at and line.text:
+            ctx.note("page-chrome", line, f"dropped a line above the title (before-title): {_preview(line.text)}",
+                     warning=True)
+            ctx.removed.append(line.text)
+            continue
+        out.append(line)
+    # repeats of the title right after it ("Things to Know …" twice on CDC pages)
+    first = next(i for i, line in enumerate(out) if line.text)
+    i = first + 1
+    while i < len(out):
+        if not out[i].text:
+            i += 1
+            continue
+        if _title_words(out[i].text) != want:
+            break
+        ctx.note("page-chrome", out[i], f"dropped a repeat of the title (repeated-title): {_preview(out[i].text)}",
+                 warning=True)
+        ctx.removed.append(out[i].text)
+        del out[i]
+    return out
+
+
 def _front_matter(lines: list[_Line], ctx: _Context) -> list[_Line]:
     out = []
     for line in lines:
@@ -308,4 +353,4 @@ def _check_numbers_kept(before: str, after: str, removed: list[str], path: str |
 
 
 RULES: list[Rule] = [_spaces, _blank_lines, _bullets, _unwrap, _host_lines, _citations, _editorial, _front_matter,
-                     _blank_lines]
+                     _before_title, _blank_lines]

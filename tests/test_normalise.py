@@ -177,3 +177,16 @@ def test_normalise_is_idempotent_and_keeps_every_number(fragments, joins):
     # Nothing left to change; only a warning about a line deliberately kept (an unreadable date) repeats.
     once_warnings = {(c.rule, c.message) for c in once.changes if c.warning}
     assert all(c.warning and (c.rule, c.message) in once_warnings for c in twice.changes)
+
+
+def test_page_chrome_above_the_title_is_dropped_with_a_warning():
+    text = "Skip to Content\nUW Health SMPH\nSHARE TEXT\n\nInfecciones urinarias\n\nInfecciones urinarias\n\nTexto del artículo.\n"
+    result = normalise(text, title="Infecciones urinarias")
+    assert result.text == "Infecciones urinarias\n\nTexto del artículo.\n"
+    notes = [c for c in result.changes if c.rule == "page-chrome"]
+    assert [c.line for c in notes] == [1, 2, 3, 7] and all(c.warning for c in notes)
+
+
+def test_without_a_title_line_nothing_above_is_dropped():
+    text = "First paragraph of the article.\nA heading\nMore text.\n"
+    assert normalise(text, title="Another title").text == text
