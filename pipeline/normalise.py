@@ -40,6 +40,49 @@ EDITORIAL_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("word count note", re.compile(r"^\(?word count\b[^)]*\)?$", re.I)),
 ]
 
+# Page chrome: whole lines a browser copies along with the article (links, buttons, banners, labels).  A
+# line (paragraph or list item) that matches one of these in full is dropped with a warning naming the rule.
+# Patterns are whole-line and short, in the corpus's languages (en, es, fr, de), so article text is never hit.
+CHROME_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("skip-link", re.compile(
+        r"(?:skip to (?:the )?(?:main )?content|ir al contenido(?: principal)?|aller au contenu(?: principal)?|"
+        r"zum (?:haupt)?inhalt(?: springen)?|saltar al contenido(?: principal)?)", re.I)),
+    ("read-on", re.compile(
+        r"(?:continue reading(?: below)?|read on(?: below)?|seguir leyendo|sigue leyendo|continuer la lecture|"
+        r"lesen sie (?:unten )?weiter|weiterlesen)", re.I)),
+    ("share-bar", re.compile(
+        r"(?:share(?: text| this(?: page)?)?|print(?: this page)?|download|teilen(?: sie)?|drucken|"
+        r"(?:herunterladen)+|sprache|diskussion|compartir|imprimir|partager|imprimer|email|e-mail)", re.I)),
+    ("newsletter", re.compile(
+        r"(?:sign up(?: now| today)?|subscribe(?: now)?|e-?newsletter|newsletter abonnieren|"
+        r"suscr[íi]bete|abonnez-vous)", re.I)),
+    ("cookie-banner", re.compile(r"(?:we|this (?:site|website)) uses? cookies\b.{0,150}|(?:accept|reject) (?:all )?cookies",
+                                 re.I)),
+    ("call-to-action", re.compile(r"[^.!?]{1,40}\s*[>›»]", re.I)),
+    ("peer-review", re.compile(
+        r"(?:peer[- ]review(?:ed)? (?:durch|by|por|par)|revisado por|relu par) .{2,80}", re.I)),
+    ("editorial-badge", re.compile(
+        r"(?:erfüllt die anforderungen des patienten redaktionelle richtlinien|meets patient'?s editorial guidelines|"
+        r"cumple las directrices editoriales de patient)", re.I)),
+    ("audience-label", re.compile(
+        r"(?:medizinisches fachpersonal|health professionals|profesionales (?:médicos|de la salud)|"
+        r"professionnels de santé)", re.I)),
+    ("table-of-contents", re.compile(r"(?:in diesem artikel|in this article|en este artículo|dans cet article)\s*:?",
+                                     re.I)),
+    ("professional-version", re.compile(
+        r"(?:afficher la version professionnelle|view professional version|ver versión profesional|"
+        r"professionelle version anzeigen)", re.I)),
+    ("review-date", re.compile(
+        r"(?:revue/révision complète|reviewed/revised|last full review/revision|revisión/revisado completa|"
+        r"überprüft/überarbeitet)\b[^.]{0,30}\.?(?: \d{4})?", re.I)),
+    ("pagination", re.compile(r"(?:you are on )?page \d+ ?of ?\d+", re.I)),
+    ("image-credit", re.compile(
+        r"(?:(?:image|photo|foto|bild|picture)s? ?(?:credits?|crédits?|quelle|fuente)|crédits? photo|bildquelle)"
+        r" ?: [^.]{1,80}|source ?: [^.]{0,60}\b(?:pictogram|photo|image|illustration|istock|getty|shutterstock|"
+        r"adobe stock)\w*[^.]{0,40}", re.I)),
+    ("image-caption", re.compile(r"(?:illustration|image|photo|picture) (?:of|with|showing) [^.]{0,100}", re.I)),
+]
+
 _BYLINE = [
     re.compile(r"^(?:the )?(?:article|guide|page|post|text|content) (?:is|was|has been) (?:written|authored|prepared)"
                r" by (?P<author>.+?)(?: and (?:medically )?reviewed by (?P<reviewed_by>.+?))?\.?$", re.I),
@@ -295,6 +338,31 @@ def _before_title(lines: list[_Line], ctx: _Context) -> list[_Line]:
     return out
 
 
+def _chrome(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    out = []
+    for line in lines:
+        text = SOURCE_MARK.sub("", line.text.removeprefix("- ") if line.is_item else line.text).strip()
+        rule = next((name for name, pattern in CHROME_RULES if pattern.fullmatch(text)), None) if text else None
+        if rule:
+            ctx.note("page-chrome", line, f"dropped page chrome ({rule}): {_preview(text)}", warning=True)
+            ctx.removed.append(line.text)
+            continue
+        out.append(line)
+    return out
+
+
+def _date_lines(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    """A line that is only a date ("April 16, 2014") is the page's publication stamp, not content."""
+    out = []
+    for line in lines:
+        if line.text and not line.is_item and len(line.text) <= 30 and _parse_date(line.text.rstrip(".")):
+            ctx.note("page-chrome", line, f"dropped page chrome (date-line): {line.text}", warning=True)
+            ctx.removed.append(line.text)
+            continue
+        out.append(line)
+    return out
+
+
 def _front_matter(lines: list[_Line], ctx: _Context) -> list[_Line]:
     out = []
     for line in lines:
@@ -353,4 +421,4 @@ def _check_numbers_kept(before: str, after: str, removed: list[str], path: str |
 
 
 RULES: list[Rule] = [_spaces, _blank_lines, _bullets, _unwrap, _host_lines, _citations, _editorial, _front_matter,
-                     _before_title, _blank_lines]
+                     _chrome, _date_lines, _before_title, _blank_lines]
