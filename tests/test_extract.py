@@ -167,3 +167,31 @@ def test_every_unit_knows_its_source_line(loaded_seeds):
                 units.append((block.line, block.text))
         for line, text in units:
             assert line is not None and text[:30] in raw[line - 1], (doc_id, line, text[:30])
+
+
+def _outline(text, title="T"):
+    return extract_text(text, "x", "en", Meta(), title=title).outline()
+
+
+def test_a_chain_of_short_lines_is_not_a_staircase():
+    text = ("Intro text here.\nImportant Ways to Slow the Spread\nIf You are at Risk of Getting Very Sick\n"
+            "Girl holding books\nGetting a COVID-19 Vaccine\n- One.\n- Two.\nWhat to Do If You're Sick\n- Three.\n")
+    assert _outline(text) == "T [0]\n  Getting a COVID-19 Vaccine [2]\n  What to Do If You're Sick [1]"
+
+
+def test_a_topic_over_headings_in_another_style_keeps_them_as_its_children():
+    text = ("Generalidades del tema\nEl aparato urinario\n¿Es para usted?\nTexto.\n¿Qué es?\nTexto.\n"
+            "Otra sección aparte\nTexto.\n")
+    assert _outline(text) == ("T [0]\n  Generalidades del tema [0]\n    ¿Es para usted? [0]\n    ¿Qué es? [0]\n"
+                              "  Otra sección aparte [0]")
+
+
+def test_short_lines_after_a_lead_in_are_items_whose_bullets_were_lost():
+    text = ("Gathering Information\nDoctors do a\nMedical history\nPhysical examination\nTogether these show a lot.\n"
+            "Medical history\nFor the history, doctors ask.\n")
+    assert _outline(text) == "T [0]\n  Gathering Information [2]\n    Medical history [0]"
+
+
+def test_a_short_line_ending_in_a_condition_and_colon_heads_its_list():
+    text = "Care\nText.\n- a\nSpeak to a GP if:\n- b\n- c\nServices include:\n- d\n"
+    assert _outline(text) == "T [0]\n  Care [1]\n  Speak to a GP if: [3]"
