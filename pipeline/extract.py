@@ -34,7 +34,8 @@ MAX_DASH_TERM_WORDS = 10
 MAX_DOT_TERM_WORDS = 7  # "Term. Description": longer than this, the first sentence is a sentence, not a term
 
 _LETTERED = re.compile(r"^[A-Z][.)]\s+\S")
-_QUESTION = re.compile(r"^\d{1,3}[.)]\s+(?P<q>.+\?)$")
+_QUESTION = re.compile(r"^\d{1,3}[.)]\s*(?P<q>\D.*\?)$")  # "1. What …?" and "1.What …?"
+_NUMBERED_SENTENCE = re.compile(r"^\d{1,3}[.)]\s+\S.*[.!;]$")
 _CLOSERS = ")]\"'”’»"
 _OPENERS = "¿¡"  # Spanish inverted question and exclamation marks open a sentence
 _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No|Fig)|\b[A-Z])$")
@@ -128,6 +129,9 @@ def _classify(clean: str, line_map: list[int] | None) -> list[_Line]:
             kind, text = "item", text[2:].strip()
         elif _QUESTION.match(text) and nxt is not None and _is_answer(nxt):
             kind = "question"
+        elif _NUMBERED_SENTENCE.match(text) and any(_NUMBERED_SENTENCE.match(SOURCE_MARK.sub("", other).strip())
+                                                   for other in raw[max(0, i - 1):i] + raw[i + 1:i + 2]):
+            kind = "item"  # "1. See a GP if …." next to "2. …": a numbered list, not headings
         elif nxt is not None and not hosts and looks_like_heading(text):
             kind = "heading"
         elif nxt is not None and nxt.startswith("- ") and not hosts and _conditional_heading(text):
@@ -154,11 +158,17 @@ def _is_answer(text: str) -> bool:
     return not text.startswith("- ") and not _QUESTION.match(text)
 
 
+_FOOTNOTE_AFTER_STOP = re.compile(r"([.!?;:])\d{1,3}(?:,\d{1,3})*$")  # "… erkannt.2": a sentence and its footnote
+_SYMBOL_LEAD = re.compile(r"^[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+\s+")  # "🚨 Notfall: …"
+
+
 def looks_like_heading(text: str) -> bool:
     """A short line that does not end a sentence and does not start mid-sentence.  A Spanish question or
-    exclamation starts with its inverted mark ("¿Qué es …?"): the letter after it is the one that counts."""
-    end = text.rstrip(_CLOSERS)
-    first = text.lstrip(_OPENERS)[:1]
+    exclamation starts with its inverted mark ("¿Qué es …?"): the letter after it is the one that counts;
+    so does the letter after a leading emoji or symbol ("🚨 Notfall: …", "✓ Planbar: …").  A footnote
+    number after a full stop ("… erkannt.2") does not hide the end of a sentence."""
+    end = _FOOTNOTE_AFTER_STOP.sub(r"\1", text).rstrip(_CLOSERS)
+    first = _SYMBOL_LEAD.sub("", text).lstrip(_OPENERS)[:1]
     return (
         0 < len(text) <= MAX_HEADING_CHARS
         and len(text.split()) <= MAX_HEADING_WORDS

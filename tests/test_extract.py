@@ -195,3 +195,16 @@ def test_short_lines_after_a_lead_in_are_items_whose_bullets_were_lost():
 def test_a_short_line_ending_in_a_condition_and_colon_heads_its_list():
     text = "Care\nText.\n- a\nSpeak to a GP if:\n- b\n- c\nServices include:\n- d\n"
     assert _outline(text) == "T [0]\n  Care [1]\n  Speak to a GP if: [3]"
+
+
+def test_emoji_led_headings_and_footnotes_after_a_full_stop():
+    text = ("Stufen\n🚨 Notfall: Sofort handeln (144 anrufen)\n- a\n- b\n✓ Planbar: Termin vereinbaren\n- c\n"
+            "Viele verlaufen leicht und werden nie erkannt.2\nMuster\nText.\n")
+    assert _outline(text) == ("T [0]\n  Stufen [0]\n    🚨 Notfall: Sofort handeln (144 anrufen) [2]\n"
+                              "    ✓ Planbar: Termin vereinbaren [1]\n  Muster [0]")
+
+
+def test_numbered_sentences_are_items_and_questions_need_no_space():
+    text = ("Care\n1. See a GP if a cut is deep.\n2. If diarrhoea lasts, see your GP.\nFAQ\n1.What is it?\n"
+            "It is a thing.\n2.Is it bad?\nNot often.\n")
+    assert _outline(text) == "T [0]\n  Care [2]\n  FAQ [2]"
