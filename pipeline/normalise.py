@@ -75,6 +75,10 @@ CHROME_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("review-date", re.compile(
         r"(?:revue/révision complète|reviewed/revised|last full review/revision|revisión/revisado completa|"
         r"überprüft/überarbeitet)\b[^.]{0,30}\.?(?: \d{4})?", re.I)),
+    ("reading-time", re.compile(r"(?:\d+[- ]min(?:ute)?s?(?: read| de lecture| de lectura|\.? Lesezeit)|"
+                                r"(?:lesezeit|temps de lecture|tiempo de lectura) ?:? ?\d+ ?min\w*)", re.I)),
+    ("credentials-byline", re.compile(
+        r"[^.!?]{0,60}\bwith [A-Z][^.!?]{1,40}, (?:MD|PhD|DO|RN|MBBS|FRCGP|FRCP|MPH|NP|PA-C)", re.I)),
     ("pagination", re.compile(r"(?:you are on )?page \d+ ?of ?\d+", re.I)),
     ("image-credit", re.compile(
         r"(?:(?:image|photo|foto|bild|picture)s? ?(?:credits?|crédits?|quelle|fuente)|crédits? photo|bildquelle)"
@@ -89,6 +93,8 @@ _BYLINE = [
     re.compile(r"^(?:written|authored|prepared) by (?P<author>.+?)(?:[,;]? and (?:medically )?reviewed by"
                r" (?P<reviewed_by>.+?))?\.?$", re.I),
     re.compile(r"^(?:medically )?reviewed by (?P<reviewed_by>.+?)\.?$", re.I),
+    # "By Mayo Clinic staff", MSD's "ParMichael R. Wasserman, MD, …" (the space lost in the paste)
+    re.compile(r"^(?:By|Par|Por) ?(?P<author>[A-ZÀ-Ý][\w'’-]*(?:\.? [\w.'’,-]+){0,12})$"),
 ]
 _UPDATED = re.compile(r"^(?:page )?(?:last[ -]?updated|last[ -]?reviewed|last[ -]?modified|updated)(?: on)?"
                       r"\s*:?\s*(?P<date>.+?)\.?$", re.I)
@@ -322,14 +328,17 @@ def _before_title(lines: list[_Line], ctx: _Context) -> list[_Line]:
             ctx.removed.append(line.text)
             continue
         out.append(line)
-    # repeats of the title right after it ("Things to Know …" twice on CDC pages)
+    # repeats of the title right after it ("Things to Know …" twice on CDC pages), or of a short part of it
+    # ("Zona" under "Zona (Herpes Zoster) : Symptômes, …")
     first = next(i for i, line in enumerate(out) if line.text)
     i = first + 1
     while i < len(out):
         if not out[i].text:
             i += 1
             continue
-        if _title_words(out[i].text) != want:
+        words = _title_words(out[i].text)
+        if words != want and not (words and len(words) <= 3 and set(words) < set(want) and not out[i].is_item
+                                  and not TERMINAL.search(out[i].text)):
             break
         ctx.note("page-chrome", out[i], f"dropped a repeat of the title (repeated-title): {_preview(out[i].text)}",
                  warning=True)

@@ -229,3 +229,25 @@ def test_page_chrome_lines_are_dropped_with_a_named_warning(line, rule):
 def test_article_lines_like_chrome_are_kept(line):
     text = f"Body text here.\n{line}\nMore body text.\n"
     assert normalise(text).text == text
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("10-minute read", "reading-time"),
+    ("Online Health Chat with Mary Willis, MD", "credentials-byline"),
+])
+def test_more_page_chrome(line, rule):
+    result = normalise(f"Body text here.\n{line}\nMore body text.\n")
+    assert result.text == "Body text here.\nMore body text.\n"
+    assert any(f"({rule})" in c.message for c in result.changes)
+
+
+@pytest.mark.parametrize("line, author", [("By Mayo Clinic staff", "Mayo Clinic staff"),
+                                          ("ParMichael R. Wasserman, MD", "Michael R. Wasserman, MD")])
+def test_short_bylines_move_to_metadata(line, author):
+    result = normalise(f"Body text here.\n{line}\nMore body text.\n")
+    assert result.text == "Body text here.\nMore body text.\n" and result.front_matter["author"] == author
+
+
+def test_a_short_part_of_the_title_right_after_it_is_a_repeat():
+    result = normalise("Zona (Herpes Zoster) : Guide\n\nZona\n\nLe zona est une maladie.\n", title="Zona (Herpes Zoster) : Guide")
+    assert result.text == "Zona (Herpes Zoster) : Guide\n\nLe zona est une maladie.\n"
