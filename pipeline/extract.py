@@ -190,7 +190,8 @@ MAX_LOST_ITEM_WORDS = 10  # a sentence after a lead-in this short is an item who
 
 def _lead_in(text: str) -> bool:
     words = text.split()
-    return len(words) > 1 and (text.endswith(":") or words[-1].casefold() in _LEAD_IN_WORDS)
+    return len(words) > 1 and (text.endswith(":") or words[-1].casefold() in _LEAD_IN_WORDS) \
+        and not _style(text)[3]  # "What Symptoms to Watch For" is a Title Case heading, not a broken sentence
 
 
 def _style(text: str) -> tuple[str, bool, bool, bool]:
@@ -226,8 +227,8 @@ def _restructure(lines: list[_Line]) -> list[_Line]:
         line = out[i]
         if line.kind in ("heading", "paragraph") and _lead_in(line.text):
             j = i + 1
-            while j < len(out) and (out[j].kind == "heading" or (
-                    out[j].kind == "paragraph" and line.text.endswith(":") and _one_short_sentence(out[j].text))):
+            while j < len(out) and (out[j].kind == "heading" or (out[j].kind == "paragraph" and (
+                    _one_short_sentence(out[j].text) if line.text.endswith(":") else looks_like_heading(out[j].text)))):
                 j += 1
             if j - i - 1 >= 2 or (j - i - 1 >= 1 and line.kind == "heading"):
                 line.kind = "paragraph"

@@ -208,3 +208,9 @@ def test_numbered_sentences_are_items_and_questions_need_no_space():
     text = ("Care\n1. See a GP if a cut is deep.\n2. If diarrhoea lasts, see your GP.\nFAQ\n1.What is it?\n"
             "It is a thing.\n2.Is it bad?\nNot often.\n")
     assert _outline(text) == "T [0]\n  Care [2]\n  FAQ [2]"
+
+
+def test_a_title_case_heading_ending_in_for_is_no_lead_in_and_the_last_line_can_be_an_item():
+    text = ("What Symptoms to Watch For\nThe most common symptoms are\nList of Symptoms\n- Fever\n- Cough\n"
+            "History\nSo the history includes questions about\nCurrent illnesses\nRegular medications\n")
+    assert _outline(text) == "T [0]\n  What Symptoms to Watch For [2]\n  History [2]"
