@@ -236,13 +236,24 @@ def _strip_marker(text: str) -> str:
     return text[2:].lstrip() if len(text) > 2 and text[0] in BULLET_MARKERS and text[1] == " " else text
 
 
+WRAPPED_EVIDENCE = 3
+WRAP_WIDTH = 60
+
+
 def _unwrap(lines: list[_Line], ctx: _Context) -> list[_Line]:
     """Join hard-wrapped lines: a line that does not end a sentence, followed by one that starts in
-    lower case, is the same paragraph or item."""
+    lower case, is the same paragraph or item.  In a text hard-wrapped throughout (at least WRAPPED_EVIDENCE
+    such joins), a long line (WRAP_WIDTH or more) that does not end a sentence also continues on the next line
+    whatever its case ("… such as" / "A(H5N1) and …")."""
+    open_ = [(a, b) for a, b in zip(lines, lines[1:]) if a.text and b.text and b.text[0].islower()
+             and not TERMINAL.search(a.text) and not SOURCE_MARK.search(a.text)]
+    wrapped = len(open_) >= WRAPPED_EVIDENCE
     out: list[_Line] = []
     for line in lines:
         prev = out[-1] if out else None
-        if (prev is not None and prev.text and line.text and line.text[0].islower()
+        if (prev is not None and prev.text and line.text
+                and (line.text[0].islower() or (wrapped and len(prev.text) >= WRAP_WIDTH and not line.is_item
+                                                and (line.text[0].isalnum() or line.text[0] == "(")))
                 and not TERMINAL.search(prev.text) and not SOURCE_MARK.search(prev.text)):
             ctx.note("unwrap", line, f"joined with line {prev.n} (hard-wrapped text)")
             out[-1] = _Line(f"{prev.text} {line.text}", prev.n)

@@ -251,3 +251,12 @@ def test_short_bylines_move_to_metadata(line, author):
 def test_a_short_part_of_the_title_right_after_it_is_a_repeat():
     result = normalise("Zona (Herpes Zoster) : Guide\n\nZona\n\nLe zona est une maladie.\n", title="Zona (Herpes Zoster) : Guide")
     assert result.text == "Zona (Herpes Zoster) : Guide\n\nLe zona est une maladie.\n"
+
+
+def test_hard_wrapped_text_joins_long_lines_before_capitals():
+    text = ("Most avian influenza viruses do not infect people, but some, such as\nA(H5N1), have caused infections.\n"
+            "Outbreaks in poultry can be a global public health concern because of\nwhat they do.\n"
+            "Epidemics of highly pathogenic AI in poultry can badly hurt local and\nglobal economies.\n"
+            "There is no evidence that people catch the disease from properly\ncooked food.\n")
+    assert normalise(text).text.splitlines()[0] == (
+        "Most avian influenza viruses do not infect people, but some, such as A(H5N1), have caused infections.")
