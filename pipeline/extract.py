@@ -4,9 +4,14 @@ Plain text carries no markup, so structure is read from the shape of the text, n
 known headings:
 - a heading is a short line that does not end a sentence and is followed by content;
 - "A. Title" headings nest under the heading before them;
-- a heading directly followed by another heading introduces it as a child; later headings whose words
-  all appear in that parent's title are its children too ("Things To Do & 10 Things To Avoid" -> "Do",
-  "Avoid");
+- a chain of short lines with no body between them is read as a whole (`_restructure`): after a lead-in
+  ("Doctors do a", "… include:") they are list items whose bullets were lost; otherwise only the last heads
+  the body, under the first when that is written in another style (a topic over its questions) or when
+  the chain is just two headings; the rest are link cards, captions or tabs, kept as paragraphs;
+- later headings in the child's style, or whose words all appear in the parent's title ("Things To Do &
+  10 Things To Avoid" -> "Do", "Avoid"), are the parent's children too; a heading that takes up an item
+  of the list just before it is a child of that list's section;
+- "See a GP if:" (a short line ending in a condition and a colon) heads the list after it;
 - "1. Question?" followed by a paragraph is a question-and-answer pair;
 - "Term – description" or "Term. Description" list items get a term where most items of the list
   have that shape.
@@ -14,6 +19,7 @@ known headings:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from slugify import slugify
@@ -28,7 +34,8 @@ MAX_DASH_TERM_WORDS = 10
 MAX_DOT_TERM_WORDS = 7  # "Term. Description": longer than this, the first sentence is a sentence, not a term
 
 _LETTERED = re.compile(r"^[A-Z][.)]\s+\S")
-_QUESTION = re.compile(r"^\d{1,3}[.)]\s+(?P<q>.+\?)$")
+_QUESTION = re.compile(r"^\d{1,3}[.)]\s*(?P<q>\D.*\?)$")  # "1. What …?" and "1.What …?"
+_NUMBERED_SENTENCE = re.compile(r"^\d{1,3}[.)]\s+\S.*[.!;]$")
 _CLOSERS = ")]\"'”’»"
 _OPENERS = "¿¡"  # Spanish inverted question and exclamation marks open a sentence
 _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No|Fig)|\b[A-Z])$")
@@ -40,6 +47,7 @@ class _Line:
     hosts: list[str]
     kind: str  # "item", "question", "heading", "paragraph"
     line: int | None = None  # in the source file
+    under: bool = False  # a heading whose parent is the heading of the chain it ends (see _restructure)
 
 
 class DocumentBuilder:
@@ -121,7 +129,12 @@ def _classify(clean: str, line_map: list[int] | None) -> list[_Line]:
             kind, text = "item", text[2:].strip()
         elif _QUESTION.match(text) and nxt is not None and _is_answer(nxt):
             kind = "question"
+        elif _NUMBERED_SENTENCE.match(text) and any(_NUMBERED_SENTENCE.match(SOURCE_MARK.sub("", other).strip())
+                                                   for other in raw[max(0, i - 1):i] + raw[i + 1:i + 2]):
+            kind = "item"  # "1. See a GP if …." next to "2. …": a numbered list, not headings
         elif nxt is not None and not hosts and looks_like_heading(text):
+            kind = "heading"
+        elif nxt is not None and nxt.startswith("- ") and not hosts and _conditional_heading(text):
             kind = "heading"
         else:
             kind = "paragraph"
@@ -129,15 +142,33 @@ def _classify(clean: str, line_map: list[int] | None) -> list[_Line]:
     return out
 
 
+_CONDITIONAL = frozenset("if when unless wenn falls bei si cuando lorsque quand".split())
+MAX_CONDITIONAL_HEADING_WORDS = 8
+
+
+def _conditional_heading(text: str) -> bool:
+    """"See a GP if:", "Zum Arzt, wenn:", "Consultez si :": a short line ending in a condition and a colon heads
+    the list of cases after it ("Services include:" and other lead-ins stay paragraphs)."""
+    words = text.removesuffix(":").split()
+    return (text.endswith(":") and 1 < len(words) <= MAX_CONDITIONAL_HEADING_WORDS and text[:1].isupper()
+            and words[-1].casefold() in _CONDITIONAL)
+
+
 def _is_answer(text: str) -> bool:
     return not text.startswith("- ") and not _QUESTION.match(text)
 
 
+_FOOTNOTE_AFTER_STOP = re.compile(r"([.!?;:])\d{1,3}(?:,\d{1,3})*$")  # "… erkannt.2": a sentence and its footnote
+_SYMBOL_LEAD = re.compile(r"^[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+\s+")  # "🚨 Notfall: …"
+
+
 def looks_like_heading(text: str) -> bool:
     """A short line that does not end a sentence and does not start mid-sentence.  A Spanish question or
-    exclamation starts with its inverted mark ("¿Qué es …?"): the letter after it is the one that counts."""
-    end = text.rstrip(_CLOSERS)
-    first = text.lstrip(_OPENERS)[:1]
+    exclamation starts with its inverted mark ("¿Qué es …?"): the letter after it is the one that counts;
+    so does the letter after a leading emoji or symbol ("🚨 Notfall: …", "✓ Planbar: …").  A footnote
+    number after a full stop ("… erkannt.2") does not hide the end of a sentence."""
+    end = _FOOTNOTE_AFTER_STOP.sub(r"\1", text).rstrip(_CLOSERS)
+    first = _SYMBOL_LEAD.sub("", text).lstrip(_OPENERS)[:1]
     return (
         0 < len(text) <= MAX_HEADING_CHARS
         and len(text.split()) <= MAX_HEADING_WORDS
@@ -146,22 +177,115 @@ def looks_like_heading(text: str) -> bool:
     )
 
 
+# A line that stops on one of these words is a sentence broken off before its list ("Doctors do a",
+# "The most common symptoms of COVID-19 are"): a lead-in, never a heading.
+_LEAD_IN_WORDS = frozenset("""
+    a an the are is of to about include includes including as with for and or by from that these such like
+    de del la el los las con por para y o que como son es incluyen entre
+    du des le les à au aux et ou comme sont est avec pour par
+    der die das den dem des ein eine einen und oder mit für von zu zum zur bei wie sind ist
+""".split())
+MAX_LOST_ITEM_WORDS = 10  # a sentence after a lead-in this short is an item whose bullet was lost
+
+
+def _lead_in(text: str) -> bool:
+    words = text.split()
+    return len(words) > 1 and (text.endswith(":") or words[-1].casefold() in _LEAD_IN_WORDS) \
+        and not _style(text)[3]  # "What Symptoms to Watch For" is a Title Case heading, not a broken sentence
+
+
+def _style(text: str) -> tuple[str, bool, bool, bool]:
+    """How a heading is written: its marker (emoji or symbol, "1.", "A.", "No. 1:"), whether it asks a question,
+    whether it is one word, whether it is in Title Case.  Headings of one level of a page share a style."""
+    first = text[:1]
+    if first and unicodedata.category(first)[0] == "S":
+        marker = "symbol"
+    elif re.match(r"\d+[.)]", text):
+        marker = "number"
+    elif re.match(r"No\.\s?\d", text):
+        marker = "no."
+    elif _LETTERED.match(text):
+        marker = "letter"
+    else:
+        marker = ""
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    long = [w for w in words if len(w) >= 4]
+    title = len(long) >= 2 and all(w[0].isupper() for w in long)
+    return marker, text.rstrip(_CLOSERS).endswith("?"), len(words) == 1, title
+
+
+def _restructure(lines: list[_Line]) -> list[_Line]:
+    """Decide from the whole run what a chain of short lines is, instead of nesting each under the last:
+    - after a lead-in (a line ending in ':' or broken off after "a", "of", "are" …), short lines are the items
+      of a list whose bullets were lost, or, when a bulleted list follows them, its label;
+    - in a run of headings with no body between them, only the last heads the body; the first is its parent
+      when written in another style (a topic over its questions, "Diagnostic tests" over "A. …"); the others
+      are link cards, captions or tabs whose body did not come along, kept as plain paragraphs."""
+    out = [_Line(line.text, line.hosts, line.kind, line.line) for line in lines]
+    i = 0
+    while i < len(out):
+        line = out[i]
+        if line.kind in ("heading", "paragraph") and _lead_in(line.text):
+            j = i + 1
+            while j < len(out) and (out[j].kind == "heading" or (out[j].kind == "paragraph" and (
+                    _one_short_sentence(out[j].text) if line.text.endswith(":") else looks_like_heading(out[j].text)))):
+                j += 1
+            if j - i - 1 >= 2 or (j - i - 1 >= 1 and line.kind == "heading"):
+                line.kind = "paragraph"
+                label = j < len(out) and out[j].kind == "item"
+                for k in range(i + 1, j):
+                    out[k].kind = "paragraph" if label else "item"
+                i = j
+                continue
+        i += 1
+    i = 0
+    while i < len(out):
+        if out[i].kind != "heading":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(out) and out[j + 1].kind == "heading":
+            j += 1
+        if j > i:
+            # two headings: a heading directly over another is its parent (NHS "Check if it's chickenpox" over
+            # "Other symptoms"); in a longer chain only one written in another style than the last is
+            parent = j == i + 1 or _style(out[i].text) != _style(out[j].text)
+            for k in range(i + (1 if parent else 0), j):
+                out[k].kind = "paragraph"
+            out[j].under = parent
+        i = j + 1
+    return out
+
+
+def _one_short_sentence(text: str) -> bool:
+    body = text.rstrip(".")
+    return len(text.split()) <= MAX_LOST_ITEM_WORDS and not re.search(r"[.!?]\s", body)
+
+
 def _build(lines: list[_Line], builder: DocumentBuilder) -> None:
     group: Section | None = None  # the last unlettered heading: parent of "A. …" headings
     enumerating: Section | None = None  # a heading whose children follow it directly
+    child_style: tuple | None = None  # the style of enumerating's first child: later headings in it are siblings
     previous: _Line | None = None
     current: Section | None = None
+    listed: tuple[Section | None, set[str]] = (None, set())  # the last list's section and its items
+    lines = _restructure(lines)
     i = 0
     while i < len(lines):
         line = lines[i]
         if line.kind == "heading":
             if _LETTERED.match(line.text):
                 depth = group.depth + 1 if group else 1
-            elif previous is not None and previous.kind == "heading" and current is not None:
+            elif line.under and current is not None:
+                # its later headings in the child's style are siblings of the child, when the two styles differ
                 enumerating = current
+                child_style = _style(line.text) if _style(line.text) != _style(current.title) else None
                 depth = current.depth + 1
-            elif enumerating is not None and _words(line.text) <= _words(enumerating.title):
+            elif enumerating is not None and (_words(line.text) <= _words(enumerating.title)
+                                              or _style(line.text) == child_style):
                 depth = enumerating.depth + 1
+            elif listed[0] is not None and line.text.casefold() in listed[1]:
+                depth = listed[0].depth + 1  # a heading taking up an item of the list before it
             else:
                 depth, enumerating = 1, None
             current = builder.heading(line.text, depth, line.line)
@@ -173,6 +297,7 @@ def _build(lines: list[_Line], builder: DocumentBuilder) -> None:
                 run.append(lines[i])
                 i += 1
             builder.list([(item.text, item.hosts) for item in run], lines=[item.line for item in run])
+            listed = (current, {item.text.casefold() for item in run})
             previous = lines[i - 1]
             continue
         elif line.kind == "question":

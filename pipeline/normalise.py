@@ -40,12 +40,61 @@ EDITORIAL_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("word count note", re.compile(r"^\(?word count\b[^)]*\)?$", re.I)),
 ]
 
+# Page chrome: whole lines a browser copies along with the article (links, buttons, banners, labels).  A
+# line (paragraph or list item) that matches one of these in full is dropped with a warning naming the rule.
+# Patterns are whole-line and short, in the corpus's languages (en, es, fr, de), so article text is never hit.
+CHROME_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("skip-link", re.compile(
+        r"(?:skip to (?:the )?(?:main )?content|ir al contenido(?: principal)?|aller au contenu(?: principal)?|"
+        r"zum (?:haupt)?inhalt(?: springen)?|saltar al contenido(?: principal)?)", re.I)),
+    ("read-on", re.compile(
+        r"(?:continue reading(?: below)?|read on(?: below)?|seguir leyendo|sigue leyendo|continuer la lecture|"
+        r"lesen sie (?:unten )?weiter|weiterlesen)", re.I)),
+    ("share-bar", re.compile(
+        r"(?:share(?: text| this(?: page)?)?|print(?: this page)?|download|teilen(?: sie)?|drucken|"
+        r"(?:herunterladen)+|sprache|diskussion|compartir|imprimir|partager|imprimer|email|e-mail)", re.I)),
+    ("newsletter", re.compile(
+        r"(?:sign up(?: now| today)?|subscribe(?: now)?|e-?newsletter|newsletter abonnieren|"
+        r"suscr[íi]bete|abonnez-vous)", re.I)),
+    ("cookie-banner", re.compile(r"(?:we|this (?:site|website)) uses? cookies\b.{0,150}|(?:accept|reject) (?:all )?cookies",
+                                 re.I)),
+    ("call-to-action", re.compile(r"[^.!?]{1,40}\s*[>›»]", re.I)),
+    ("peer-review", re.compile(
+        r"(?:peer[- ]review(?:ed)? (?:durch|by|por|par)|revisado por|relu par) .{2,80}", re.I)),
+    ("editorial-badge", re.compile(
+        r"(?:erfüllt die anforderungen des patienten redaktionelle richtlinien|meets patient'?s editorial guidelines|"
+        r"cumple las directrices editoriales de patient)", re.I)),
+    ("audience-label", re.compile(
+        r"(?:medizinisches fachpersonal|health professionals|profesionales (?:médicos|de la salud)|"
+        r"professionnels de santé)", re.I)),
+    ("table-of-contents", re.compile(r"(?:in diesem artikel|in this article|en este artículo|dans cet article)\s*:?",
+                                     re.I)),
+    ("professional-version", re.compile(
+        r"(?:afficher la version professionnelle|view professional version|ver versión profesional|"
+        r"professionelle version anzeigen)", re.I)),
+    ("review-date", re.compile(
+        r"(?:revue/révision complète|reviewed/revised|last full review/revision|revisión/revisado completa|"
+        r"überprüft/überarbeitet)\b[^.]{0,30}\.?(?: \d{4})?", re.I)),
+    ("reading-time", re.compile(r"(?:\d+[- ]min(?:ute)?s?(?: read| de lecture| de lectura|\.? Lesezeit)|"
+                                r"(?:lesezeit|temps de lecture|tiempo de lectura) ?:? ?\d+ ?min\w*)", re.I)),
+    ("credentials-byline", re.compile(
+        r"[^.!?]{0,60}\bwith [A-Z][^.!?]{1,40}, (?:MD|PhD|DO|RN|MBBS|FRCGP|FRCP|MPH|NP|PA-C)", re.I)),
+    ("pagination", re.compile(r"(?:you are on )?page \d+ ?of ?\d+", re.I)),
+    ("image-credit", re.compile(
+        r"(?:(?:image|photo|foto|bild|picture)s? ?(?:credits?|crédits?|quelle|fuente)|crédits? photo|bildquelle)"
+        r" ?: [^.]{1,80}|source ?: [^.]{0,60}\b(?:pictogram|photo|image|illustration|istock|getty|shutterstock|"
+        r"adobe stock)\w*[^.]{0,40}", re.I)),
+    ("image-caption", re.compile(r"(?:illustration|image|photo|picture) (?:of|with|showing) [^.]{0,100}", re.I)),
+]
+
 _BYLINE = [
     re.compile(r"^(?:the )?(?:article|guide|page|post|text|content) (?:is|was|has been) (?:written|authored|prepared)"
                r" by (?P<author>.+?)(?: and (?:medically )?reviewed by (?P<reviewed_by>.+?))?\.?$", re.I),
     re.compile(r"^(?:written|authored|prepared) by (?P<author>.+?)(?:[,;]? and (?:medically )?reviewed by"
                r" (?P<reviewed_by>.+?))?\.?$", re.I),
     re.compile(r"^(?:medically )?reviewed by (?P<reviewed_by>.+?)\.?$", re.I),
+    # "By Mayo Clinic staff", MSD's "ParMichael R. Wasserman, MD, …" (the space lost in the paste)
+    re.compile(r"^(?:By|Par|Por) ?(?P<author>[A-ZÀ-Ý][\w'’-]*(?:\.? [\w.'’,-]+){0,12})$"),
 ]
 _UPDATED = re.compile(r"^(?:page )?(?:last[ -]?updated|last[ -]?reviewed|last[ -]?modified|updated)(?: on)?"
                       r"\s*:?\s*(?P<date>.+?)\.?$", re.I)
@@ -87,6 +136,7 @@ class _Line:
 @dataclass
 class _Context:
     drop: list[str]
+    title: str | None = None
     changes: list[Change] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     front_matter: dict[str, str] = field(default_factory=dict)
@@ -98,10 +148,12 @@ class _Context:
 Rule = Callable[[list[_Line], _Context], list[_Line]]
 
 
-def normalise(raw: str, drop: list[str] | tuple[str, ...] = (), path: str | None = None) -> Normalised:
+def normalise(raw: str, drop: list[str] | tuple[str, ...] = (), path: str | None = None,
+              title: str | None = None) -> Normalised:
     """Normalise `raw` text.  `drop` lists per-document editorial lines (a line starting with an entry
-    is dropped); `path` names the file in errors."""
-    ctx = _Context(drop=list(drop))
+    is dropped); `path` names the file in errors; `title` (from metadata) lets the page chrome pasted
+    above the article's own title line be recognised."""
+    ctx = _Context(drop=list(drop), title=title)
     text = _unify_characters(raw, ctx)
     lines = [_Line(t, i) for i, t in enumerate(text.removesuffix("\n").split("\n"), start=1)] if text else []
     for _ in range(8):
@@ -184,13 +236,24 @@ def _strip_marker(text: str) -> str:
     return text[2:].lstrip() if len(text) > 2 and text[0] in BULLET_MARKERS and text[1] == " " else text
 
 
+WRAPPED_EVIDENCE = 3
+WRAP_WIDTH = 60
+
+
 def _unwrap(lines: list[_Line], ctx: _Context) -> list[_Line]:
     """Join hard-wrapped lines: a line that does not end a sentence, followed by one that starts in
-    lower case, is the same paragraph or item."""
+    lower case, is the same paragraph or item.  In a text hard-wrapped throughout (at least WRAPPED_EVIDENCE
+    such joins), a long line (WRAP_WIDTH or more) that does not end a sentence also continues on the next line
+    whatever its case ("… such as" / "A(H5N1) and …")."""
+    open_ = [(a, b) for a, b in zip(lines, lines[1:]) if a.text and b.text and b.text[0].islower()
+             and not TERMINAL.search(a.text) and not SOURCE_MARK.search(a.text)]
+    wrapped = len(open_) >= WRAPPED_EVIDENCE
     out: list[_Line] = []
     for line in lines:
         prev = out[-1] if out else None
-        if (prev is not None and prev.text and line.text and line.text[0].islower()
+        if (prev is not None and prev.text and line.text
+                and (line.text[0].islower() or (wrapped and len(prev.text) >= WRAP_WIDTH and not line.is_item
+                                                and (line.text[0].isalnum() or line.text[0] == "(")))
                 and not TERMINAL.search(prev.text) and not SOURCE_MARK.search(prev.text)):
             ctx.note("unwrap", line, f"joined with line {prev.n} (hard-wrapped text)")
             out[-1] = _Line(f"{prev.text} {line.text}", prev.n)
@@ -244,6 +307,76 @@ def _editorial(lines: list[_Line], ctx: _Context) -> list[_Line]:
                 reason = "listed in the document's metadata"
         if reason:
             ctx.note("editorial", line, f"dropped editorial leftover ({reason}): {_preview(line.text)}", warning=True)
+            ctx.removed.append(line.text)
+            continue
+        out.append(line)
+    return out
+
+
+TITLE_SEARCH_LINES = 25  # the article's title line, when the paste has one, is among its first lines
+
+
+def _title_words(text: str) -> list[str]:
+    return re.findall(r"\w+", SOURCE_MARK.sub("", text).casefold())
+
+
+def _before_title(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    """Page chrome above the title: when the title (from metadata) stands on a line of its own near the top,
+    the lines before it are what the browser copied from the page header (navigation, "Skip to content",
+    banners, breadcrumbs) and are dropped with a warning; so are repeats of the title right after it."""
+    if not ctx.title or not _title_words(ctx.title):
+        return lines
+    want = _title_words(ctx.title)
+    texts = [i for i, line in enumerate(lines) if line.text][:TITLE_SEARCH_LINES]
+    at = next((i for i in texts if not lines[i].is_item and _title_words(lines[i].text) == want), None)
+    if at is None:
+        return lines
+    out = []
+    for i, line in enumerate(lines):
+        if i < at and line.text:
+            ctx.note("page-chrome", line, f"dropped a line above the title (before-title): {_preview(line.text)}",
+                     warning=True)
+            ctx.removed.append(line.text)
+            continue
+        out.append(line)
+    # repeats of the title right after it ("Things to Know …" twice on CDC pages), or of a short part of it
+    # ("Zona" under "Zona (Herpes Zoster) : Symptômes, …")
+    first = next(i for i, line in enumerate(out) if line.text)
+    i = first + 1
+    while i < len(out):
+        if not out[i].text:
+            i += 1
+            continue
+        words = _title_words(out[i].text)
+        if words != want and not (words and len(words) <= 3 and set(words) < set(want) and not out[i].is_item
+                                  and not TERMINAL.search(out[i].text)):
+            break
+        ctx.note("page-chrome", out[i], f"dropped a repeat of the title (repeated-title): {_preview(out[i].text)}",
+                 warning=True)
+        ctx.removed.append(out[i].text)
+        del out[i]
+    return out
+
+
+def _chrome(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    out = []
+    for line in lines:
+        text = SOURCE_MARK.sub("", line.text.removeprefix("- ") if line.is_item else line.text).strip()
+        rule = next((name for name, pattern in CHROME_RULES if pattern.fullmatch(text)), None) if text else None
+        if rule:
+            ctx.note("page-chrome", line, f"dropped page chrome ({rule}): {_preview(text)}", warning=True)
+            ctx.removed.append(line.text)
+            continue
+        out.append(line)
+    return out
+
+
+def _date_lines(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    """A line that is only a date ("April 16, 2014") is the page's publication stamp, not content."""
+    out = []
+    for line in lines:
+        if line.text and not line.is_item and len(line.text) <= 30 and _parse_date(line.text.rstrip(".")):
+            ctx.note("page-chrome", line, f"dropped page chrome (date-line): {line.text}", warning=True)
             ctx.removed.append(line.text)
             continue
         out.append(line)
@@ -308,4 +441,4 @@ def _check_numbers_kept(before: str, after: str, removed: list[str], path: str |
 
 
 RULES: list[Rule] = [_spaces, _blank_lines, _bullets, _unwrap, _host_lines, _citations, _editorial, _front_matter,
-                     _blank_lines]
+                     _chrome, _date_lines, _before_title, _blank_lines]

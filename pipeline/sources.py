@@ -121,7 +121,8 @@ def load(source: Source) -> Loaded:
     meta = source.meta
     if source.format == "text":
         raw = read_text(source.path)
-        result = normalise(raw, drop=meta.normalise.drop if meta else (), path=str(source.path))
+        result = normalise(raw, drop=meta.normalise.drop if meta else (), path=str(source.path),
+                           title=meta.title if meta else None)
         found = result.front_matter
         doc = extract_text(result.text, source.id, meta.lang if meta else "en", Meta(),
                            title=meta.title if meta else None, fallback_title=source.path.stem,

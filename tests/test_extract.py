@@ -167,3 +167,50 @@ def test_every_unit_knows_its_source_line(loaded_seeds):
                 units.append((block.line, block.text))
         for line, text in units:
             assert line is not None and text[:30] in raw[line - 1], (doc_id, line, text[:30])
+
+
+def _outline(text, title="T"):
+    return extract_text(text, "x", "en", Meta(), title=title).outline()
+
+
+def test_a_chain_of_short_lines_is_not_a_staircase():
+    text = ("Intro text here.\nImportant Ways to Slow the Spread\nIf You are at Risk of Getting Very Sick\n"
+            "Girl holding books\nGetting a COVID-19 Vaccine\n- One.\n- Two.\nWhat to Do If You're Sick\n- Three.\n")
+    assert _outline(text) == "T [0]\n  Getting a COVID-19 Vaccine [2]\n  What to Do If You're Sick [1]"
+
+
+def test_a_topic_over_headings_in_another_style_keeps_them_as_its_children():
+    text = ("Generalidades del tema\nEl aparato urinario\n¿Es para usted?\nTexto.\n¿Qué es?\nTexto.\n"
+            "Otra sección aparte\nTexto.\n")
+    assert _outline(text) == ("T [0]\n  Generalidades del tema [0]\n    ¿Es para usted? [0]\n    ¿Qué es? [0]\n"
+                              "  Otra sección aparte [0]")
+
+
+def test_short_lines_after_a_lead_in_are_items_whose_bullets_were_lost():
+    text = ("Gathering Information\nDoctors do a\nMedical history\nPhysical examination\nTogether these show a lot.\n"
+            "Medical history\nFor the history, doctors ask.\n")
+    assert _outline(text) == "T [0]\n  Gathering Information [2]\n    Medical history [0]"
+
+
+def test_a_short_line_ending_in_a_condition_and_colon_heads_its_list():
+    text = "Care\nText.\n- a\nSpeak to a GP if:\n- b\n- c\nServices include:\n- d\n"
+    assert _outline(text) == "T [0]\n  Care [1]\n  Speak to a GP if: [3]"
+
+
+def test_emoji_led_headings_and_footnotes_after_a_full_stop():
+    text = ("Stufen\n🚨 Notfall: Sofort handeln (144 anrufen)\n- a\n- b\n✓ Planbar: Termin vereinbaren\n- c\n"
+            "Viele verlaufen leicht und werden nie erkannt.2\nMuster\nText.\n")
+    assert _outline(text) == ("T [0]\n  Stufen [0]\n    🚨 Notfall: Sofort handeln (144 anrufen) [2]\n"
+                              "    ✓ Planbar: Termin vereinbaren [1]\n  Muster [0]")
+
+
+def test_numbered_sentences_are_items_and_questions_need_no_space():
+    text = ("Care\n1. See a GP if a cut is deep.\n2. If diarrhoea lasts, see your GP.\nFAQ\n1.What is it?\n"
+            "It is a thing.\n2.Is it bad?\nNot often.\n")
+    assert _outline(text) == "T [0]\n  Care [2]\n  FAQ [2]"
+
+
+def test_a_title_case_heading_ending_in_for_is_no_lead_in_and_the_last_line_can_be_an_item():
+    text = ("What Symptoms to Watch For\nThe most common symptoms are\nList of Symptoms\n- Fever\n- Cough\n"
+            "History\nSo the history includes questions about\nCurrent illnesses\nRegular medications\n")
+    assert _outline(text) == "T [0]\n  What Symptoms to Watch For [2]\n  History [2]"

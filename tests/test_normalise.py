@@ -177,3 +177,86 @@ def test_normalise_is_idempotent_and_keeps_every_number(fragments, joins):
     # Nothing left to change; only a warning about a line deliberately kept (an unreadable date) repeats.
     once_warnings = {(c.rule, c.message) for c in once.changes if c.warning}
     assert all(c.warning and (c.rule, c.message) in once_warnings for c in twice.changes)
+
+
+def test_page_chrome_above_the_title_is_dropped_with_a_warning():
+    text = "Skip to Content\nUW Health SMPH\nSHARE TEXT\n\nInfecciones urinarias\n\nInfecciones urinarias\n\nTexto del artículo.\n"
+    result = normalise(text, title="Infecciones urinarias")
+    assert result.text == "Infecciones urinarias\n\nTexto del artículo.\n"
+    notes = [c for c in result.changes if c.rule == "page-chrome"]
+    assert sorted(c.line for c in notes) == [1, 2, 3, 7] and all(c.warning for c in notes)
+
+
+def test_without_a_title_line_nothing_above_is_dropped():
+    text = "First paragraph of the article.\nA heading\nMore text.\n"
+    assert normalise(text, title="Another title").text == text
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("Skip to main content", "skip-link"),
+    ("Ir al contenido principal", "skip-link"),
+    ("Aller au contenu", "skip-link"),
+    ("Lesen Sie unten weiter", "read-on"),
+    ("Seguir leyendo", "read-on"),
+    ("SHARE TEXT", "share-bar"),
+    ("- Teilen Sie", "share-bar"),
+    ("- HerunterladenHerunterladen", "share-bar"),
+    ("Sign up now", "newsletter"),
+    ("Subscribe", "newsletter"),
+    ("We use cookies to improve your experience.", "cookie-banner"),
+    ("Get started >", "call-to-action"),
+    ("Peer-Review durch Dr. Hayley Willacy, FRCGP", "peer-review"),
+    ("Erfüllt die Anforderungen des Patienten redaktionelle Richtlinien", "editorial-badge"),
+    ("Medizinisches Fachpersonal", "audience-label"),
+    ("In diesem Artikel:", "table-of-contents"),
+    ("AFFICHER LA VERSION PROFESSIONNELLE", "professional-version"),
+    ("Revue/Révision complète avr. 2023", "review-date"),
+    ("You are on page 1of 83", "pagination"),
+    ("Source : Banque de pictogrammes FALC", "image-credit"),
+    ("Photo credit: Jane Doe", "image-credit"),
+    ("illustration of group wearing masks", "image-caption"),
+    ("April 16, 2014", "date-line"),
+])
+def test_page_chrome_lines_are_dropped_with_a_named_warning(line, rule):
+    result = normalise(f"Body text here.\n{line}\nMore body text.\n")
+    assert result.text == "Body text here.\nMore body text.\n"
+    (change,) = [c for c in result.changes if c.rule == "page-chrome"]
+    assert change.warning and change.line == 2 and f"({rule})" in change.message
+
+
+@pytest.mark.parametrize("line", ["Share your worries with your GP.", "Print the form and bring it.", "Source: NHS",
+                                  "Signs of a stroke", "Sprachstörung", "Weiterlesen lohnt sich, denn es hilft."])
+def test_article_lines_like_chrome_are_kept(line):
+    text = f"Body text here.\n{line}\nMore body text.\n"
+    assert normalise(text).text == text
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("10-minute read", "reading-time"),
+    ("Online Health Chat with Mary Willis, MD", "credentials-byline"),
+])
+def test_more_page_chrome(line, rule):
+    result = normalise(f"Body text here.\n{line}\nMore body text.\n")
+    assert result.text == "Body text here.\nMore body text.\n"
+    assert any(f"({rule})" in c.message for c in result.changes)
+
+
+@pytest.mark.parametrize("line, author", [("By Mayo Clinic staff", "Mayo Clinic staff"),
+                                          ("ParMichael R. Wasserman, MD", "Michael R. Wasserman, MD")])
+def test_short_bylines_move_to_metadata(line, author):
+    result = normalise(f"Body text here.\n{line}\nMore body text.\n")
+    assert result.text == "Body text here.\nMore body text.\n" and result.front_matter["author"] == author
+
+
+def test_a_short_part_of_the_title_right_after_it_is_a_repeat():
+    result = normalise("Zona (Herpes Zoster) : Guide\n\nZona\n\nLe zona est une maladie.\n", title="Zona (Herpes Zoster) : Guide")
+    assert result.text == "Zona (Herpes Zoster) : Guide\n\nLe zona est une maladie.\n"
+
+
+def test_hard_wrapped_text_joins_long_lines_before_capitals():
+    text = ("Most avian influenza viruses do not infect people, but some, such as\nA(H5N1), have caused infections.\n"
+            "Outbreaks in poultry can be a global public health concern because of\nwhat they do.\n"
+            "Epidemics of highly pathogenic AI in poultry can badly hurt local and\nglobal economies.\n"
+            "There is no evidence that people catch the disease from properly\ncooked food.\n")
+    assert normalise(text).text.splitlines()[0] == (
+        "Most avian influenza viruses do not infect people, but some, such as A(H5N1), have caused infections.")
