@@ -238,8 +238,8 @@ def i18n_update(project: Project) -> None:
     from pipeline.i18n.catalogs import update
 
     for locale, name, path in _catalogs(project):
-        update(_template(project.translations_dir, name), path)
-        click.echo(f"updated {path}", err=True)
+        changed = update(_template(project.translations_dir, name), path)
+        click.echo(f"{'updated' if changed else 'unchanged'} {path}", err=True)
 
 
 @i18n.command("compile")

@@ -207,7 +207,7 @@ def init(template: Path, target: Path, locale: str) -> None:
     write_catalog(target, catalog, {REVIEW_HEADER: NOT_REVIEWED})
 
 
-def update(template: Path, target: Path) -> None:
+def update(template: Path, target: Path) -> bool:
     """Merge a catalog with its template, the way `msgmerge --previous` does, and never lose a translation:
     an entry is translated, fuzzy (its source changed: the translation and the previous msgid `#|` kept),
     untranslated because it is new, or obsolete (`#~`, its source removed).  An obsolete entry whose source
@@ -237,7 +237,7 @@ def update(template: Path, target: Path) -> None:
         elif message.previous_id and _text(message.previous_id[0]) in by_old_id:
             # matched an entry that was fuzzy already: its translation is of that entry's previous msgid
             message.previous_id, message.previous_context = by_old_id[_text(message.previous_id[0])]
-    write_catalog(target, catalog, loaded.extra_headers or {REVIEW_HEADER: NOT_REVIEWED})
+    return write_catalog(target, catalog, loaded.extra_headers or {REVIEW_HEADER: NOT_REVIEWED})
 
 
 def rekey_by_text(catalog: Catalog, pot: Catalog) -> int:
