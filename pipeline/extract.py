@@ -284,6 +284,10 @@ def _build(lines: list[_Line], builder: DocumentBuilder) -> None:
             elif enumerating is not None and (_words(line.text) <= _words(enumerating.title)
                                               or _style(line.text) == child_style):
                 depth = enumerating.depth + 1
+                if _style(line.text) != child_style:
+                    # a child in another style ("Warning signs" after "Triggers"): the children share no style,
+                    # so a later heading is not taken for one by its style alone ("Treatment")
+                    child_style = None
             elif listed[0] is not None and line.text.casefold() in listed[1]:
                 depth = listed[0].depth + 1  # a heading taking up an item of the list before it
             else:
