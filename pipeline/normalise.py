@@ -59,8 +59,6 @@ CHROME_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("cookie-banner", re.compile(r"(?:we|this (?:site|website)) uses? cookies\b.{0,150}|(?:accept|reject) (?:all )?cookies",
                                  re.I)),
     ("call-to-action", re.compile(r"[^.!?]{1,40}\s*[>›»]", re.I)),
-    ("peer-review", re.compile(
-        r"(?:peer[- ]review(?:ed)? (?:durch|by|por|par)|revisado por|relu par) .{2,80}", re.I)),
     ("editorial-badge", re.compile(
         r"(?:erfüllt die anforderungen des patienten redaktionelle richtlinien|meets patient'?s editorial guidelines|"
         r"cumple las directrices editoriales de patient)", re.I)),
@@ -93,6 +91,9 @@ _BYLINE = [
     re.compile(r"^(?:written|authored|prepared) by (?P<author>.+?)(?:[,;]? and (?:medically )?reviewed by"
                r" (?P<reviewed_by>.+?))?\.?$", re.I),
     re.compile(r"^(?:medically )?reviewed by (?P<reviewed_by>.+?)\.?$", re.I),
+    # a stated review is what every handout must show (review status), never page chrome to drop
+    re.compile(r"^(?:peer[- ]review(?:ed)? (?:durch|by|por|par)|revisado por|relu par) (?P<reviewed_by>.{2,80}?)\.?$",
+               re.I),
     # "By Mayo Clinic staff", MSD's "ParMichael R. Wasserman, MD, …" (the space lost in the paste)
     re.compile(r"^(?:By|Par|Por) ?(?P<author>[A-ZÀ-Ý][\w'’-]*(?:\.? [\w.'’,-]+){0,12})$"),
 ]

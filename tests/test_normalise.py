@@ -205,7 +205,6 @@ def test_without_a_title_line_nothing_above_is_dropped():
     ("Subscribe", "newsletter"),
     ("We use cookies to improve your experience.", "cookie-banner"),
     ("Get started >", "call-to-action"),
-    ("Peer-Review durch Dr. Hayley Willacy, FRCGP", "peer-review"),
     ("Erfüllt die Anforderungen des Patienten redaktionelle Richtlinien", "editorial-badge"),
     ("Medizinisches Fachpersonal", "audience-label"),
     ("In diesem Artikel:", "table-of-contents"),
@@ -222,6 +221,17 @@ def test_page_chrome_lines_are_dropped_with_a_named_warning(line, rule):
     assert result.text == "Body text here.\nMore body text.\n"
     (change,) = [c for c in result.changes if c.rule == "page-chrome"]
     assert change.warning and change.line == 2 and f"({rule})" in change.message
+
+
+@pytest.mark.parametrize("line, reviewer", [
+    ("Peer-Review durch Dr. Hayley Willacy, FRCGP", "Dr. Hayley Willacy, FRCGP"),
+    ("Revisado por Dra. Ana Pérez.", "Dra. Ana Pérez"),
+])
+def test_a_stated_review_becomes_the_review_status_not_chrome(line, reviewer):
+    """Every handout shows its review status: a review the page states is kept, as metadata."""
+    result = normalise(f"Body text here.\n{line}\nMore body text.\n")
+    assert result.text == "Body text here.\nMore body text.\n"
+    assert result.front_matter["reviewed_by"] == reviewer
 
 
 @pytest.mark.parametrize("line", ["Share your worries with your GP.", "Print the form and bring it.", "Source: NHS",
