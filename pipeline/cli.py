@@ -48,7 +48,8 @@ def init(folder: Path) -> None:
 @click.pass_obj
 def normalise(project: Project, source: str, diff: bool) -> None:
     """Clean up a plain-text SOURCE (document id, its folder, or a file) and report every change."""
-    from pipeline.sources import load, read_text
+    from pipeline.sources import load
+    from pipeline.textcheck import read_text
 
     src = project.resolve(source)
     if src.format != "text":

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pipeline.errors import BookletError, ConfigError
 from pipeline.textcheck import check_text
 from pipeline.locales import babel_locale
+from pipeline.model import ROLES
 
 CONFIG_NAME = "booklet.toml"
 
@@ -95,8 +96,6 @@ class Gate(Strict):
     @field_validator("critical_roles")
     @classmethod
     def _known_roles(cls, roles: list[str]) -> list[str]:
-        from pipeline.sources import ROLES
-
         if unknown := [role for role in roles if role not in ROLES]:
             raise ValueError(f"unknown role {unknown[0]!r} (roles: {', '.join(ROLES)})")
         return roles

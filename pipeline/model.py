@@ -10,6 +10,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Union
 
 
+# The parts a section can play: layouts ask for roles, never for titles (meta.toml's [roles]).
+ROLES = ("overview", "types", "causes", "symptoms", "diagnosis", "treatment", "medicines", "supplements", "surgery",
+         "rehabilitation", "prevention", "see-doctor", "do", "avoid", "faq")
+
+
 @dataclass
 class Citation:
     """One cited source, numbered in order of first use in the document."""

@@ -44,6 +44,7 @@ from pipeline.errors import BookletError
 from pipeline.extract import DocumentBuilder, same_words
 from pipeline.model import Document, Meta
 from pipeline.normalise import Change
+from pipeline.textcheck import read_text
 
 FORMATS = ("markdown", "html", "docx", "odt")
 
@@ -66,10 +67,8 @@ MAX_DEPTH = 20  # lists, block quotes and divs nested deeper than this are refus
 def read_structured(path: Path, fmt: str, doc_id: str, lang: str, meta: Meta,
                     title: str | None = None, text: str | None = None, warnings: list | None = None) -> Document:
     """Read a Markdown, HTML, DOCX or ODT file (`fmt` is the pandoc reader name) into a Document.  Markdown and
-    HTML are decoded by us (sources.read_text: strict UTF-8, no control characters) and handed to pandoc as
+    HTML are decoded by us (textcheck.read_text: strict UTF-8, no control characters) and handed to pandoc as
     that text (`text`, read from `path` when not given); for DOCX and ODT the text pandoc gives back is checked."""
-    from pipeline.sources import read_text
-
     path = Path(path)
     if fmt not in FORMATS:
         raise BookletError(f"unsupported structured format {fmt!r} (expected one of {', '.join(FORMATS)})", path)

@@ -15,15 +15,13 @@ from pydantic import field_validator
 from pipeline.config import Strict, check_https, check_language_tag, line_of, load_toml
 from pipeline.errors import BookletError, ConfigError
 from pipeline.extract import extract_text
-from pipeline.model import Attribution, Document, ListBlock, Meta, QuestionAnswer
+from pipeline.model import ROLES, Attribution, Document, ListBlock, Meta, QuestionAnswer
 from pipeline.normalise import Change, normalise
-from pipeline.textcheck import check_text
+from pipeline.textcheck import check_text, read_text
 
 META_NAME = "meta.toml"
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
            ".htm": "html", ".docx": "docx", ".odt": "odt"}
-ROLES = ("overview", "types", "causes", "symptoms", "diagnosis", "treatment", "medicines", "supplements", "surgery",
-         "rehabilitation", "prevention", "see-doctor", "do", "avoid", "faq")
 Role = Literal[ROLES]  # type: ignore[valid-type]
 
 
@@ -147,23 +145,6 @@ def load(source: Source) -> Loaded:
 
 
 TEXT_FORMATS = ("text", "markdown", "html")  # read and decoded by us; docx and odt are zip files pandoc opens
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-
-def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (a leading byte-order mark dropped), with no control character but tab, LF and CR
-    and no invisible format character that changes what prints (textcheck).  Anything else is refused naming
-    the line of the first bad byte or character."""
-    data = path.read_bytes()
-    if data.startswith(_UTF16_BOMS):
-        raise BookletError("UTF-16 text; save the file as UTF-8", path, 1)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise BookletError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path, line) from None
-    check_text(text, path)
-    return text
 
 
 def _check_units(doc: Document, path: Path) -> None:

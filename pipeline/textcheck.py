@@ -61,3 +61,22 @@ def check_text(text: str, path: str | Path | None, first_line: int = 1, what: st
     where = f" in {what}" if what else ""
     raise BookletError(f"{describe(char)}{where} ({visible!r}): it can change what prints and nobody can see it; "
                        "delete it (booklet adds its own direction markup where needed)", path, line)
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (a leading byte-order mark dropped), with no control character but tab, LF and CR
+    and no invisible format character that changes what prints (textcheck).  Anything else is refused naming
+    the line of the first bad byte or character."""
+    data = path.read_bytes()
+    if data.startswith(_UTF16_BOMS):
+        raise BookletError("UTF-16 text; save the file as UTF-8", path, 1)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BookletError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path, line) from None
+    check_text(text, path)
+    return text
