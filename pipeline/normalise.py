@@ -363,8 +363,7 @@ def _chrome(lines: list[_Line], ctx: _Context) -> list[_Line]:
     out = []
     for line in lines:
         text = SOURCE_MARK.sub("", line.text.removeprefix("- ") if line.is_item else line.text).strip()
-        rule = next((name for name, pattern in CHROME_RULES if pattern.fullmatch(text)), None) if text else None
-        if rule:
+        if rule := _chrome_rule(text, line.is_item):
             ctx.note("page-chrome", line, f"dropped page chrome ({rule}): {_preview(text)}", warning=True)
             ctx.removed.append(line.text)
             continue
@@ -372,16 +371,16 @@ def _chrome(lines: list[_Line], ctx: _Context) -> list[_Line]:
     return out
 
 
-def _date_lines(lines: list[_Line], ctx: _Context) -> list[_Line]:
-    """A line that is only a date ("April 16, 2014") is the page's publication stamp, not content."""
-    out = []
-    for line in lines:
-        if line.text and not line.is_item and len(line.text) <= 30 and _parse_date(line.text.rstrip(".")):
-            ctx.note("page-chrome", line, f"dropped page chrome (date-line): {line.text}", warning=True)
-            ctx.removed.append(line.text)
-            continue
-        out.append(line)
-    return out
+def _chrome_rule(text: str, is_item: bool) -> str | None:
+    """The name of the chrome rule a line matches: a pattern of CHROME_RULES, or `date-line`, a line that is
+    only a date ("April 16, 2014"): the page's publication stamp, not content."""
+    if not text:
+        return None
+    if rule := next((name for name, pattern in CHROME_RULES if pattern.fullmatch(text)), None):
+        return rule
+    if not is_item and len(text) <= 30 and _parse_date(text.rstrip(".")):
+        return "date-line"
+    return None
 
 
 def _front_matter(lines: list[_Line], ctx: _Context) -> list[_Line]:
@@ -442,4 +441,4 @@ def _check_numbers_kept(before: str, after: str, removed: list[str], path: str |
 
 
 RULES: list[Rule] = [_spaces, _blank_lines, _bullets, _unwrap, _host_lines, _citations, _editorial, _front_matter,
-                     _chrome, _date_lines, _before_title, _blank_lines]
+                     _chrome, _before_title, _blank_lines]
