@@ -311,3 +311,32 @@ def test_update_never_loses_a_translation(tmp_path_factory, texts, edits, transl
             if message.id and message.string and not message.fuzzy:  # printed only for its own source text
                 assert units.get(message.context) == message.id
     gnu_ok(po)
+
+
+# --- GNU's line wrapping, on any text a catalog may hold ------------------------------------------------------
+
+def _printable(ranges):
+    import unicodedata
+    return [chr(c) for low, high in ranges for c in range(low, high + 1)
+            if unicodedata.category(chr(c)) not in ("Cn", "Cs", "Co", "Cc", "Cf", "Zl", "Zp")]
+
+
+# What handouts hold: Latin, Greek, Cyrillic, Hebrew, Arabic, punctuation, currency and other symbols, the
+# joiners Arabic and Persian spell with, and what the writer escapes.
+CHARACTERS = _printable([(0x20, 0x24F), (0x370, 0x52F), (0x590, 0x6FF), (0x1E00, 0x1EFF), (0x2000, 0x206F),
+                         (0x20A0, 0x20C0), (0x2100, 0x22FF), (0xFB1D, 0xFB4F)]) + ["\u200c", "\u200d", "\n", "\t"]
+PIECE = st.one_of(st.text(st.sampled_from(CHARACTERS), min_size=1, max_size=12),
+                  st.sampled_from([" ", " ", " ", "%(count)s", "%d", "50 % of", "1 000 mg", "\\", '"']))
+
+
+@settings(max_examples=40, deadline=None)
+@given(entries=st.lists(st.tuples(st.lists(PIECE, min_size=1, max_size=40).map("".join),
+                                  st.lists(PIECE, max_size=40).map("".join)), min_size=1, max_size=15))
+def test_msgcat_leaves_every_catalog_we_write_as_it_is(tmp_path_factory, entries):
+    catalog = Catalog(locale="es")
+    for number, (msgid, msgstr) in enumerate(entries):
+        catalog.add(msgid, msgstr, context=f"u{number}")  # Babel flags "%d" and "% o" as python-format
+    path = tmp_path_factory.mktemp("wrap") / "doc.po"
+    write_catalog(path, catalog)
+    data = path.read_bytes()
+    assert subprocess.run(["msgcat", "--force-po", str(path)], capture_output=True).stdout == data

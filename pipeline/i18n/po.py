@@ -25,6 +25,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 
 from pipeline.errors import BookletError
+from pipeline.i18n.linebreak import width_breaks
 from pipeline.textcheck import check_text
 
 WIDTH = 79  # GNU msgcat/msgmerge's default --width
@@ -614,11 +615,11 @@ def _field(keyword: str, value: str, prefix: str, formats: bool = False) -> list
             no_break[len(escaped) - 2] = True
         more = index < len(portions) - 1
         start_col = len(prefix) + len(keyword) + 2 - after_break if first else 0
-        breaks = _line_breaks(escaped, no_break, width, start_col)
+        breaks = width_breaks(escaped, no_break, width, start_col)
         if first and escaped and (more or start_col > width or any(breaks)):
             lines.append(f'{prefix}{keyword} ""')
             first = False
-            breaks = _line_breaks(escaped, no_break, width, 0)
+            breaks = width_breaks(escaped, no_break, width, 0)
         head = f"{prefix}{keyword} " if first else prefix
         current = head + '"'
         for j, char in enumerate(escaped):
@@ -629,78 +630,3 @@ def _field(keyword: str, value: str, prefix: str, formats: bool = False) -> list
         lines.append(current + '"')
         first = False
     return lines
-
-
-def _line_breaks(chars: list[str], no_break: list[bool], width: int, start_col: int) -> list[bool]:
-    """Where to break (before chars[i]), as libunistring's ulc_width_linebreaks does for gettext."""
-    possible = _possible_breaks(chars)
-    result = [False] * len(chars)
-    last_column, piece_width, last = start_col, 0, None
-    for i, char in enumerate(chars):
-        can = possible[i] and not no_break[i]
-        if can and last is not None and last_column + piece_width > width:
-            result[last] = True
-            last_column = 0
-        if can:
-            last = i
-            last_column += piece_width
-            piece_width = 0
-        piece_width += _width(char)
-    if last is not None and last_column + piece_width > width:
-        result[last] = True
-    return result
-
-
-def _width(char: str) -> int:
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
-_CLASSES = {" ": "SP", "-": "HY", "(": "OP", "[": "OP", "{": "OP", "¡": "OP", "¿": "OP", ")": "CP", "]": "CP",
-            "}": "CL", '"': "QU", "'": "QU", "«": "QU", "»": "QU", "‘": "QU", "’": "QU", "“": "QU", "”": "QU",
-            "‹": "QU", "›": "QU", "!": "EX", "?": "EX", "؟": "EX", "؛": "EX", ",": "IS", ".": "IS", ":": "IS",
-            ";": "IS", "،": "IS", "/": "SY", "$": "PR", "+": "PR", "\\": "PR", "£": "PR", "€": "PR", "±": "PR",
-            "%": "PO", "°": "PO", "‰": "PO", "\u00a0": "GL", "\u202f": "GL", "\u2007": "GL", "\u2060": "GL",
-            "|": "BA", "\u2010": "BA", "\u2013": "BA", "\u00ad": "BA", "\u2014": "B2", "…": "IN", "\u200b": "ZW"}
-
-
-def _class(char: str) -> str:
-    if char in _CLASSES:
-        return _CLASSES[char]
-    if char.isdigit():
-        return "NU"
-    if unicodedata.category(char) in ("Mn", "Mc", "Me"):
-        return "CM"
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return "ID"
-    return "AL"
-
-
-def _possible_breaks(chars: list[str]) -> list[bool]:
-    """UAX #14 break opportunities (before chars[i]) for what PO text holds, as gettext's libunistring
-    finds them: after spaces, after hyphens and dashes, after a full stop or slash before a letter."""
-    classes = [_class(c) for c in chars]
-    out = [False] * len(chars)
-    for i in range(1, len(chars)):
-        b = classes[i]
-        if b in ("SP", "CL", "CP", "EX", "IS", "SY"):  # never before these, not even after spaces (LB13)
-            continue
-        j = i - 1
-        spaces = False
-        while j >= 0 and classes[j] == "SP":
-            spaces, j = True, j - 1
-        if j < 0 or classes[j] == "OP":  # nothing after an opening bracket (LB14)
-            continue
-        a = classes[j]
-        if spaces:  # after spaces (LB18), except "QU SP* × OP" and "B2 SP* × B2"
-            out[i] = not ((a == "QU" and b == "OP") or (a == b == "B2"))
-        elif b in ("CM", "GL", "IN", "BA", "HY", "QU") or a in ("GL", "QU"):
-            continue
-        elif a == "ZW" or a == "B2" or b == "B2" or b == "ID" or a == "ID":
-            out[i] = not (a == b == "B2")
-        elif a in ("BA", "HY"):
-            out[i] = not (a == "HY" and b == "NU")
-        elif a in ("IS", "SY", "CL", "EX"):
-            out[i] = b == "AL"
-    return out
