@@ -141,17 +141,18 @@ def same_language(a: str, b: str) -> bool:
 
 def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
     """`doc` in `locale`; None when there is no catalog for the document in that locale, or nothing in it
-    is translated yet.  Its labels are the shipped translation with the project's own (`translations`) over it."""
+    is translated yet.  Its labels (the source's own edition's too) are the shipped translation with the
+    project's own (`translations`) over it."""
     if same_language(locale, doc.lang):
-        return Edition(doc, locale)
+        ui = labels_for(locale, translations)
+        return Edition(doc, locale, ui_translations(ui), ui_catalog=ui)
     doc_po = catalog_path(translations, locale, doc.id)
     if not doc_po.exists():
         return None
     content = read_catalog(doc_po, locale)
     if not any(m.id and m.string and not m.fuzzy for m in content.catalog):
         return None  # nothing translated yet: an edition would be the source under another name
-    ui_po = catalog_path(translations, locale, UI)
-    ui = merged_labels(builtin_labels(locale), read_catalog(ui_po, locale) if ui_po.exists() else None)
+    ui = labels_for(locale, translations)
     lookup, rejected = unit_lookup(content), {}
 
     def checked(unit: Unit) -> str | None:
@@ -171,6 +172,24 @@ def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
                              translator=None if translator in ("", "FULL NAME") else translator)
     return Edition(translated.document, locale, ui_translations(ui), state, translated.fallbacks, ui, doc.lang,
                    sum(len(u.text.split()) for u in units(doc)), rejected)
+
+
+def with_source_language(locales: list[str], lang: str) -> list[str]:
+    """The configured locales, led by the source's own language when they leave it out: a document is always
+    built in the language it was written in."""
+    return list(locales) if any(same_language(locale, lang) for locale in locales) else [lang, *locales]
+
+
+def labels_for(locale: str, translations: Path) -> LoadedCatalog | None:
+    """The labels' translation into `locale`: the shipped one with the project's own (`translations`) over it;
+    None where neither exists (English, the labels' own language, or a language nobody translated them into)."""
+    ui_po = catalog_path(translations, locale, UI)
+    return merged_labels(builtin_labels(locale), read_catalog(ui_po, locale) if ui_po.exists() else None)
+
+
+def labels_missing(ed: Edition) -> bool:
+    """Whether an edition's labels print in English for want of any translation into its language."""
+    return ed.ui_catalog is None and babel_locale(ed.locale).language != "en" and not is_pseudo(ed.locale)
 
 
 def untranslated_for(ed: Edition, manifest: Manifest | None, layout: str,

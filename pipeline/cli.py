@@ -122,7 +122,8 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
 
 
 def _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allow_incomplete) -> None:
-    from pipeline.build import Skipped, edition, targets
+    from pipeline.build import Skipped, edition, labels_missing, targets, with_source_language
+    from pipeline.locales import babel_locale
     from pipeline.render import WRITERS, check_document, labels_in, output_path, unimposed_path
 
     settings = project.settings
@@ -134,7 +135,7 @@ def _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allo
         doc = loaded.document
         check_document(doc)
         source = edition(doc, doc.lang, project.translations_dir)  # beside the translation on a bilingual layout
-        for locale in locales or settings.locales:
+        for locale in locales or with_source_language(settings.locales, doc.lang):
             try:
                 ed = edition(doc, locale, project.translations_dir)
             except BookletError as exc:  # a broken catalog fails this locale's targets; the others still build
@@ -146,6 +147,9 @@ def _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allo
                 click.echo(f"{doc_id}: no translation into {locale} yet; skipped", err=True)
                 continue
             _report_fallbacks(ed, out)
+            if labels_missing(ed):
+                click.echo(f"{doc_id} ({locale}): labels in English: nobody has translated them into "
+                           f"{babel_locale(locale).english_name} yet (`booklet i18n init {locale}` starts that catalog)", err=True)
             guide_url = f"{settings.web_base.rstrip('/')}/{locale}/{doc.id}.guide.pdf" if settings.web_base else None
             with labels_in(ed.labels):
                 for item in targets(ed, list(layouts or settings.layouts), list(formats or settings.formats),

@@ -115,6 +115,31 @@ def test_locale_without_translations_is_reported_and_skipped(tmp_path):
     assert not any(tmp_path.rglob("*.pdf"))
 
 
+@pytest.mark.parametrize("lang, label, note", [
+    ("de", "Zuletzt aktualisiert:", False),  # the shipped German labels
+    ("it", "Last updated:", True),  # no labels in Italian: English, and the cover says so
+])
+def test_a_source_in_a_language_not_configured_is_still_built_in_its_own(tmp_path, lang, label, note):
+    project = tmp_path / "project"
+    folder = project / "sources" / "nieren"
+    folder.mkdir(parents=True)
+    shutil.copy(REPO / "tests" / "fixtures" / "articles" / "de-patient-glomerulonephritis" / "article.txt", folder)
+    (folder / "meta.toml").write_text(f'title = "Glomerulonephritis"\nlang = "{lang}"\nfile = "article.txt"\n',
+                                      encoding="utf-8")
+    (project / "booklet.toml").write_text('locales = ["en", "es"]\nlayouts = ["guide"]\nformats = ["pdf"]\n',
+                                          encoding="utf-8")
+    result = booklet("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.relative_to(project / "output").as_posix() for p in (project / "output").rglob("*.pdf")) \
+        == [f"{lang}/nieren.guide.pdf"]
+    text = pdf_text(project / "output" / lang / "nieren.guide.pdf")
+    assert label in text
+    english_labels = "Headings and labels are in English: they have not been translated into"
+    assert (english_labels in text) == note
+    assert ("nieren (it): labels in English" in result.stderr) == note
+    assert "nieren: no translation into es yet; skipped" in result.stderr
+
+
 def test_sheet_is_one_page_in_every_built_locale(build_dir):
     out, _ = build_dir
     sheets = sorted(out.rglob(f"{PMN}.sheet*.pdf"))

@@ -356,14 +356,23 @@ def unit_lookup(loaded: LoadedCatalog | None) -> Callable[[Unit], str | None]:
     return lookup
 
 
-def ui_translations(loaded: LoadedCatalog | None) -> Translations:
+class Labels(Translations):
+    """Gettext translations of the layouts' labels; `missing` where no catalog exists for the language at all,
+    so that a handout in another language than English can say its labels are in English."""
+
+    missing = False
+
+
+def ui_translations(loaded: LoadedCatalog | None) -> Labels:
     """Gettext translations for the layouts' labels, fuzzy entries left out."""
     if loaded is None:
-        return Translations()
+        labels = Labels()
+        labels.missing = True
+        return labels
     out = io.BytesIO()
     write_mo(out, loaded.catalog, use_fuzzy=False)
     out.seek(0)
-    return Translations(out)
+    return Labels(out)
 
 
 def missing_ui(loaded: LoadedCatalog | None, template: Catalog, in_files: Callable[[str], bool]) -> list[str]:

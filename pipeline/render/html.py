@@ -96,6 +96,13 @@ def block_lang(owner, *fields: str) -> Markup:
     return Markup(' lang="{}" dir="{}"').format(lang, text_direction(lang))
 
 
+def labels_in_english(doc: Document) -> bool:
+    """Whether this edition's labels print in English for want of any translation into its language (an
+    edition in the language its source was written in, which nobody has translated the labels into yet)."""
+    return (getattr(current_labels(), "missing", False) and not is_pseudo(doc.lang)
+            and babel_locale(doc.lang).language != "en")
+
+
 def is_web_url(value: object) -> bool:
     """Only http(s) URLs become links; anything else (javascript:, file:, data:) is shown as plain text."""
     return isinstance(value, str) and bool(_WEB_URL.match(value))
@@ -164,7 +171,8 @@ def environment(layouts: LayoutSet = BUILTIN) -> jinja2.Environment:
     env.filters["qr_svg"] = qr_svg
     env.filters["data_uri"] = image_data_uri
     env.tests["web_url"] = is_web_url
-    env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID, in_labels=in_labels)
+    env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID, in_labels=in_labels,
+                       labels_in_english=labels_in_english)
     return env
 
 
