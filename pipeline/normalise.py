@@ -359,6 +359,42 @@ def _before_title(lines: list[_Line], ctx: _Context) -> list[_Line]:
     return out
 
 
+# An advert box: an offer of something done online ("Consultez un médecin en ligne dès aujourd'hui", "See a doctor
+# online"), its selling points as a bulleted list, one of them starred, and the starred small print under it.
+# The three together, never one alone: a list whose lead-in merely mentions "online" is content.  Read before
+# the bullets are unified, while the small print's "*" is still told apart from the list's own markers.
+_ONLINE_OFFER = re.compile(r"[^.!?]{0,60}\b(?:en ligne|online|en l[íi]nea|per internet)\b[^.!?]{0,40}[!.]?", re.I)
+_SELLING_POINT = re.compile(r"[•·▪◦‣●–-] .+")
+_STARRED = re.compile(r".*\S\s?\*")
+_SMALL_PRINT = re.compile(r"\*\s*\S.{0,150}")
+
+
+def _adverts(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    out, skip = [], 0
+    for index, line in enumerate(lines):
+        if skip or (skip := _advert_length(lines, index)):
+            ctx.note("page-chrome", line, f"dropped page chrome (advert): {_preview(line.text)}", warning=True)
+            ctx.removed.append(line.text)
+            skip -= 1
+            continue
+        out.append(line)
+    return out
+
+
+def _advert_length(lines: list[_Line], start: int) -> int:
+    """How many lines from `start` make an advert box (0 if none): the offer, its items, the small print."""
+    if not _ONLINE_OFFER.fullmatch(SOURCE_MARK.sub("", lines[start].text).strip()):
+        return 0
+    end = start + 1
+    while end < len(lines) and _SELLING_POINT.fullmatch(lines[end].text):
+        end += 1
+    points = [line.text for line in lines[start + 1:end]]
+    if not any(_STARRED.fullmatch(point) for point in points) or end == len(lines) \
+            or not _SMALL_PRINT.fullmatch(lines[end].text):
+        return 0
+    return end + 1 - start
+
+
 def _chrome(lines: list[_Line], ctx: _Context) -> list[_Line]:
     out = []
     for line in lines:
@@ -440,5 +476,5 @@ def _check_numbers_kept(before: str, after: str, removed: list[str], path: str |
         raise BookletError(f"normalising would change numbers {sorted(lost)}; nothing written (please report this)", path)
 
 
-RULES: list[Rule] = [_spaces, _blank_lines, _bullets, _unwrap, _host_lines, _citations, _editorial, _front_matter,
+RULES: list[Rule] = [_spaces, _blank_lines, _adverts, _bullets, _unwrap, _host_lines, _citations, _editorial, _front_matter,
                      _chrome, _before_title, _blank_lines]

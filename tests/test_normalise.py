@@ -225,6 +225,33 @@ def test_page_chrome_lines_are_dropped_with_a_named_warning(line, rule):
     assert change.warning and change.line == 2 and f"({rule})" in change.message
 
 
+@pytest.mark.parametrize("box", [
+    "Consultez un médecin en ligne dès aujourd'hui\n• Consultation remboursable *\n• Ordonnance sécurisée\n"
+    "* Lorsque le parcours de soins est respecté",
+    "See a doctor online today!\n- Prescriptions in 15 minutes*\n* Terms apply. Not available in all areas.",
+    "Consulta a un médico en línea\n· Sin esperas *\n· Receta incluida\n*Con seguro médico",
+])
+def test_an_online_offer_with_starred_points_and_small_print_is_an_advert(box):
+    result = normalise(f"Body text here.\n{box}\nMore body text.\n")
+    assert result.text == "Body text here.\nMore body text.\n"
+    notes = [c for c in result.changes if c.rule == "page-chrome"]
+    assert [c.line for c in notes] == list(range(2, 2 + box.count("\n") + 1))
+    assert all(c.warning and "(advert)" in c.message for c in notes)
+
+
+@pytest.mark.parametrize("box", [
+    # no small print: the list is the article's
+    "You can see a doctor online if:\n- you cannot travel *\n- your symptoms are mild",
+    # small print, but no offer of something online
+    "Take the tablets with food:\n- 500 mg twice a day *\n* Half the dose if your kidneys are weak.",
+    # an online offer, but nothing starred
+    "Book a video consultation online\n- Monday to Friday\n* Weekends on request",
+])
+def test_lists_that_are_not_adverts_are_kept(box):
+    text = f"Body text here.\n{box}\nMore body text.\n"
+    assert not [c for c in normalise(text).changes if "(advert)" in c.message]
+
+
 @pytest.mark.parametrize("line, reviewer", [
     ("Peer-Review durch Dr. Hayley Willacy, FRCGP", "Dr. Hayley Willacy, FRCGP"),
     ("Revisado por Dra. Ana Pérez.", "Dra. Ana Pérez"),
