@@ -263,6 +263,41 @@ def _unwrap(lines: list[_Line], ctx: _Context) -> list[_Line]:
     return out
 
 
+LOST_BULLETS_RUN = 3  # one-sentence lines in a row, with no blank line between them, to read as a list
+MAX_LOST_BULLET_WORDS = 40
+_SENTENCE_END = re.compile(r"[.!?][)\]\"'”’»]?$")
+_NEXT_SENTENCE = re.compile(r"[.!?][)\]\"'”’»]?\s+[¿¡\"“«]?[A-ZÀ-ÖØ-Þ]")  # not "e.g. eggs"
+
+
+def _lost_bullets(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    """A list whose bullets were lost in the copy (WHO's "Key facts"): in a text that sets its paragraphs apart
+    with blank lines, a run of LOST_BULLETS_RUN or more lines with no blank line between them, each one
+    sentence, is a list of one-sentence items, not one paragraph per line."""
+    runs, start = [], None
+    for index, line in enumerate([*lines, _Line("", 0)]):
+        if line.text and start is None:
+            start = index
+        elif not line.text and start is not None:
+            runs.append((start, index))
+            start = None
+    if sum(end - begin == 1 for begin, end in runs) * 2 < len(runs):
+        return lines  # paragraphs are not set apart by blank lines here: a line per paragraph is prose
+    out = list(lines)
+    for begin, end in runs:
+        run = lines[begin:end]
+        if end - begin >= LOST_BULLETS_RUN and all(
+                not line.is_item and _one_sentence(SOURCE_MARK.sub("", line.text).strip())
+                and len(line.text.split()) <= MAX_LOST_BULLET_WORDS for line in run):
+            ctx.note("lost-bullets", run[0], f"read lines {run[0].n}–{run[-1].n} as list items: {len(run)} "
+                     "one-sentence lines in a row in a text whose paragraphs are set apart by blank lines")
+            out[begin:end] = [_Line("- " + line.text, line.n) for line in run]
+    return out
+
+
+def _one_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text)) and not _NEXT_SENTENCE.search(text)
+
+
 def _host_lines(lines: list[_Line], ctx: _Context) -> list[_Line]:
     """A line of bare citation hosts belongs to the block before it."""
     out: list[_Line] = []
@@ -476,5 +511,5 @@ def _check_numbers_kept(before: str, after: str, removed: list[str], path: str |
         raise BookletError(f"normalising would change numbers {sorted(lost)}; nothing written (please report this)", path)
 
 
-RULES: list[Rule] = [_spaces, _blank_lines, _adverts, _bullets, _unwrap, _host_lines, _citations, _editorial, _front_matter,
-                     _chrome, _before_title, _blank_lines]
+RULES: list[Rule] = [_spaces, _blank_lines, _adverts, _bullets, _unwrap, _lost_bullets, _host_lines, _citations,
+                     _editorial, _front_matter, _chrome, _before_title, _blank_lines]

@@ -289,3 +289,34 @@ def test_hard_wrapped_text_joins_long_lines_before_capitals():
             "There is no evidence that people catch the disease from properly\ncooked food.\n")
     assert normalise(text).text.splitlines()[0] == (
         "Most avian influenza viruses do not infect people, but some, such as A(H5N1), have caused infections.")
+
+
+PROSE = "A paragraph of prose that runs on. It has two sentences.\n\nAnother paragraph, set apart by a blank line.\n\n"
+
+
+def test_one_sentence_lines_in_a_row_are_a_list_whose_bullets_were_lost():
+    facts = ("Avian influenza is an infectious viral disease of\nbirds.\nMost viruses do not infect people, but "
+             "some, such as\nthe A(H5N1) virus, have caused serious infections.\nThere is no evidence that people catch it "
+             "from properly\ncooked food, e.g. eggs.\n")
+    result = normalise(PROSE + "Key facts\n\n" + facts + "\nMore prose follows here.\n")
+    assert result.text.split("\n")[6:9] == [
+        "- Avian influenza is an infectious viral disease of birds.",
+        "- Most viruses do not infect people, but some, such as the A(H5N1) virus, have caused serious infections.",
+        "- There is no evidence that people catch it from properly cooked food, e.g. eggs."]
+    (note,) = [c for c in result.changes if c.rule == "lost-bullets"]
+    assert note.line == 7
+
+
+@pytest.mark.parametrize("run", [
+    "One sentence here.\nTwo sentences here. The second one.\nThree here.\n",  # a line of two sentences
+    "Only two lines.\nIn this run.\n",  # too short to tell
+    "A lead-in that ends in a colon:\nFirst line.\nSecond line.\n",
+])
+def test_runs_that_are_not_lost_lists_stay_paragraphs(run):
+    assert not [c for c in normalise(PROSE + run + "\nMore prose.\n").changes if c.rule == "lost-bullets"]
+
+
+def test_a_text_with_a_line_per_paragraph_is_prose():
+    """Without blank lines between paragraphs, a line per paragraph is how the whole text is written."""
+    text = "Title line\nFirst paragraph.\nSecond paragraph.\nThird paragraph.\nFourth one.\n"
+    assert not [c for c in normalise(text).changes if c.rule == "lost-bullets"]
