@@ -10,9 +10,9 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from pipeline.config import Settings, check_language_tag, load_clinic
+from pipeline.config import Settings, check_language_tag
 from pipeline.errors import BookletError, ConfigError, Interrupted
-from pipeline.fsio import build_tempdir, output_lock, remove_stale_parts, remove_stale_tempdirs, write_atomic
+from pipeline.fsio import build_tempdir, output_lock, remove_stale_parts, remove_stale_tempdirs
 from pipeline.project import Project
 
 
@@ -94,10 +94,16 @@ def extract(project: Project, source: str, as_json: bool) -> None:
 @click.option("--allow-incomplete", is_flag=True,
               help="Build translated editions below their publish gate too (proofs): untranslated units are shown "
                    "in the source language, and the handout says so.")
+@click.option("--force", is_flag=True, help="Rebuild every output, also those that are up to date.")
+@click.option("--dry-run", is_flag=True, help="Say what would be built, and why, without building anything.")
+@click.option("--explain", is_flag=True, help="Say why each output is built (which of its inputs changed).")
 @click.pass_obj
-def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file, allow_incomplete) -> None:
-    """Build every configured output into the output folder.  Builds into the same folder run one at a time (a
-    second one waits); a build first removes what an interrupted one left (`.*.part` files, temporary folders)."""
+def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file, allow_incomplete, force,
+          dry_run, explain) -> None:
+    """Build every configured output into the output folder, skipping those whose inputs have not changed since
+    they were built (`--force` rebuilds them).  Builds into the same folder run one at a time (a second one
+    waits); a build first removes what an interrupted one left (`.*.part` files, temporary folders)."""
+    from pipeline.runner import BuildRequest, run_build
     from pipeline.sources import discover
 
     settings: Settings = project.settings
@@ -108,83 +114,31 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
             raise click.BadParameter(f"unknown layout {layout!r} (layouts: {', '.join(project.layouts.names())})",
                                      param_hint="--layout")
     out = out_dir or project.output_dir  # --out may point anywhere; `output` in booklet.toml stays in the project
-    clinic_file = clinic_file or (project.root / settings.clinic if settings.clinic else None)
-    clinic = load_clinic(clinic_file) if clinic_file else None
     doc_ids = list(docs) or (discover(project.sources_dir) if settings.documents == "all" else settings.documents)
     if not doc_ids:
         raise BookletError("no documents to build (each needs a folder with meta.toml)", project.sources_dir)
+    request = BuildRequest(doc_ids=doc_ids, locales=list(locales), formats=list(formats or settings.formats),
+                           layouts=list(layouts or settings.layouts), paper=paper or settings.paper, out=out,
+                           clinic_file=clinic_file or (project.root / settings.clinic if settings.clinic else None),
+                           allow_incomplete=allow_incomplete, force=force, dry_run=dry_run, explain=explain)
+    say = lambda line: click.echo(line, err=True)  # noqa: E731 - the one way this command reports
     started = time.time()
-    with output_lock(out, lambda line: click.echo(line, err=True)):
-        for stale in remove_stale_parts(out, started) + remove_stale_tempdirs(started):  # before build_tempdir
-            click.echo(f"removed {stale} (left by an interrupted build)", err=True)   # changes $TMPDIR for us
-        with build_tempdir():
-            _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allow_incomplete)
-
-
-def _build(project, doc_ids, locales, formats, layouts, paper, out, clinic, allow_incomplete) -> None:
-    from pipeline.build import Skipped, edition, labels_missing, targets, with_source_language
-    from pipeline.locales import babel_locale
-    from pipeline.render import WRITERS, check_document, labels_in, output_path, unimposed_path
-
-    settings = project.settings
-    refused: list[str] = []
-    broken: list[str] = []  # catalogs that cannot be read, each once
-    for doc_id in doc_ids:
-        loaded = project.load(doc_id)
-        _report_warnings(loaded)
-        doc = loaded.document
-        check_document(doc)
-        source = edition(doc, doc.lang, project.translations_dir)  # beside the translation on a bilingual layout
-        for locale in locales or with_source_language(settings.locales, doc.lang):
-            try:
-                ed = edition(doc, locale, project.translations_dir)
-            except BookletError as exc:  # a broken catalog fails this locale's targets; the others still build
-                if str(exc) not in broken:
-                    broken.append(str(exc))
-                click.echo(f"{doc_id} ({locale}): not built: {exc}", err=True)
-                continue
-            if ed is None:
-                click.echo(f"{doc_id}: no translation into {locale} yet; skipped", err=True)
-                continue
-            _report_fallbacks(ed, out)
-            if labels_missing(ed):
-                click.echo(f"{doc_id} ({locale}): labels in English: nobody has translated them into "
-                           f"{babel_locale(locale).english_name} yet (`booklet i18n init {locale}` starts that catalog)", err=True)
-            guide_url = f"{settings.web_base.rstrip('/')}/{locale}/{doc.id}.guide.pdf" if settings.web_base else None
-            with labels_in(ed.labels):
-                for item in targets(ed, list(layouts or settings.layouts), list(formats or settings.formats),
-                                    allow_incomplete, project.layouts, settings.gates):
-                    if isinstance(item, Skipped):
-                        if item.refused:
-                            refused.append(item.message)
-                        else:
-                            click.echo(item.message, err=True)
-                        if item.withheld:  # what an earlier build wrote must not stay out as if it passed
-                            withheld = output_path(out, ed.document, item.withheld.fmt, item.withheld.layout)
-                            for old in (withheld, unimposed_path(withheld, paper or settings.paper)):
-                                if old.is_file():
-                                    old.unlink()
-                                    click.echo(f"removed {old} (held back by its publish gate)", err=True)
-                        continue
-                    if item.note:
-                        click.echo(item.note, err=True)
-                    target = output_path(out, ed.document, item.fmt, item.layout)
-                    for warning in WRITERS[item.fmt](ed.document, target, item.layout, paper or settings.paper,
-                                                     clinic=clinic, guide_url=guide_url, publisher=settings.publisher,
-                                                     translation=ed.translation, source_edition=source,
-                                                     layouts=project.layouts):
-                        click.echo(f"{target}: warning: {warning}", err=True)
-                    if item.fmt == "pdf" and project.layouts.manifest(item.layout).impose:  # its tagged pages, beside it
-                        click.echo(f"wrote {unimposed_path(target, paper or settings.paper)}", err=True)
-                    click.echo(f"wrote {target}", err=True)
-    for message in refused:
-        click.echo(message, err=True)
-    errors = broken + ([f"{len(refused)} handout(s) not built: they would print untranslated text (listed above; "
-                        "--allow-incomplete builds proofs)"] if refused else [])
-    for message in errors[:-1]:
-        click.echo(f"booklet: error: {message}", err=True)
-    if errors:
-        raise BookletError(errors[-1])
+    if dry_run:
+        summary = run_build(project, request, say)
+    else:
+        with output_lock(out, say):
+            for stale in remove_stale_parts(out, started) + remove_stale_tempdirs(started):  # before build_tempdir
+                say(f"removed {stale} (left by an interrupted build)")   # changes $TMPDIR for us
+            with build_tempdir():
+                summary = run_build(project, request, say)
+    if dry_run:
+        say(f"would build {summary.built}, {summary.up_to_date} up to date")
+    else:
+        say(summary.line(time.time() - started))
+    for message in summary.errors[:-1]:
+        say(f"booklet: error: {message}")
+    if summary.errors:
+        raise BookletError(summary.errors[-1])
 
 
 @cli.group()
@@ -363,21 +317,6 @@ def _catalogs(project: Project) -> list[tuple[str, str, Path]]:
     for path in sorted(root.glob("*/LC_MESSAGES/*.po")):
         found.append((path.parent.parent.name, path.stem, path))
     return found
-
-
-def _report_fallbacks(ed, out: Path) -> None:
-    """The build report: every unit shown in the source language, in a file beside the outputs, and a line."""
-    if ed.translation is None:
-        return
-    report = out / ed.locale / f"{ed.document.id}.untranslated.txt"
-    lines = [f"{u.id}\t{u.path}\t{u.text}\t{ed.reason(u)}" for u in ed.fallbacks]
-    if lines:
-        write_atomic(report, "\n".join(lines) + "\n")
-        failed = f", {len(ed.rejected)} of them because their translation failed the QA check" if ed.rejected else ""
-        click.echo(f"{ed.document.id} ({ed.locale}): {len(lines)} units shown in the source language{failed}; "
-                   f"listed in {report}", err=True)
-    else:
-        report.unlink(missing_ok=True)
 
 
 def _report_warnings(loaded) -> None:

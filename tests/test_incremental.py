@@ -1,0 +1,111 @@
+"""Incremental builds (pipeline/planner.py): a task whose inputs and outputs are unchanged is not rebuilt, one
+changed string rebuilds exactly the outputs that print it, and what is rebuilt is byte-identical to a full build."""
+import hashlib
+import re
+import shutil
+
+import pytest
+
+from conftest import REPO, TREATMENT
+from pipeline.planner import STATE_NAME
+from test_cli import booklet
+
+pytestmark = pytest.mark.slow
+
+CATALOG = f"translations/es/LC_MESSAGES/{TREATMENT}.po"
+OUTPUTS = sorted(f"{locale}/{TREATMENT}.{name}" for locale in ("en", "es")
+                 for name in ("guide.pdf", "large-print.pdf", "epub"))
+
+
+@pytest.fixture()
+def project(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "sources" / TREATMENT, root / "sources" / TREATMENT)
+    shutil.copytree(REPO / "translations" / "es", root / "translations" / "es")
+    (root / "booklet.toml").write_text('locales = ["en", "es"]\nlayouts = ["guide", "large-print"]\n'
+                                       'formats = ["pdf", "epub"]\n', encoding="utf-8")
+    return root
+
+
+def build(root, *args):
+    result = booklet("build", *args, cwd=root)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def files(out):
+    """Every output with what would show a rewrite: its inode, its modification time and its bytes."""
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(out.rglob("*")) if p.is_file() and p.name != STATE_NAME}
+
+
+def change_a_spanish_string(root):
+    po = root / CATALOG
+    text = po.read_text(encoding="utf-8")
+    changed = re.sub(r'^msgstr "Tratamiento', 'msgstr "El tratamiento', text, count=1, flags=re.M)
+    assert changed != text
+    po.write_text(changed, encoding="utf-8")
+
+
+def test_a_build_with_nothing_changed_writes_nothing(project):
+    build(project)
+    before = files(project / "output")
+    assert sorted(before) == OUTPUTS
+    result = build(project)
+    assert "0 built, 6 up to date, 0 skipped, 0 failed" in result.stderr
+    assert "wrote" not in result.stderr
+    assert files(project / "output") == before
+
+
+def test_one_changed_string_rebuilds_its_outputs_only_and_as_a_full_build_would(project, tmp_path):
+    build(project)
+    before = files(project / "output")
+    change_a_spanish_string(project)
+    dry = build(project, "--dry-run", "--explain")
+    planned = re.findall(r"^would build (\S+): (.*)$", dry.stderr, re.M)
+    assert sorted(key for key, _ in planned) == [o for o in OUTPUTS if o.startswith("es/")]
+    assert all(reason == f"{CATALOG} changed" for _, reason in planned)
+    assert files(project / "output") == before  # a dry run builds nothing
+    result = build(project)
+    assert "3 built, 3 up to date" in result.stderr
+    after = files(project / "output")
+    for name in OUTPUTS:
+        assert (after[name] == before[name]) == name.startswith("en/"), name
+    full = tmp_path / "full"
+    build(project, "--force", "--out", str(full))
+    assert {name: data for name, (_, _, data) in files(full).items()} == \
+           {name: data for name, (_, _, data) in after.items()}
+
+
+def test_an_output_deleted_or_edited_is_rebuilt_and_force_rebuilds_everything(project):
+    build(project)
+    out = project / "output"
+    (out / OUTPUTS[0]).unlink()
+    (out / OUTPUTS[1]).write_bytes(b"edited by hand")
+    result = build(project, "--explain")
+    assert f"building {OUTPUTS[0]}: {OUTPUTS[0]} is missing" in result.stderr
+    assert f"building {OUTPUTS[1]}: {OUTPUTS[1]} was changed since it was built" in result.stderr
+    assert "2 built, 4 up to date" in result.stderr
+    assert "6 built, 0 up to date" in build(project, "--force").stderr
+
+
+def test_a_changed_layout_or_setting_rebuilds_what_it_touches(project):
+    build(project)
+    css = project / "layouts" / "guide" / "guide.css"
+    css.parent.mkdir(parents=True)
+    css.write_bytes((REPO / "layouts" / "guide" / "guide.css").read_bytes() + b"\nh2 { letter-spacing: 0.01em; }\n")
+    planned = re.findall(r"^would build (\S+): (.*)$", build(project, "--dry-run", "--explain").stderr, re.M)
+    assert sorted(key for key, _ in planned) == OUTPUTS and all("layouts changed" in r for _, r in planned)
+    css.unlink()
+    assert "would build 0, 6 up to date" in build(project, "--dry-run").stderr
+    planned = re.findall(r"^would build (\S+): (.*)$", build(project, "--dry-run", "--explain", "--paper",
+                                                             "letter").stderr, re.M)
+    assert sorted(key for key, _ in planned) == OUTPUTS and all("options changed" in r for _, r in planned)
+
+
+def test_an_unreadable_state_file_rebuilds_everything(project):
+    build(project)
+    (project / "output" / STATE_NAME).write_text("{not json", encoding="utf-8")
+    assert "6 built, 0 up to date" in build(project).stderr
+    assert hashlib.sha256((project / "output" / STATE_NAME).read_bytes()).hexdigest()  # written anew
+    assert "0 built, 6 up to date" in build(project).stderr
