@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import signal
 import sys
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 import click
 from pipeline.config import Settings, check_language_tag
 from pipeline.errors import BookletError, ConfigError, Interrupted
-from pipeline.fsio import build_tempdir, output_lock, remove_stale_parts, remove_stale_tempdirs
+from pipeline.fsio import build_tempdir, output_lock, remove_stale_parts, remove_stale_tempdirs, write_atomic
 from pipeline.project import Project
 
 
@@ -97,13 +98,16 @@ def extract(project: Project, source: str, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Rebuild every output, also those that are up to date.")
 @click.option("--dry-run", is_flag=True, help="Say what would be built, and why, without building anything.")
 @click.option("--explain", is_flag=True, help="Say why each output is built (which of its inputs changed).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the cores available).")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a JSON report: per output its status, input fingerprint, time and messages.")
 @click.pass_obj
 def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file, allow_incomplete, force,
-          dry_run, explain) -> None:
+          dry_run, explain, jobs, report_file) -> None:
     """Build every configured output into the output folder, skipping those whose inputs have not changed since
     they were built (`--force` rebuilds them).  Builds into the same folder run one at a time (a second one
     waits); a build first removes what an interrupted one left (`.*.part` files, temporary folders)."""
-    from pipeline.runner import BuildRequest, run_build
+    from pipeline.runner import BuildRequest, default_jobs, run_build
     from pipeline.sources import discover
 
     settings: Settings = project.settings
@@ -120,7 +124,8 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
     request = BuildRequest(doc_ids=doc_ids, locales=list(locales), formats=list(formats or settings.formats),
                            layouts=list(layouts or settings.layouts), paper=paper or settings.paper, out=out,
                            clinic_file=clinic_file or (project.root / settings.clinic if settings.clinic else None),
-                           allow_incomplete=allow_incomplete, force=force, dry_run=dry_run, explain=explain)
+                           allow_incomplete=allow_incomplete, force=force, dry_run=dry_run, explain=explain,
+                           jobs=jobs or default_jobs())
     say = lambda line: click.echo(line, err=True)  # noqa: E731 - the one way this command reports
     started = time.time()
     if dry_run:
@@ -131,8 +136,11 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                 say(f"removed {stale} (left by an interrupted build)")   # changes $TMPDIR for us
             with build_tempdir():
                 summary = run_build(project, request, say)
+    if report_file:
+        write_atomic(report_file, json.dumps({"outputs": [vars(task) for task in summary.tasks],
+                                              "errors": summary.errors}, indent=1, ensure_ascii=False) + "\n")
     if dry_run:
-        say(f"would build {summary.built}, {summary.up_to_date} up to date")
+        say(f"would build {summary.count('would build')}, {summary.count('up to date')} up to date")
     else:
         say(summary.line(time.time() - started))
     for message in summary.errors[:-1]:

@@ -1,15 +1,28 @@
-"""Run a build: every task of the plan that is not up to date, document by document.  Each document is
-normalised and extracted once and each edition translated once, only when one of their tasks must be built;
-what happens is told through `say` (the CLI prints it), so this module never prints."""
+"""Run a build: every task of the plan that is not up to date.
+
+Each document is normalised and extracted once, by the parent; each of its editions (a locale) is a job for a
+worker, which translates it once and renders its tasks.  A worker is a function of its job alone (the document,
+the locale, the tasks and the build's settings, all plain data): it renders into a folder of its own and returns
+the bytes of each output and its messages; the parent writes every file atomically, keeps the state file and
+tells what happened through `say`, in the order the jobs were planned, whatever order they finish in.  With
+`jobs` > 1 the jobs run on a process pool; with 1, in this process, the same way.
+"""
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from pipeline.config import Clinic
 from pipeline.errors import BookletError
 from pipeline.fsio import write_atomic
-from pipeline.planner import Fingerprints, State, Task, tasks_for
+from pipeline.model import Document
+from pipeline.planner import Fingerprints, State, Task, digest, tasks_for
 
 
 @dataclass(frozen=True)
@@ -25,19 +38,70 @@ class BuildRequest:
     force: bool = False  # rebuild what is up to date too
     dry_run: bool = False  # say what would be built, build nothing
     explain: bool = False  # say why each task is built
+    jobs: int = 1  # worker processes
+
+
+@dataclass
+class TaskReport:
+    """One task in the build report (`--report`)."""
+
+    output: str  # the task's key: its output file, relative to the output folder
+    status: str  # "built", "up to date", "skipped", "failed"
+    inputs: str  # one fingerprint of all its inputs
+    seconds: float = 0.0
+    messages: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Summary:
-    built: int = 0
-    up_to_date: int = 0
-    skipped: int = 0
-    failed: int = 0
+    tasks: list[TaskReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # the build fails with these, the last one as its message
 
+    def count(self, status: str) -> int:
+        return sum(task.status == status for task in self.tasks)
+
     def line(self, seconds: float) -> str:
-        return (f"{self.built} built, {self.up_to_date} up to date, {self.skipped} skipped, {self.failed} failed "
-                f"in {seconds:.1f} s")
+        return (f"{self.count('built')} built, {self.count('up to date')} up to date, {self.count('skipped')} "
+                f"skipped, {self.count('failed')} failed in {seconds:.1f} s")
+
+
+@dataclass(frozen=True)
+class Job:
+    """A document's edition in one locale and the tasks to build of it: everything a worker needs."""
+
+    project_root: Path
+    config_path: Path | None
+    out: Path  # where the parent will write the outputs (named in messages)
+    document: Document
+    locale: str
+    tasks: list[Task]
+    paper: str
+    clinic: Clinic | None
+    allow_incomplete: bool
+
+
+@dataclass
+class Outcome:
+    """What a worker made of one task."""
+
+    task: Task
+    status: str  # "built", "skipped", "refused" (the build must fail), "failed"
+    files: dict[str, bytes] = field(default_factory=dict)  # output file name (in the locale's folder) -> bytes
+    messages: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)  # file names an earlier build wrote that must go
+    seconds: float = 0.0
+
+
+@dataclass
+class JobResult:
+    messages: list[str] = field(default_factory=list)  # about the edition, before its tasks'
+    outcomes: list[Outcome] = field(default_factory=list)
+    report: tuple[str, bytes | None] | None = None  # the untranslated-units report: file name, bytes (None: none)
+    error: str | None = None  # the edition could not be made (a broken catalog): every task failed
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def run_build(project, request: BuildRequest, say: Callable[[str], None]) -> Summary:
@@ -45,13 +109,13 @@ def run_build(project, request: BuildRequest, say: Callable[[str], None]) -> Sum
     from pipeline.config import load_clinic
 
     settings = project.settings
-    clinic = load_clinic(request.clinic_file) if request.clinic_file else None
+    clinic = load_clinic(request.clinic_file) if request.clinic_file else None  # a bad one stops the build first
     options = {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
     fingerprints = Fingerprints(project, options, request.clinic_file)
     state = State(request.out)
     summary = Summary()
-    refused: list[str] = []
     replayed: set[str] = set()  # what up-to-date tasks were held back for, said once
+    planned: list[tuple[Job, dict[Task, dict[str, str]]]] = []
     for doc_id in request.doc_ids:
         source = project.resolve(doc_id)
         source_lang = source.meta.lang if source.meta else "en"  # as sources.load reads a bare file
@@ -61,112 +125,184 @@ def run_build(project, request: BuildRequest, say: Callable[[str], None]) -> Sum
             inputs = fingerprints.of(task, source.path.parent, source_lang)
             reasons = ["--force"] if request.force else state.stale(task, inputs)
             if not reasons:
-                summary.up_to_date += 1
-                if (message := state.records[task.key].message) and message not in replayed:
-                    replayed.add(message)
-                    say(f"{message} (unchanged since the last build)")
+                record = state.records[task.key]
+                summary.tasks.append(TaskReport(task.key, "up to date", _one(inputs),
+                                                messages=[record.message] if record.message else []))
+                if record.message and record.message not in replayed:
+                    replayed.add(record.message)
+                    say(f"{record.message} (unchanged since the last build)")
                 continue
             if request.explain or request.dry_run:
                 say(f"{'would build' if request.dry_run else 'building'} {task.key}: {'; '.join(reasons)}")
             stale[task] = inputs
-        if stale and not request.dry_run:
-            _build_document(project, doc_id, stale, request, clinic, state, summary, refused, say)
-            state.save()
-        elif stale:
-            summary.built += len(stale)
+        if not stale:
+            continue
+        if request.dry_run:
+            summary.tasks += [TaskReport(task.key, "would build", _one(inputs)) for task, inputs in stale.items()]
+            continue
+        document = _load(project, doc_id, say)
+        for locale in dict.fromkeys(task.locale for task in stale):
+            tasks = [task for task in stale if task.locale == locale]
+            job = Job(project.root, project.config_path, request.out, document, locale, tasks, request.paper,
+                      clinic, request.allow_incomplete)
+            planned.append((job, {task: stale[task] for task in tasks}))
+    if planned:
+        _run_jobs(planned, request, state, summary, say)
+    refused = [task.messages[0] for task in summary.tasks if task.status == "refused"]
     for message in refused:
         say(message)
+    for task in summary.tasks:
+        if task.status == "refused":
+            task.status = "skipped"
     if refused:
         summary.errors.append(f"{len(refused)} handout(s) not built: they would print untranslated text (listed "
                               "above; --allow-incomplete builds proofs)")
     return summary
 
 
-def _build_document(project, doc_id: str, stale: dict[Task, dict[str, str]], request: BuildRequest, clinic,
-                    state: State, summary: Summary, refused: list[str], say) -> None:
-    from pipeline.build import Skipped, edition, labels_missing, targets
-    from pipeline.locales import babel_locale
-    from pipeline.render import WRITERS, check_document, labels_in, output_path, unimposed_path
+def _one(inputs: dict[str, str]) -> str:
+    return digest("\n".join(f"{k}={v}" for k, v in sorted(inputs.items())).encode("utf-8"))
 
-    settings = project.settings
+
+def _load(project, doc_id: str, say) -> Document:
+    from pipeline.render import check_document
+
     loaded = project.load(doc_id)
     for change in loaded.changes:
         if change.warning:
             say(change.format(loaded.path or loaded.document.meta.source_file))
-    doc = loaded.document
-    check_document(doc)
-    source = edition(doc, doc.lang, project.translations_dir)  # beside the translation on a bilingual layout
-    for locale in dict.fromkeys(task.locale for task in stale):
-        tasks = [task for task in stale if task.locale == locale]
+    check_document(loaded.document)
+    return loaded.document
+
+
+def _run_jobs(planned, request: BuildRequest, state: State, summary: Summary, say) -> None:
+    """Run the jobs and take in their results in the order they were planned."""
+    if request.jobs <= 1 or len(planned) == 1:
+        for job, inputs in planned:
+            _take(job, build_edition(job), inputs, request.out, state, summary, say)
+        return
+    with ProcessPoolExecutor(max_workers=min(request.jobs, len(planned))) as pool:
+        futures: list[Future] = [pool.submit(build_edition, job) for job, _ in planned]
         try:
-            ed = edition(doc, locale, project.translations_dir)
-        except BookletError as exc:  # a broken catalog fails this locale's targets; the others still build
-            if str(exc) not in summary.errors:
-                summary.errors.append(str(exc))
-            say(f"{doc_id} ({locale}): not built: {exc}")
-            summary.failed += len(tasks)
-            for task in tasks:
-                state.forget(task)
-            continue
-        if ed is None:
-            message = f"{doc_id}: no translation into {locale} yet; skipped"
+            for (job, inputs), future in zip(planned, futures):
+                _take(job, future.result(), inputs, request.out, state, summary, say)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _take(job: Job, result: JobResult, inputs: dict[Task, dict[str, str]], out: Path, state: State,
+          summary: Summary, say) -> None:
+    """Write what a worker made, say what happened, and keep it in the state file."""
+    folder = out / job.locale
+    for message in result.messages:
+        say(message)
+    if result.error is not None:
+        if result.error not in summary.errors:
+            summary.errors.append(result.error)
+        for task in job.tasks:
+            state.forget(task)
+            summary.tasks.append(TaskReport(task.key, "failed", _one(inputs[task]), messages=[result.error]))
+        state.save()
+        return
+    report = None
+    if result.report:
+        name, data = result.report
+        report = folder / name
+        if data is None:
+            report.unlink(missing_ok=True)
+            report = None
+        else:
+            write_atomic(report, data)
+    for outcome in result.outcomes:
+        task = outcome.task
+        for name in outcome.withheld:
+            if (folder / name).is_file():
+                (folder / name).unlink()
+                outcome.messages.append(f"removed {folder / name} (held back by its publish gate)")
+        written = []
+        for name, data in outcome.files.items():
+            write_atomic(folder / name, data)
+            written.append(folder / name)
+        messages = outcome.messages + [f"wrote {path}" for path in reversed(written)]
+        for message in messages[1:] if outcome.status == "refused" else messages:  # a refusal is said at the end
             say(message)
-            summary.skipped += len(tasks)
-            for task in tasks:  # until its catalog changes
-                state.record(task, stale[task], [], message)
-            continue
-        report = _report_fallbacks(ed, request.out, say)
-        if labels_missing(ed):
-            say(f"{doc_id} ({locale}): labels in English: nobody has translated them into "
-                f"{babel_locale(locale).english_name} yet (`booklet i18n init {locale}` starts that catalog)")
-        guide_url = f"{settings.web_base.rstrip('/')}/{locale}/{doc.id}.guide.pdf" if settings.web_base else None
-        with labels_in(ed.labels):
-            for task in tasks:
-                item = next(targets(ed, [task.layout], [task.fmt], request.allow_incomplete, project.layouts,
-                                    settings.gates))
-                if isinstance(item, Skipped):
-                    summary.skipped += 1
-                    if item.refused:  # checked again next time: a build that refuses one fails every time
-                        refused.append(item.message)
-                        state.forget(task)
-                    else:
-                        say(item.message)
-                        state.record(task, stale[task], [], item.message)
-                    if item.withheld:  # what an earlier build wrote must not stay out as if it passed
-                        withheld = output_path(request.out, ed.document, item.withheld.fmt, item.withheld.layout)
-                        for old in (withheld, unimposed_path(withheld, request.paper)):
-                            if old.is_file():
-                                old.unlink()
-                                say(f"removed {old} (held back by its publish gate)")
-                    continue
-                if item.note:
-                    say(item.note)
-                target = output_path(request.out, ed.document, item.fmt, item.layout)
-                for warning in WRITERS[item.fmt](ed.document, target, item.layout, request.paper,
-                                                 clinic=clinic, guide_url=guide_url, publisher=settings.publisher,
-                                                 translation=ed.translation, source_edition=source,
-                                                 layouts=project.layouts):
-                    say(f"{target}: warning: {warning}")
-                written = [target]
-                if item.fmt == "pdf" and project.layouts.manifest(item.layout).impose:  # its tagged pages, beside it
-                    written.append(unimposed_path(target, request.paper))
-                    say(f"wrote {written[-1]}")
-                say(f"wrote {target}")
-                state.record(task, stale[task], written + ([report] if report else []))
-                summary.built += 1
+        if outcome.status == "built":
+            state.record(task, inputs[task], written + ([report] if report else []))
+        elif outcome.status == "skipped":
+            state.record(task, inputs[task], [], outcome.messages[0])
+        else:  # refused: checked again next time, so that a build that refuses it fails every time
+            state.forget(task)
+        summary.tasks.append(TaskReport(task.key, outcome.status, _one(inputs[task]), outcome.seconds, messages))
+    state.save()
 
 
-def _report_fallbacks(ed, out: Path, say) -> Path | None:
-    """The build report: every unit shown in the source language, in a file beside the outputs, and a line."""
+def build_edition(job: Job) -> JobResult:
+    """A worker: the edition of `job.document` in `job.locale`, and each of its tasks rendered to bytes."""
+    from pipeline.build import Skipped, edition, labels_missing, targets
+    from pipeline.locales import babel_locale
+    from pipeline.project import Project
+    from pipeline.render import WRITERS, labels_in, output_path, unimposed_path
+
+    project = Project(config=job.config_path) if job.config_path else Project(folder=job.project_root)
+    settings, doc, result = project.settings, job.document, JobResult()
+    try:
+        ed = edition(doc, job.locale, project.translations_dir)
+    except BookletError as exc:  # a broken catalog fails this locale's tasks; the others still build
+        result.messages.append(f"{doc.id} ({job.locale}): not built: {exc}")
+        result.error = str(exc)
+        return result
+    if ed is None:
+        message = f"{doc.id}: no translation into {job.locale} yet; skipped"
+        result.outcomes = [Outcome(task, "skipped", messages=[message]) for task in job.tasks]
+        return result
+    result.report = _fallback_report(ed, job.out / job.locale, result.messages)
+    if labels_missing(ed):
+        result.messages.append(
+            f"{doc.id} ({job.locale}): labels in English: nobody has translated them into "
+            f"{babel_locale(job.locale).english_name} yet (`booklet i18n init {job.locale}` starts that catalog)")
+    source = edition(doc, doc.lang, project.translations_dir)  # beside the translation on a bilingual layout
+    guide_url = f"{settings.web_base.rstrip('/')}/{job.locale}/{doc.id}.guide.pdf" if settings.web_base else None
+    with tempfile.TemporaryDirectory(prefix="booklet-job-") as scratch, labels_in(ed.labels):
+        for task in job.tasks:
+            started = time.perf_counter()
+            item = next(targets(ed, [task.layout], [task.fmt], job.allow_incomplete, project.layouts,
+                                settings.gates))
+            if isinstance(item, Skipped):
+                outcome = Outcome(task, "refused" if item.refused else "skipped", messages=[item.message])
+                if item.withheld:  # what an earlier build wrote must not stay out as if it passed
+                    withheld = output_path(".", ed.document, item.withheld.fmt, item.withheld.layout)
+                    outcome.withheld = [withheld.name, unimposed_path(withheld, job.paper).name]
+                result.outcomes.append(outcome)
+                continue
+            outcome = Outcome(task, "built", messages=[item.note] if item.note else [])
+            folder = Path(scratch) / task.key.replace("/", "_")
+            target = output_path(folder, ed.document, item.fmt, item.layout)
+            for warning in WRITERS[item.fmt](ed.document, target, item.layout, job.paper, clinic=job.clinic,
+                                             guide_url=guide_url, publisher=settings.publisher,
+                                             translation=ed.translation, source_edition=source,
+                                             layouts=project.layouts):
+                outcome.messages.append(f"{job.out / job.locale / target.name}: warning: {warning}")
+            # the output, and beside an imposed print file its tagged pages in reading order
+            written = [target] + [p for p in target.parent.iterdir() if p != target]
+            outcome.files = {path.name: path.read_bytes() for path in written}
+            shutil.rmtree(folder)
+            outcome.seconds = time.perf_counter() - started
+            result.outcomes.append(outcome)
+    return result
+
+
+def _fallback_report(ed, folder: Path, messages: list[str]) -> tuple[str, bytes | None] | None:
+    """The build report of a translated edition: every unit shown in the source language, as the bytes of a
+    file beside its outputs (None: there are none, and an old report goes), and a line about it."""
     if ed.translation is None:
         return None
-    report = out / ed.locale / f"{ed.document.id}.untranslated.txt"
+    name = f"{ed.document.id}.untranslated.txt"
     lines = [f"{u.id}\t{u.path}\t{u.text}\t{ed.reason(u)}" for u in ed.fallbacks]
     if not lines:
-        report.unlink(missing_ok=True)
-        return None
-    write_atomic(report, "\n".join(lines) + "\n")
+        return name, None
     failed = f", {len(ed.rejected)} of them because their translation failed the QA check" if ed.rejected else ""
-    say(f"{ed.document.id} ({ed.locale}): {len(lines)} units shown in the source language{failed}; "
-        f"listed in {report}")
-    return report
+    messages.append(f"{ed.document.id} ({ed.locale}): {len(lines)} units shown in the source language{failed}; "
+                    f"listed in {folder / name}")
+    return name, ("\n".join(lines) + "\n").encode("utf-8")

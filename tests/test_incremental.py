@@ -1,6 +1,7 @@
 """Incremental builds (pipeline/planner.py): a task whose inputs and outputs are unchanged is not rebuilt, one
 changed string rebuilds exactly the outputs that print it, and what is rebuilt is byte-identical to a full build."""
 import hashlib
+import json
 import re
 import shutil
 
@@ -109,3 +110,20 @@ def test_an_unreadable_state_file_rebuilds_everything(project):
     assert "6 built, 0 up to date" in build(project).stderr
     assert hashlib.sha256((project / "output" / STATE_NAME).read_bytes()).hexdigest()  # written anew
     assert "0 built, 6 up to date" in build(project).stderr
+
+
+def test_two_workers_write_the_same_bytes_as_one_and_report_every_output(project, tmp_path):
+    one, two, report = tmp_path / "one", tmp_path / "two", tmp_path / "report.json"
+    sequential = build(project, "-j", "1", "--out", str(one))
+    result = build(project, "-j", "2", "--out", str(two), "--report", str(report))
+    assert {n: d for n, (_, _, d) in files(one).items()} == {n: d for n, (_, _, d) in files(two).items()}
+    # messages come in the planned order, whichever worker finished first
+    def wrote(stderr):
+        return re.findall(r"^wrote \S+/(\w\w/\S+)$", stderr, re.M)
+    assert wrote(result.stderr) == wrote(sequential.stderr) and sorted(wrote(result.stderr)) == OUTPUTS
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert sorted(task["output"] for task in data["outputs"]) == OUTPUTS
+    assert {task["status"] for task in data["outputs"]} == {"built"} and data["errors"] == []
+    assert all(re.fullmatch(r"[0-9a-f]{64}", task["inputs"]) and task["seconds"] > 0 for task in data["outputs"])
+    build(project, "--out", str(two), "--report", str(report))
+    assert {task["status"] for task in json.loads(report.read_text(encoding="utf-8"))["outputs"]} == {"up to date"}
