@@ -32,7 +32,7 @@ from pipeline.citations import CitationIndex
 from pipeline.explain import LineDecision, cut
 from pipeline.model import Block, Document, ListBlock, ListItem, Meta, Paragraph, QuestionAnswer, Section
 from pipeline.normalise import SOURCE_MARK
-from pipeline.structure import Override, match_overrides
+from pipeline.structure import Entry, Override, match_overrides
 
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 90
@@ -116,20 +116,20 @@ class DocumentBuilder:
 
 def extract_text(clean: str, doc_id: str, lang: str, meta: Meta, title: str | None = None,
                  fallback_title: str | None = None, line_map: list[int] | None = None,
-                 overrides: Sequence[Override] = ()) -> Document:
+                 structure: Sequence[Entry] = ()) -> Document:
     """Read normalised text.  `title` comes from metadata; without it the first line is the title where it
     reads as one, else `fallback_title` (the file name).  `line_map` gives the source line of each line of
-    `clean` (from normalise); without it lines of `clean` are counted.  `overrides` (meta.toml's [structure])
+    `clean` (from normalise); without it lines of `clean` are counted.  The entries of meta.toml's `structure`
     decide the lines they name."""
-    return extract_text_explained(clean, doc_id, lang, meta, title, fallback_title, line_map, overrides)[0]
+    return extract_text_explained(clean, doc_id, lang, meta, title, fallback_title, line_map, structure)[0]
 
 
 def extract_text_explained(clean: str, doc_id: str, lang: str, meta: Meta, title: str | None = None,
                            fallback_title: str | None = None, line_map: list[int] | None = None,
-                           overrides: Sequence[Override] = ()) -> tuple[Document, list[LineDecision]]:
+                           structure: Sequence[Entry] = ()) -> tuple[Document, list[LineDecision]]:
     """extract_text, and what became of each line and why, as each was decided."""
     explained: list[LineDecision] = []
-    lines = _classify(clean, line_map, overrides, explained)
+    lines = _classify(clean, line_map, structure, explained)
     titled = next((line for line in lines if line.kind == "title"), None)
     why = titled.why if titled else ""
     if (titled is None and lines and lines[0].kind == "heading" and lines[0].given is None
@@ -145,12 +145,12 @@ def extract_text_explained(clean: str, doc_id: str, lang: str, meta: Meta, title
     return builder.finish(doc_id, lang, title or fallback_title or doc_id, meta), explained
 
 
-def _classify(clean: str, line_map: list[int] | None, overrides: Sequence[Override],
+def _classify(clean: str, line_map: list[int] | None, structure: Sequence[Entry],
               explained: list[LineDecision]) -> list[_Line]:
     """Each line's kind from its shape and its neighbours', or from its [structure] entry; a line the editor
     drops is gone before the rules look at its neighbours."""
     numbered = [(line_map[i] if line_map else i + 1, line) for i, line in enumerate(clean.split("\n")) if line.strip()]
-    given = match_overrides(overrides, [(n, _content(line)) for n, line in numbered])
+    given = match_overrides(structure, [(n, _content(line)) for n, line in numbered])
     kept = []
     for (n, line), override in zip(numbered, given):
         if override is not None and override.kind == "drop":
@@ -280,16 +280,14 @@ def _restructure(lines: list[_Line]) -> list[_Line]:
     - in a run of headings with no body between them, only the last heads the body; the first is its parent
       when written in another style (a topic over its questions, "Diagnostic tests" over "A. …"); the others
       are link cards, captions or tabs whose body did not come along, kept as plain paragraphs.
-    A line meta.toml decides keeps its kind and ends a run of short lines after a lead-in."""
+    A line meta.toml decides keeps its kind."""
     out = [replace(line) for line in lines]
     i = 0
     while i < len(out):
         line = out[i]
         if line.kind in ("heading", "paragraph") and _lead_in(line.text):
             j = i + 1
-            while j < len(out) and out[j].given is None and (out[j].kind == "heading" or (
-                    out[j].kind == "paragraph" and (_one_short_sentence(out[j].text) if line.text.endswith(":")
-                                                    else looks_like_heading(out[j].text)))):
+            while j < len(out) and _continues_lead_in(out[j], line):
                 j += 1
             if j - i - 1 >= 2 or (j - i - 1 >= 1 and line.kind == "heading"):
                 lead = f"'… {line.text.split()[-1]}'"
@@ -323,6 +321,16 @@ def _restructure(lines: list[_Line]) -> list[_Line]:
             out[j].under = parent
         i = j + 1
     return out
+
+
+def _continues_lead_in(line: _Line, lead_in: _Line) -> bool:
+    """Whether `line` goes on the run of short lines after `lead_in`: a heading, or a short paragraph (one
+    short sentence after a colon, else a heading's shape); a line meta.toml makes an item goes on it too, and
+    one meta.toml makes anything else ends it."""
+    if line.given is not None:
+        return line.given.kind == "item"
+    return line.kind == "heading" or (line.kind == "paragraph" and (
+        _one_short_sentence(line.text) if lead_in.text.endswith(":") else looks_like_heading(line.text)))
 
 
 def _decide(line: _Line, kind: str, why: str) -> None:

@@ -18,7 +18,7 @@ from pipeline.explain import LineDecision
 from pipeline.extract import extract_text_explained
 from pipeline.model import ROLES, Attribution, Document, ListBlock, Meta, QuestionAnswer
 from pipeline.normalise import Change, normalise
-from pipeline.structure import Override, parse_structure
+from pipeline.structure import Entry, parse_structure
 from pipeline.textcheck import check_text, read_text
 
 META_NAME = "meta.toml"
@@ -50,7 +50,7 @@ class SourceMeta(Strict):
     disclaimer: str | None = None
     attribution: AttributionMeta = AttributionMeta()
     roles: dict[Role, str] = {}
-    structure: dict[str, str] = {}  # the text of a line -> what it is (pipeline/structure.py)
+    structure: dict[str, str | list[str]] = {}  # the text of a line -> what it is (pipeline/structure.py)
     normalise: NormaliseMeta = NormaliseMeta()
 
     _check_lang = field_validator("lang")(lambda cls, v: check_language_tag(v))
@@ -121,7 +121,7 @@ def load(source: Source) -> Loaded:
     here, strictly as UTF-8, and checked for control characters before any reader sees them; a document with
     no text besides its title is refused."""
     meta = source.meta
-    overrides = _structure(source)
+    structure = _structure(source)
     if source.format == "text":
         raw = read_text(source.path)
         result = normalise(raw, drop=meta.normalise.drop if meta else (), path=str(source.path),
@@ -129,7 +129,7 @@ def load(source: Source) -> Loaded:
         found = result.front_matter
         doc, decisions = extract_text_explained(result.text, source.id, meta.lang if meta else "en", Meta(),
                                                 title=meta.title if meta else None, fallback_title=source.path.stem,
-                                                line_map=result.line_map, overrides=overrides)
+                                                line_map=result.line_map, structure=structure)
         loaded = Loaded(doc, list(result.changes), result.text, decisions=result.removed + decisions)
     else:
         from pipeline.pandoc_reader import read_structured  # pandoc is only needed for structured formats
@@ -152,7 +152,7 @@ def load(source: Source) -> Loaded:
 TEXT_FORMATS = ("text", "markdown", "html")  # read and decoded by us; docx and odt are zip files pandoc opens
 
 
-def _structure(source: Source) -> list[Override]:
+def _structure(source: Source) -> list[Entry]:
     """meta.toml's [structure]: corrections to what is read from the shape of plain text.  The other formats
     have their structure in their markup, so an entry there would be silently ignored: it is an error."""
     if source.meta is None or not source.meta.structure:

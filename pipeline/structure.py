@@ -10,7 +10,9 @@ Text, not line numbers, because sources are re-copied from the web: after the ne
 silently points at another line, while a text that is gone is an error naming the entry.  The text is
 compared whole, after Unicode NFC and with runs of spaces as one, so what an editor copies from --explain
 matches; an entry ending in "…" (or "...") names the line that starts with the text before it, as --explain
-cuts long lines.  An entry names every line with its text: a repeated label is one thing to the editor.
+cuts long lines.  Where an entry names several lines (a label repeated, "Medical history" as a list item and
+as a heading), it gives one value per line, in order (`["item", "heading 2"]`): one value for several lines
+would change lines the editor may not have looked at, so it is an error.
 """
 from __future__ import annotations
 
@@ -37,13 +39,12 @@ def plain(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Override:
-    """One entry: the lines with this text are `kind`, a heading at `depth` where one is given (otherwise the
-    rules place the heading)."""
+class Entry:
+    """One `[structure]` entry: the lines with this text (or starting with it, before a closing ellipsis) and
+    what each of them is, in order; one value names one line."""
 
     key: str  # as written in meta.toml, for messages
-    kind: str  # "title", "heading", "paragraph", "item" or "drop"
-    depth: int | None
+    values: tuple[tuple[str, int | None], ...]  # (kind, depth): "heading" with a depth or None, or another kind
     path: Path | None  # the meta.toml
     line: int | None  # of the entry in meta.toml
 
@@ -53,7 +54,6 @@ class Override:
 
     @property
     def prefix(self) -> str | None:
-        """The text before a closing ellipsis: the entry then also names a line that starts with it."""
         return next((self.text[:-len(e)].rstrip() for e in _ELLIPSES if self.text.endswith(e)), None)
 
     @property
@@ -64,60 +64,86 @@ class Override:
         return ConfigError(f'structure: "{self.key}": {message}', self.path, self.line)
 
 
-def parse_structure(entries: dict[str, str], meta_text: str, path: Path | None) -> list[Override]:
+@dataclass(frozen=True)
+class Override:
+    """What an entry says one line is: `kind`, a heading at `depth` where one is given (else the rules place
+    the heading)."""
+
+    kind: str  # "title", "heading", "paragraph", "item" or "drop"
+    depth: int | None
+    entry: Entry
+
+    @property
+    def why(self) -> str:
+        return self.entry.why
+
+    def error(self, message: str) -> ConfigError:
+        return self.entry.error(message)
+
+
+def parse_structure(table: dict[str, str | list[str]], meta_text: str, path: Path | None) -> list[Entry]:
     """The entries of `[structure]` in the order they are written; an unknown value or a depth outside 1 to 6
     is an error naming the entry's line."""
     lines = table_key_lines(meta_text, "structure")
-    overrides = []
-    for key, value in entries.items():
+    entries = []
+    for key, given in table.items():
         line = lines.get(key)
-        found = _VALUE.fullmatch(" ".join(value.casefold().split()))
-        if found is None or (found["depth"] and found["kind"] != "heading"):
-            raise ConfigError(f'structure: "{key}" = "{value}": unknown value; use {VALUES}', path, line)
-        depth = int(found["depth"]) if found["depth"] else None
-        if depth is not None and not 1 <= depth <= MAX_DEPTH:
-            raise ConfigError(f'structure: "{key}" = "{value}": a heading\'s depth is 1 to {MAX_DEPTH}', path, line)
+        values = []
+        for value in [given] if isinstance(given, str) else given:
+            found = _VALUE.fullmatch(" ".join(value.casefold().split()))
+            if found is None or (found["depth"] and found["kind"] != "heading"):
+                raise ConfigError(f'structure: "{key}": "{value}" is not a value; use {VALUES}', path, line)
+            depth = int(found["depth"]) if found["depth"] else None
+            if depth is not None and not 1 <= depth <= MAX_DEPTH:
+                raise ConfigError(f'structure: "{key}": "{value}": a heading\'s depth is 1 to {MAX_DEPTH}', path, line)
+            values.append((found["kind"], depth))
         if not plain(key):
             raise ConfigError(f'structure: "{key}": an empty entry names no line', path, line)
-        overrides.append(Override(key, found["kind"], depth, path, line))
-    return sorted(overrides, key=lambda o: o.line or 0)
+        if not values:
+            raise ConfigError(f'structure: "{key}": an empty list says nothing; use {VALUES}', path, line)
+        entries.append(Entry(key, tuple(values), path, line))
+    return sorted(entries, key=lambda e: e.line or 0)
 
 
-def match_overrides(overrides: Sequence[Override], lines: Sequence[tuple[int | None, str]]) -> list[Override | None]:
-    """The entry deciding each of `lines` (source line number, text), None where the rules decide.  An entry
-    that names no line, a cut entry that starts several different lines, a title on several lines, a second
-    title and two entries for one line are errors naming the entry's line."""
+def match_overrides(entries: Sequence[Entry], lines: Sequence[tuple[int | None, str]]) -> list[Override | None]:
+    """What meta.toml says each of `lines` (source line number, text) is, None where the rules decide.  An
+    entry naming no line, or a number of lines other than its number of values (one value for several lines
+    is ambiguous), two entries for one line and a second title are errors naming the entry's line."""
     texts = [plain(text) for _, text in lines]
     given: list[Override | None] = [None] * len(lines)
-    for override in overrides:
-        hits = [i for i, text in enumerate(texts) if text == override.text]
-        if not hits and override.prefix:
-            hits = [i for i, text in enumerate(texts) if text.startswith(override.prefix)]
-            if len({texts[i] for i in hits}) > 1:
-                raise override.error(f"starts {len(hits)} different lines ({_numbers(lines, hits)}); "
-                                     "give more of the text")
+    for entry in entries:
+        hits = [i for i, text in enumerate(texts) if text == entry.text]
+        if not hits and entry.prefix:
+            hits = [i for i, text in enumerate(texts) if text.startswith(entry.prefix)]
         if not hits:
-            raise override.error(_no_such_line(override, texts, lines))
-        if override.kind == "title" and len(hits) > 1:
-            raise override.error(f"is on lines {_numbers(lines, hits)}; only one line is the title")
-        for i in hits:
+            raise entry.error(_no_such_line(entry, texts, lines))
+        if len(hits) != len(entry.values):
+            kinds = ", ".join(f'"{_spelled(kind, depth)}"' for kind, depth in entry.values)
+            raise entry.error(f"names {len(hits)} line{'s' if len(hits) > 1 else ''} ({_numbers(lines, hits)}) "
+                              f"and gives {len(entry.values)} value{'s' if len(entry.values) > 1 else ''} ({kinds}); "
+                              "give more of the text, or one value per line, in order: [\"…\", \"…\"]")
+        for i, (kind, depth) in zip(hits, entry.values):
             if given[i] is not None:
-                raise override.error(f"line {lines[i][0]} is already decided by meta.toml line {given[i].line}")
-            given[i] = override
-    titles = [o for o in overrides if o.kind == "title"]
+                raise entry.error(f"line {lines[i][0]} is already decided by meta.toml line {given[i].entry.line}")
+            given[i] = Override(kind, depth, entry)
+    titles = [o for o in given if o is not None and o.kind == "title"]
     if len(titles) > 1:
-        raise titles[1].error(f"a second title: meta.toml line {titles[0].line} names the title")
+        raise titles[1].error(f"a second title: meta.toml line {titles[0].entry.line} names the title")
     return given
+
+
+def _spelled(kind: str, depth: int | None) -> str:
+    return kind if depth is None else f"{kind} {depth}"
 
 
 def _numbers(lines: Sequence[tuple[int | None, str]], hits: list[int]) -> str:
     return ", ".join(str(lines[i][0]) for i in hits)
 
 
-def _no_such_line(override: Override, texts: list[str], lines: Sequence[tuple[int | None, str]]) -> str:
+def _no_such_line(entry: Entry, texts: list[str], lines: Sequence[tuple[int | None, str]]) -> str:
     """No line reads so: the closest line where one is close, and where to see them all."""
-    wanted = override.prefix or override.text
-    shown = [text[:len(wanted)] if override.prefix else text for text in texts]
+    wanted = entry.prefix or entry.text
+    shown = [text[:len(wanted)] if entry.prefix else text for text in texts]
     close = difflib.get_close_matches(wanted, shown, n=1, cutoff=0.6)
     hint = ""
     if close:
