@@ -73,14 +73,26 @@ def normalise(project: Project, source: str, diff: bool) -> None:
 @cli.command()
 @click.argument("source")
 @click.option("--json", "as_json", is_flag=True, help="Print the document model as JSON instead of the outline.")
+@click.option("--explain", is_flag=True, help="Print every line of a plain-text SOURCE: what it became and the rule "
+                                              "or meta.toml entry that decided.")
 @click.pass_obj
-def extract(project: Project, source: str, as_json: bool) -> None:
+def extract(project: Project, source: str, as_json: bool, explain: bool) -> None:
     """Print the outline (or the model) of SOURCE: a document id, its folder, or a file."""
+    from pipeline.explain import format_explanation
     from pipeline.sources import load
 
-    loaded = load(project.resolve(source))
+    if as_json and explain:
+        raise click.UsageError("give --json or --explain, not both")
+    src = project.resolve(source)
+    if explain and src.format != "text":
+        raise BookletError(f"--explain reads plain text; this is {src.format}, whose markup gives its structure",
+                           src.path)
+    loaded = load(src)
     _report_warnings(loaded)
-    click.echo(loaded.document.to_json() if as_json else loaded.document.outline())
+    if explain:
+        click.echo(format_explanation(loaded.decisions))
+    else:
+        click.echo(loaded.document.to_json() if as_json else loaded.document.outline())
 
 
 @cli.command()

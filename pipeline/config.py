@@ -164,6 +164,26 @@ def line_of(text: str, loc: list[str]) -> int | None:
     return None
 
 
+_TABLE_HEADER = re.compile(r"[ \t]*\[\[?[ \t]*([^\[\]\n]+?)[ \t]*\]\]?[ \t]*(?:#.*)?")
+
+
+def table_key_lines(text: str, table: str) -> dict[str, int]:
+    """The line of each `key = value` entry of [table], by the key as TOML reads it (bare, quoted or with
+    escapes): line_of finds a key by its spelling, which a whole sentence used as a key rarely keeps."""
+    lines: dict[str, int] = {}
+    current = None
+    for n, line in enumerate(text.splitlines(), start=1):
+        if header := _TABLE_HEADER.fullmatch(line):
+            current = header[1]
+        elif current == table:
+            try:
+                entry = tomllib.loads(line)
+            except tomllib.TOMLDecodeError:
+                continue  # a comment, a blank line, or a value spread over several lines
+            lines.update(dict.fromkeys(entry, n))
+    return lines
+
+
 def load_clinic(path: Path) -> Clinic:
     """A clinic file; its logo must be a PNG or SVG file inside the clinic file's folder (no absolute path, no
     `..`, no link leading out), within the size limits of render.images.check_image; its path becomes absolute."""

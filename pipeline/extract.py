@@ -15,18 +15,24 @@ known headings:
 - "1. Question?" followed by a paragraph is a question-and-answer pair;
 - "Term – description" or "Term. Description" list items get a term where most items of the list
   have that shape.
+The editor has the last word: meta.toml's [structure] (pipeline/structure.py) decides the lines it names, and
+the rules decide the rest around them.  Each line's decision is recorded as it is made, with the rule that
+made it, for `booklet extract --explain`.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from slugify import slugify
 
 from pipeline.citations import CitationIndex
+from pipeline.explain import LineDecision, cut
 from pipeline.model import Block, Document, ListBlock, ListItem, Meta, Paragraph, QuestionAnswer, Section
 from pipeline.normalise import SOURCE_MARK
+from pipeline.structure import Entry, Override, match_overrides
 
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 90
@@ -45,9 +51,14 @@ _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St
 class _Line:
     text: str
     hosts: list[str]
-    kind: str  # "item", "question", "heading", "paragraph"
+    kind: str  # "item", "question", "heading", "paragraph", "title" (only when meta.toml says so)
     line: int | None = None  # in the source file
     under: bool = False  # a heading whose parent is the heading of the chain it ends (see _restructure)
+    why: str = ""  # what decided `kind`, for --explain
+    given: Override | None = None  # the [structure] entry that decided the line; no rule changes it then
+
+    def decision(self, became: str, why: str | None = None) -> LineDecision:
+        return LineDecision(self.line, self.text, became, self.why if why is None else why)
 
 
 class DocumentBuilder:
@@ -104,42 +115,82 @@ class DocumentBuilder:
 
 
 def extract_text(clean: str, doc_id: str, lang: str, meta: Meta, title: str | None = None,
-                 fallback_title: str | None = None, line_map: list[int] | None = None) -> Document:
+                 fallback_title: str | None = None, line_map: list[int] | None = None,
+                 structure: Sequence[Entry] = ()) -> Document:
     """Read normalised text.  `title` comes from metadata; without it the first line is the title where it
     reads as one, else `fallback_title` (the file name).  `line_map` gives the source line of each line of
-    `clean` (from normalise); without it lines of `clean` are counted."""
-    lines = _classify(clean, line_map)
-    if lines and lines[0].kind == "heading" and (title is None or same_words(lines[0].text, title)):
-        title = title or lines[0].text
-        lines = lines[1:]
+    `clean` (from normalise); without it lines of `clean` are counted.  The entries of meta.toml's `structure`
+    decide the lines they name."""
+    return extract_text_explained(clean, doc_id, lang, meta, title, fallback_title, line_map, structure)[0]
+
+
+def extract_text_explained(clean: str, doc_id: str, lang: str, meta: Meta, title: str | None = None,
+                           fallback_title: str | None = None, line_map: list[int] | None = None,
+                           structure: Sequence[Entry] = ()) -> tuple[Document, list[LineDecision]]:
+    """extract_text, and what became of each line and why, as each was decided."""
+    explained: list[LineDecision] = []
+    lines = _classify(clean, line_map, structure, explained)
+    titled = next((line for line in lines if line.kind == "title"), None)
+    why = titled.why if titled else ""
+    if (titled is None and lines and lines[0].kind == "heading" and lines[0].given is None
+            and (title is None or same_words(lines[0].text, title))):
+        titled = lines[0]
+        why = "first line, reads as a heading" + (" and has the words of the metadata's title" if title else "")
+    if titled is not None:
+        title = title or titled.text
+        explained.append(titled.decision("title", why))
+        lines = [line for line in lines if line is not titled]
     builder = DocumentBuilder()
-    _build(lines, builder)
-    return builder.finish(doc_id, lang, title or fallback_title or doc_id, meta)
+    _build(lines, builder, explained)
+    return builder.finish(doc_id, lang, title or fallback_title or doc_id, meta), explained
 
 
-def _classify(clean: str, line_map: list[int] | None) -> list[_Line]:
+def _classify(clean: str, line_map: list[int] | None, structure: Sequence[Entry],
+              explained: list[LineDecision]) -> list[_Line]:
+    """Each line's kind from its shape and its neighbours', or from its [structure] entry; a line the editor
+    drops is gone before the rules look at its neighbours."""
     numbered = [(line_map[i] if line_map else i + 1, line) for i, line in enumerate(clean.split("\n")) if line.strip()]
-    raw = [line for _, line in numbered]
+    given = match_overrides(structure, [(n, _content(line)) for n, line in numbered])
+    kept = []
+    for (n, line), override in zip(numbered, given):
+        if override is not None and override.kind == "drop":
+            explained.append(LineDecision(n, _content(line), "dropped", override.why))
+        else:
+            kept.append((n, line, override))
+    raw = [line for _, line, _ in kept]
     out: list[_Line] = []
     for i, line in enumerate(raw):
         hosts = SOURCE_MARK.findall(line)
         text = SOURCE_MARK.sub("", line).strip()
         nxt = SOURCE_MARK.sub("", raw[i + 1]).strip() if i + 1 < len(raw) else None
+        next_given = kept[i + 1][2] if i + 1 < len(kept) else None
         if text.startswith("- "):
-            kind, text = "item", text[2:].strip()
-        elif _QUESTION.match(text) and nxt is not None and _is_answer(nxt):
-            kind = "question"
+            kind, text, why = "item", text[2:].strip(), "bulleted in the source"
+        elif (_QUESTION.match(text) and nxt is not None and _is_answer(nxt)
+              and (next_given is None or next_given.kind == "paragraph")):
+            kind, why = "question", "a numbered question ('1. …?') with a paragraph after it, its answer"
         elif _NUMBERED_SENTENCE.match(text) and any(_NUMBERED_SENTENCE.match(SOURCE_MARK.sub("", other).strip())
                                                    for other in raw[max(0, i - 1):i] + raw[i + 1:i + 2]):
-            kind = "item"  # "1. See a GP if …." next to "2. …": a numbered list, not headings
+            # "1. See a GP if …." next to "2. …": a numbered list, not headings
+            kind, why = "item", "a numbered sentence next to another: a numbered list"
         elif nxt is not None and not hosts and looks_like_heading(text):
-            kind = "heading"
+            kind, why = "heading", "a short line that does not end a sentence, with text after it"
         elif nxt is not None and nxt.startswith("- ") and not hosts and _conditional_heading(text):
-            kind = "heading"
+            kind, why = "heading", "ends in a condition and a colon ('… if:') before a list: heads it"
         else:
             kind = "paragraph"
-        out.append(_Line(text, hosts, kind, numbered[i][0]))
+            why = _not_a_heading(text) or ("cites a source, as a heading never does" if hosts
+                                           else "the last line: nothing after it to head")
+        if kept[i][2] is not None:
+            kind, why = kept[i][2].kind, kept[i][2].why
+        out.append(_Line(text, hosts, kind, kept[i][0], why=why, given=kept[i][2]))
     return out
+
+
+def _content(line: str) -> str:
+    """A line of clean text as --explain shows it and [structure] names it: no bullet, no citation marks."""
+    text = SOURCE_MARK.sub("", line).strip()
+    return text[2:].strip() if text.startswith("- ") else text
 
 
 _CONDITIONAL = frozenset("if when unless wenn falls bei si cuando lorsque quand".split())
@@ -167,14 +218,22 @@ def looks_like_heading(text: str) -> bool:
     exclamation starts with its inverted mark ("¿Qué es …?"): the letter after it is the one that counts;
     so does the letter after a leading emoji or symbol ("🚨 Notfall: …", "✓ Planbar: …").  A footnote
     number after a full stop ("… erkannt.2") does not hide the end of a sentence."""
+    return _not_a_heading(text) is None
+
+
+def _not_a_heading(text: str) -> str | None:
+    """Why `text` cannot be a heading (see looks_like_heading), or None."""
     end = _FOOTNOTE_AFTER_STOP.sub(r"\1", text).rstrip(_CLOSERS)
     first = _SYMBOL_LEAD.sub("", text).lstrip(_OPENERS)[:1]
-    return (
-        0 < len(text) <= MAX_HEADING_CHARS
-        and len(text.split()) <= MAX_HEADING_WORDS
-        and first.isalnum() and not first.islower()
-        and bool(end) and end[-1] not in ".,;:!"
-    )
+    if not 0 < len(text) <= MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
+        return f"too long for a heading ({len(text.split())} words)"
+    if not first.isalnum():
+        return "does not start with a letter or digit"
+    if first.islower():
+        return "starts in lower case, mid-sentence"
+    if not end or end[-1] in ".,;:!":
+        return f"ends in '{end[-1:]}'"
+    return None
 
 
 # A line that stops on one of these words is a sentence broken off before its list ("Doctors do a",
@@ -220,21 +279,25 @@ def _restructure(lines: list[_Line]) -> list[_Line]:
       of a list whose bullets were lost, or, when a bulleted list follows them, its label;
     - in a run of headings with no body between them, only the last heads the body; the first is its parent
       when written in another style (a topic over its questions, "Diagnostic tests" over "A. …"); the others
-      are link cards, captions or tabs whose body did not come along, kept as plain paragraphs."""
-    out = [_Line(line.text, line.hosts, line.kind, line.line) for line in lines]
+      are link cards, captions or tabs whose body did not come along, kept as plain paragraphs.
+    A line meta.toml decides keeps its kind."""
+    out = [replace(line) for line in lines]
     i = 0
     while i < len(out):
         line = out[i]
         if line.kind in ("heading", "paragraph") and _lead_in(line.text):
             j = i + 1
-            while j < len(out) and (out[j].kind == "heading" or (out[j].kind == "paragraph" and (
-                    _one_short_sentence(out[j].text) if line.text.endswith(":") else looks_like_heading(out[j].text)))):
+            while j < len(out) and _continues_lead_in(out[j], line):
                 j += 1
             if j - i - 1 >= 2 or (j - i - 1 >= 1 and line.kind == "heading"):
-                line.kind = "paragraph"
+                lead = f"'… {line.text.split()[-1]}'"
+                _decide(line, "paragraph", f"a lead-in (ends {lead}): the short lines after it are its list")
                 label = j < len(out) and out[j].kind == "item"
                 for k in range(i + 1, j):
-                    out[k].kind = "paragraph" if label else "item"
+                    if label:
+                        _decide(out[k], "paragraph", f"between the lead-in {lead} and a bulleted list: its label")
+                    else:
+                        _decide(out[k], "item", f"after the lead-in {lead}: a short line whose bullet was lost")
                 i = j
                 continue
         i += 1
@@ -250,11 +313,30 @@ def _restructure(lines: list[_Line]) -> list[_Line]:
             # two headings: a heading directly over another is its parent (NHS "Check if it's chickenpox" over
             # "Other symptoms"); in a longer chain only one written in another style than the last is
             parent = j == i + 1 or _style(out[i].text) != _style(out[j].text)
+            kept = "only the first, in another style, and the last stay headings" if parent else \
+                "all in one style, only the last heads text"
             for k in range(i + (1 if parent else 0), j):
-                out[k].kind = "paragraph"
+                _decide(out[k], "paragraph", f"heading {k - i + 1} of {j - i + 1} in a row with no text between them "
+                                             f"({kept}): a link card, caption or tab")
             out[j].under = parent
         i = j + 1
     return out
+
+
+def _continues_lead_in(line: _Line, lead_in: _Line) -> bool:
+    """Whether `line` goes on the run of short lines after `lead_in`: a heading, or a short paragraph (one
+    short sentence after a colon, else a heading's shape); a line meta.toml makes an item goes on it too, and
+    one meta.toml makes anything else ends it."""
+    if line.given is not None:
+        return line.given.kind == "item"
+    return line.kind == "heading" or (line.kind == "paragraph" and (
+        _one_short_sentence(line.text) if lead_in.text.endswith(":") else looks_like_heading(line.text)))
+
+
+def _decide(line: _Line, kind: str, why: str) -> None:
+    """A decision from reading the whole run, unless meta.toml decided the line."""
+    if line.given is None:
+        line.kind, line.why = kind, why
 
 
 def _one_short_sentence(text: str) -> bool:
@@ -262,7 +344,7 @@ def _one_short_sentence(text: str) -> bool:
     return len(text.split()) <= MAX_LOST_ITEM_WORDS and not re.search(r"[.!?]\s", body)
 
 
-def _build(lines: list[_Line], builder: DocumentBuilder) -> None:
+def _build(lines: list[_Line], builder: DocumentBuilder, explained: list[LineDecision]) -> None:
     group: Section | None = None  # the last unlettered heading: parent of "A. …" headings
     enumerating: Section | None = None  # a heading whose children follow it directly
     child_style: tuple | None = None  # the style of enumerating's first child: later headings in it are siblings
@@ -274,25 +356,39 @@ def _build(lines: list[_Line], builder: DocumentBuilder) -> None:
     while i < len(lines):
         line = lines[i]
         if line.kind == "heading":
-            if _LETTERED.match(line.text):
+            placed: str | None = None  # how the rules placed it, where they did
+            if line.given is not None and line.given.depth is not None:
+                depth = line.given.depth
+                if depth > (current.depth if current else 0) + 1:
+                    raise line.given.error(_skipped_level(depth, current))
+                if enumerating is not None and depth <= enumerating.depth:
+                    enumerating = None
+            elif _LETTERED.match(line.text):
                 depth = group.depth + 1 if group else 1
+                placed = f"lettered: under '{cut(group.title)}'" if group else "lettered, no heading before: top level"
             elif line.under and current is not None:
                 # its later headings in the child's style are siblings of the child, when the two styles differ
                 enumerating = current
                 child_style = _style(line.text) if _style(line.text) != _style(current.title) else None
                 depth = current.depth + 1
-            elif enumerating is not None and (_words(line.text) <= _words(enumerating.title)
+                placed = f"ends a run of headings: under the first, '{cut(current.title)}'"
+            elif enumerating is not None and ((part := _words(line.text) <= _words(enumerating.title))
                                               or _style(line.text) == child_style):
                 depth = enumerating.depth + 1
+                placed = (f"its words are all in '{cut(enumerating.title)}': one of its parts" if part
+                          else f"written as the first child of '{cut(enumerating.title)}': another one")
                 if _style(line.text) != child_style:
                     # a child in another style ("Warning signs" after "Triggers"): the children share no style,
                     # so a later heading is not taken for one by its style alone ("Treatment")
                     child_style = None
             elif listed[0] is not None and line.text.casefold() in listed[1]:
                 depth = listed[0].depth + 1  # a heading taking up an item of the list before it
+                placed = f"takes up an item of the list before it: under '{cut(listed[0].title)}'"
             else:
                 depth, enumerating = 1, None
+                placed = "top level"
             current = builder.heading(line.text, depth, line.line)
+            explained.append(line.decision(f"heading {current.depth}", line.why + (f"; {placed}" if placed else "")))
             if not _LETTERED.match(line.text):
                 group = current
         elif line.kind == "item":
@@ -301,17 +397,28 @@ def _build(lines: list[_Line], builder: DocumentBuilder) -> None:
                 run.append(lines[i])
                 i += 1
             builder.list([(item.text, item.hosts) for item in run], lines=[item.line for item in run])
+            explained.extend(item.decision("list item") for item in run)
             listed = (current, {item.text.casefold() for item in run})
             previous = lines[i - 1]
             continue
         elif line.kind == "question":
             answer = lines[i + 1]
             builder.question(_QUESTION.match(line.text)["q"], answer.text, line.hosts + answer.hosts, line.line)
+            explained += [line.decision("question"), answer.decision("answer", "the paragraph after a question")]
             i += 1
         else:
             builder.paragraph(line.text, line.hosts, line.line)
+            explained.append(line.decision("paragraph"))
         previous = lines[i]
         i += 1
+
+
+def _skipped_level(depth: int, above: Section | None) -> str:
+    """Why a heading cannot have the depth meta.toml gives it: no heading one level up is open above it."""
+    if above is None:
+        return f"heading {depth} would skip a level: no heading comes before it, so it can only be heading 1"
+    return (f"heading {depth} would skip a level: the heading before it, '{cut(above.title)}', is heading "
+            f"{above.depth}, so it can be at most heading {above.depth + 1}")
 
 
 def _words(text: str) -> set[str]:

@@ -20,6 +20,7 @@ from typing import Callable
 
 from pipeline.citations import hosts_only, split_trailing_hosts
 from pipeline.errors import BookletError
+from pipeline.explain import LineDecision
 
 BULLET_MARKERS = "-•*–·▪◦‣●"
 SOURCE_MARK = re.compile(r" \[source: ([a-z0-9.-]+)\]")
@@ -122,6 +123,7 @@ class Normalised:
     changes: list[Change]
     front_matter: dict[str, str]  # author, reviewed_by, last_updated (ISO date), disclaimer
     line_map: list[int] = field(default_factory=list)  # input line of each line of `text`
+    removed: list[LineDecision] = field(default_factory=list)  # the lines taken out of `text`, and why
 
 
 @dataclass
@@ -139,11 +141,21 @@ class _Context:
     drop: list[str]
     title: str | None = None
     changes: list[Change] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
+    removed: list[LineDecision] = field(default_factory=list)
     front_matter: dict[str, str] = field(default_factory=dict)
 
     def note(self, rule: str, line: _Line | int, message: str, warning: bool = False) -> None:
         self.changes.append(Change(rule, line if isinstance(line, int) else line.n, message, warning))
+
+    def drop_line(self, rule: str, line: _Line, what: str, shown: str | None = None) -> None:
+        """Drop `line` with a warning saying `what` it was ("page chrome (share-bar)") and quoting `shown`
+        (by default the line)."""
+        self.note(rule, line, f"dropped {what}: {_preview(line.text if shown is None else shown)}", warning=True)
+        self.take_out(line, "dropped", what)
+
+    def take_out(self, line: _Line, became: str, why: str) -> None:
+        """`line` leaves the text: the numbers guard counts its numbers as kept, `extract --explain` shows it."""
+        self.removed.append(LineDecision(line.n, line.text, became, why))
 
 
 Rule = Callable[[list[_Line], _Context], list[_Line]]
@@ -165,8 +177,8 @@ def normalise(raw: str, drop: list[str] | tuple[str, ...] = (), path: str | None
             break
     clean = "\n".join(line.text for line in lines)
     clean = clean + "\n" if clean else ""
-    _check_numbers_kept(text, clean, ctx.removed, path)
-    return Normalised(clean, ctx.changes, ctx.front_matter, [line.n for line in lines])
+    _check_numbers_kept(text, clean, [line.text for line in ctx.removed], path)
+    return Normalised(clean, ctx.changes, ctx.front_matter, [line.n for line in lines], ctx.removed)
 
 
 def _unify_characters(raw: str, ctx: _Context) -> str:
@@ -342,8 +354,7 @@ def _editorial(lines: list[_Line], ctx: _Context) -> list[_Line]:
             if reason is None and any(line.text.startswith(entry) for entry in ctx.drop):
                 reason = "listed in the document's metadata"
         if reason:
-            ctx.note("editorial", line, f"dropped editorial leftover ({reason}): {_preview(line.text)}", warning=True)
-            ctx.removed.append(line.text)
+            ctx.drop_line("editorial", line, f"editorial leftover ({reason})")
             continue
         out.append(line)
     return out
@@ -370,9 +381,7 @@ def _before_title(lines: list[_Line], ctx: _Context) -> list[_Line]:
     out = []
     for i, line in enumerate(lines):
         if i < at and line.text:
-            ctx.note("page-chrome", line, f"dropped a line above the title (before-title): {_preview(line.text)}",
-                     warning=True)
-            ctx.removed.append(line.text)
+            ctx.drop_line("page-chrome", line, "a line above the title (before-title)")
             continue
         out.append(line)
     # repeats of the title right after it ("Things to Know …" twice on CDC pages), or of a short part of it
@@ -387,9 +396,7 @@ def _before_title(lines: list[_Line], ctx: _Context) -> list[_Line]:
         if words != want and not (words and len(words) <= 3 and set(words) < set(want) and not out[i].is_item
                                   and not TERMINAL.search(out[i].text)):
             break
-        ctx.note("page-chrome", out[i], f"dropped a repeat of the title (repeated-title): {_preview(out[i].text)}",
-                 warning=True)
-        ctx.removed.append(out[i].text)
+        ctx.drop_line("page-chrome", out[i], "a repeat of the title (repeated-title)")
         del out[i]
     return out
 
@@ -435,8 +442,7 @@ def _chrome(lines: list[_Line], ctx: _Context) -> list[_Line]:
     for line in lines:
         text = SOURCE_MARK.sub("", line.text.removeprefix("- ") if line.is_item else line.text).strip()
         if rule := _chrome_rule(text, line.is_item):
-            ctx.note("page-chrome", line, f"dropped page chrome ({rule}): {_preview(text)}", warning=True)
-            ctx.removed.append(line.text)
+            ctx.drop_line("page-chrome", line, f"page chrome ({rule})", shown=text)
             continue
         out.append(line)
     return out
@@ -463,8 +469,9 @@ def _front_matter(lines: list[_Line], ctx: _Context) -> list[_Line]:
                 if key in ctx.front_matter and ctx.front_matter[key] != value:
                     ctx.note("front-matter", line, f"second {key} ignored: {_preview(value)}", warning=True)
                 ctx.front_matter.setdefault(key, value)
-            ctx.note("front-matter", line, "moved to metadata: " + ", ".join(f"{k} = {_preview(v)}" for k, v in found.items()))
-            ctx.removed.append(line.text)
+            moved = ", ".join(f"{k} = {_preview(v)}" for k, v in found.items())
+            ctx.note("front-matter", line, f"moved to metadata: {moved}")
+            ctx.take_out(line, "metadata", f"front matter: {moved}")
             continue
         out.append(line)
     return out

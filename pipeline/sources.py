@@ -14,9 +14,11 @@ from pydantic import field_validator
 
 from pipeline.config import Strict, check_https, check_language_tag, line_of, load_toml
 from pipeline.errors import BookletError, ConfigError
-from pipeline.extract import extract_text
+from pipeline.explain import LineDecision
+from pipeline.extract import extract_text_explained
 from pipeline.model import ROLES, Attribution, Document, ListBlock, Meta, QuestionAnswer
 from pipeline.normalise import Change, normalise
+from pipeline.structure import Entry, parse_structure
 from pipeline.textcheck import check_text, read_text
 
 META_NAME = "meta.toml"
@@ -48,6 +50,7 @@ class SourceMeta(Strict):
     disclaimer: str | None = None
     attribution: AttributionMeta = AttributionMeta()
     roles: dict[Role, str] = {}
+    structure: dict[str, str | list[str]] = {}  # the text of a line -> what it is (pipeline/structure.py)
     normalise: NormaliseMeta = NormaliseMeta()
 
     _check_lang = field_validator("lang")(lambda cls, v: check_language_tag(v))
@@ -70,6 +73,7 @@ class Loaded:
     changes: list[Change] = field(default_factory=list)  # what normalising changed (plain text only)
     clean_text: str | None = None
     path: Path | None = None  # the source file, which warnings name
+    decisions: list[LineDecision] = field(default_factory=list)  # what became of each line (plain text only)
 
 
 def discover(sources_dir: Path) -> list[str]:
@@ -117,15 +121,16 @@ def load(source: Source) -> Loaded:
     here, strictly as UTF-8, and checked for control characters before any reader sees them; a document with
     no text besides its title is refused."""
     meta = source.meta
+    structure = _structure(source)
     if source.format == "text":
         raw = read_text(source.path)
         result = normalise(raw, drop=meta.normalise.drop if meta else (), path=str(source.path),
                            title=meta.title if meta else None)
         found = result.front_matter
-        doc = extract_text(result.text, source.id, meta.lang if meta else "en", Meta(),
-                           title=meta.title if meta else None, fallback_title=source.path.stem,
-                           line_map=result.line_map)
-        loaded = Loaded(doc, list(result.changes), result.text)
+        doc, decisions = extract_text_explained(result.text, source.id, meta.lang if meta else "en", Meta(),
+                                                title=meta.title if meta else None, fallback_title=source.path.stem,
+                                                line_map=result.line_map, structure=structure)
+        loaded = Loaded(doc, list(result.changes), result.text, decisions=result.removed + decisions)
     else:
         from pipeline.pandoc_reader import read_structured  # pandoc is only needed for structured formats
 
@@ -145,6 +150,18 @@ def load(source: Source) -> Loaded:
 
 
 TEXT_FORMATS = ("text", "markdown", "html")  # read and decoded by us; docx and odt are zip files pandoc opens
+
+
+def _structure(source: Source) -> list[Entry]:
+    """meta.toml's [structure]: corrections to what is read from the shape of plain text.  The other formats
+    have their structure in their markup, so an entry there would be silently ignored: it is an error."""
+    if source.meta is None or not source.meta.structure:
+        return []
+    text = source.meta_path.read_text(encoding="utf-8")
+    if source.format != "text":
+        raise ConfigError(f"structure: corrects what is read from plain text; {source.path.name} is {source.format}, "
+                          "whose markup gives its structure", source.meta_path, line_of(text, ["structure"]))
+    return parse_structure(source.meta.structure, text, source.meta_path)
 
 
 def _check_units(doc: Document, path: Path) -> None:
