@@ -415,8 +415,7 @@ def _adverts(lines: list[_Line], ctx: _Context) -> list[_Line]:
     out, skip = [], 0
     for index, line in enumerate(lines):
         if skip or (skip := _advert_length(lines, index)):
-            ctx.note("page-chrome", line, f"dropped page chrome (advert): {_preview(line.text)}", warning=True)
-            ctx.removed.append(line.text)
+            ctx.drop_line("page-chrome", line, "page chrome (advert)")
             skip -= 1
             continue
         out.append(line)
