@@ -14,19 +14,22 @@ known headings:
 - "See a GP if:" (a short line ending in a condition and a colon) heads the list after it;
 - "1. Question?" followed by a paragraph is a question-and-answer pair;
 - "Term – description" or "Term. Description" list items get a term where most items of the list
-  have that shape.
+  have that shape;
+- pipe rows (`| a | b |`, which normalise writes for every table it finds) are a table: a row never becomes a
+  heading, and its cells keep all their text.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from slugify import slugify
 
 from pipeline.citations import CitationIndex
-from pipeline.model import Block, Document, ListBlock, ListItem, Meta, Paragraph, QuestionAnswer, Section
-from pipeline.normalise import SOURCE_MARK
+from pipeline.model import (
+    Block, Document, ListBlock, ListItem, Meta, Paragraph, QuestionAnswer, Section, Table, TableCell)
+from pipeline.normalise import SOURCE_MARK, is_table_rule, table_row_cells
 
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 90
@@ -41,13 +44,17 @@ _OPENERS = "¿¡"  # Spanish inverted question and exclamation marks open a sent
 _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No|Fig)|\b[A-Z])$")
 
 
+Cell = tuple[str, list[str]]  # text and its citation hosts
+
+
 @dataclass
 class _Line:
     text: str
     hosts: list[str]
-    kind: str  # "item", "question", "heading", "paragraph"
+    kind: str  # "item", "question", "heading", "paragraph", "row" (of a table), "rule" (under its column headings)
     line: int | None = None  # in the source file
     under: bool = False  # a heading whose parent is the heading of the chain it ends (see _restructure)
+    table: int | None = None  # rows and rules: which table of the text they belong to
 
 
 class DocumentBuilder:
@@ -90,6 +97,22 @@ class DocumentBuilder:
         self._blocks.append(QuestionAnswer(question=question, answer=answer, citations=self._index.cite(hosts),
                                            line=line))
 
+    def table(self, header: list[Cell], rows: list[list[Cell]], caption: Cell = ("", []),
+              row_headers: bool | None = None, line: int | None = None,
+              row_lines: list[int | None] | None = None) -> None:
+        """A table; `row_headers` None: decided from its cells (`names_rows`).  Sources are numbered in reading
+        order: the caption, the column headings, then row by row."""
+        def cells(row: list[Cell], at: int | None) -> list[TableCell]:
+            return [TableCell(text=text, citations=self._index.cite(hosts), line=at) for text, hosts in row]
+
+        caption_citations = self._index.cite(caption[1])
+        header_cells = cells(header, line)
+        body = [cells(row, at) for row, at in zip(rows, row_lines or [line] * len(rows))]
+        if row_headers is None:
+            row_headers = names_rows(header, rows)
+        self._blocks.append(Table(header=header_cells, rows=body, caption=caption[0] or None,
+                                  citations=caption_citations, row_headers=row_headers, line=line))
+
     def finish(self, doc_id: str, lang: str, title: str, meta: Meta) -> Document:
         return Document(id=doc_id, lang=lang, title=title, meta=meta, blocks=self._root, sections=self._top,
                         citations=self._index.citations())
@@ -101,6 +124,15 @@ class DocumentBuilder:
             candidate, n = f"{base}-{n}", n + 1
         self._ids.add(candidate)
         return candidate
+
+
+def names_rows(header: list[Cell], rows: list[list[Cell]]) -> bool:
+    """Whether a table's first column names its rows (row headings, <th scope="row">): when the table has column
+    headings and more than one column, and the first cells of its rows all hold a word and are all different
+    ("Nurofen", "Brufen Retard", "6 to 11 years"); a first column of numbers or with gaps or repeats is data."""
+    firsts = [row[0][0] for row in rows if row]
+    return (bool(header) and len(header) > 1 and len(firsts) == len(rows)
+            and all(any(ch.isalpha() for ch in text) for text in firsts) and len(set(firsts)) == len(firsts))
 
 
 def extract_text(clean: str, doc_id: str, lang: str, meta: Meta, title: str | None = None,
@@ -118,13 +150,19 @@ def extract_text(clean: str, doc_id: str, lang: str, meta: Meta, title: str | No
 
 
 def _classify(clean: str, line_map: list[int] | None) -> list[_Line]:
-    numbered = [(line_map[i] if line_map else i + 1, line) for i, line in enumerate(clean.split("\n")) if line.strip()]
-    raw = [line for _, line in numbered]
+    all_lines = clean.split("\n")
+    tables = _table_rows(all_lines)
+    numbered = [(line_map[i] if line_map else i + 1, line, tables.get(i)) for i, line in enumerate(all_lines)
+                if line.strip()]
+    raw = [line for _, line, _ in numbered]
     out: list[_Line] = []
     for i, line in enumerate(raw):
         hosts = SOURCE_MARK.findall(line)
         text = SOURCE_MARK.sub("", line).strip()
         nxt = SOURCE_MARK.sub("", raw[i + 1]).strip() if i + 1 < len(raw) else None
+        if (table := numbered[i][2]) is not None:
+            out.append(_Line(text, hosts, table[1], numbered[i][0], table=table[0]))
+            continue
         if text.startswith("- "):
             kind, text = "item", text[2:].strip()
         elif _QUESTION.match(text) and nxt is not None and _is_answer(nxt):
@@ -140,6 +178,24 @@ def _classify(clean: str, line_map: list[int] | None) -> list[_Line]:
             kind = "paragraph"
         out.append(_Line(text, hosts, kind, numbered[i][0]))
     return out
+
+
+def _table_rows(lines: list[str]) -> dict[int, tuple[int, str]]:
+    """Line index -> (table number, "row" or "rule") for the tables in clean text: runs of consecutive pipe rows
+    with the same number of cells and at least two rows besides the rule (a blank line ends a table).  A lone
+    pipe row is left to be read as text."""
+    found: dict[int, tuple[int, str]] = {}
+    i = 0
+    while i < len(lines):
+        first = table_row_cells(lines[i])
+        j = i + 1
+        while first is not None and j < len(lines) and len(table_row_cells(lines[j]) or ()) == len(first):
+            j += 1
+        rows = [k for k in range(i, j) if not is_table_rule(table_row_cells(lines[k]) or [])]
+        if first is not None and len(rows) >= 2:
+            found.update((k, (i, "row" if k in rows else "rule")) for k in range(i, j))
+        i = j
+    return found
 
 
 _CONDITIONAL = frozenset("if when unless wenn falls bei si cuando lorsque quand".split())
@@ -221,7 +277,7 @@ def _restructure(lines: list[_Line]) -> list[_Line]:
     - in a run of headings with no body between them, only the last heads the body; the first is its parent
       when written in another style (a topic over its questions, "Diagnostic tests" over "A. …"); the others
       are link cards, captions or tabs whose body did not come along, kept as plain paragraphs."""
-    out = [_Line(line.text, line.hosts, line.kind, line.line) for line in lines]
+    out = [replace(line) for line in lines]
     i = 0
     while i < len(out):
         line = out[i]
@@ -304,6 +360,13 @@ def _build(lines: list[_Line], builder: DocumentBuilder) -> None:
             listed = (current, {item.text.casefold() for item in run})
             previous = lines[i - 1]
             continue
+        elif line.kind in ("row", "rule"):
+            run = []
+            while i < len(lines) and lines[i].table == line.table:
+                run.append(lines[i])
+                i += 1
+            _table(run, builder)
+            continue
         elif line.kind == "question":
             answer = lines[i + 1]
             builder.question(_QUESTION.match(line.text)["q"], answer.text, line.hosts + answer.hosts, line.line)
@@ -312,6 +375,17 @@ def _build(lines: list[_Line], builder: DocumentBuilder) -> None:
             builder.paragraph(line.text, line.hosts, line.line)
         previous = lines[i]
         i += 1
+
+
+def _table(run: list[_Line], builder: DocumentBuilder) -> None:
+    """A table's rows and its rule: the row above the rule holds the column headings."""
+    rows = [line for line in run if line.kind == "row"]
+    ruled = len(run) > 1 and run[1].kind == "rule"
+    header = rows[0] if ruled else None
+    body = rows[1:] if ruled else rows
+    builder.table([(cell, []) for cell in table_row_cells(header.text)] if header else [],
+                  [[(cell, []) for cell in table_row_cells(row.text)] for row in body],
+                  line=run[0].line, row_lines=[row.line for row in body])
 
 
 def _words(text: str) -> set[str]:
