@@ -245,7 +245,7 @@ def _source_row(text: str) -> _Row | None:
 
 def _has_header(first: list[str]) -> bool:
     """A table's first row names its columns when none of its cells is empty, holds a digit (a dose or a
-    strength is data) or ends a sentence: "Brand | Strength | Usual dose" does, "Nurofen | 200 mg | …" not."""
+    strength is data) or ends a sentence: "Brand | Strength | Usual dose" does, "Nurofen | 200 mg | …" does not."""
     return all(cell and not any(ch.isdigit() for ch in cell) and not TERMINAL.search(cell) for cell in first)
 
 
