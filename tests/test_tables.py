@@ -22,7 +22,7 @@ from pipeline.render.html import render_html
 from pipeline.render.pdf import render, write_pdf
 from pipeline.sources import load, resolve
 
-from conftest import REPO, document_folder, table_texts
+from conftest import document_folder, table_texts
 from test_cli import booklet
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
@@ -326,7 +326,7 @@ def test_the_epub_table_has_scoped_headings_and_a_caption(card_epub):
                        and "<table" in book.read(n).decode())
     table = re.search(r"<table>.*?</table>", chapter, re.S).group()
     assert f"<caption>{CAPTION}</caption>" in table
-    assert [m for m in re.findall(r'<th scope="col">([^<]*)</th>', table)] == HEADER
+    assert re.findall(r"<th scope=\"col\">([^<]*)</th>", table) == HEADER
     assert re.findall(r'<th scope="row">([^<]*)</th>', table) == [row[0] for row in ROWS]
     assert re.findall(r"<td>([^<]*)</td>", table) == [cell for row in ROWS for cell in row[1:]]
 
