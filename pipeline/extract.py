@@ -14,10 +14,12 @@ known headings:
 - "See a GP if:" (a short line ending in a condition and a colon) heads the list after it;
 - "1. Question?" followed by a paragraph is a question-and-answer pair;
 - "Term – description" or "Term. Description" list items get a term where most items of the list
-  have that shape.
-The editor has the last word: meta.toml's [structure] (pipeline/structure.py) decides the lines it names, and
-the rules decide the rest around them.  Each line's decision is recorded as it is made, with the rule that
-made it, for `booklet extract --explain`.
+  have that shape;
+- pipe rows (`| a | b |`, which normalise writes for every table it finds) are a table: a row never becomes a
+  heading, and its cells keep all their text.
+The editor has the last word: meta.toml's [structure] (pipeline/structure.py) decides the lines it names (not
+a table's rows), and the rules decide the rest around them.  Each line's decision is recorded as it is made,
+with the rule that made it, for `booklet extract --explain`.
 """
 from __future__ import annotations
 
@@ -30,8 +32,9 @@ from slugify import slugify
 
 from pipeline.citations import CitationIndex
 from pipeline.explain import LineDecision, cut
-from pipeline.model import Block, Document, ListBlock, ListItem, Meta, Paragraph, QuestionAnswer, Section
-from pipeline.normalise import SOURCE_MARK
+from pipeline.model import (
+    Block, Document, ListBlock, ListItem, Meta, Paragraph, QuestionAnswer, Section, Table, TableCell)
+from pipeline.normalise import SOURCE_MARK, is_table_rule, table_row_cells
 from pipeline.structure import Entry, Override, match_overrides
 
 MAX_HEADING_WORDS = 12
@@ -47,15 +50,20 @@ _OPENERS = "¿¡"  # Spanish inverted question and exclamation marks open a sent
 _ABBREVIATION_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No|Fig)|\b[A-Z])$")
 
 
+Cell = tuple[str, list[str]]  # text and its citation hosts
+
+
 @dataclass
 class _Line:
     text: str
     hosts: list[str]
-    kind: str  # "item", "question", "heading", "paragraph", "title" (only when meta.toml says so)
+    kind: str  # "item", "question", "heading", "paragraph", "row" (of a table), "rule" (under its column
+    #            headings), "title" (only when meta.toml says so)
     line: int | None = None  # in the source file
     under: bool = False  # a heading whose parent is the heading of the chain it ends (see _restructure)
     why: str = ""  # what decided `kind`, for --explain
     given: Override | None = None  # the [structure] entry that decided the line; no rule changes it then
+    table: int | None = None  # rows and rules: which table of the text they belong to
 
     def decision(self, became: str, why: str | None = None) -> LineDecision:
         return LineDecision(self.line, self.text, became, self.why if why is None else why)
@@ -101,6 +109,22 @@ class DocumentBuilder:
         self._blocks.append(QuestionAnswer(question=question, answer=answer, citations=self._index.cite(hosts),
                                            line=line))
 
+    def table(self, header: list[Cell], rows: list[list[Cell]], caption: Cell = ("", []),
+              row_headers: bool | None = None, line: int | None = None,
+              row_lines: list[int | None] | None = None) -> None:
+        """A table; `row_headers` None: decided from its cells (`names_rows`).  Sources are numbered in reading
+        order: the caption, the column headings, then row by row."""
+        def cells(row: list[Cell], at: int | None) -> list[TableCell]:
+            return [TableCell(text=text, citations=self._index.cite(hosts), line=at) for text, hosts in row]
+
+        caption_citations = self._index.cite(caption[1])
+        header_cells = cells(header, line)
+        body = [cells(row, at) for row, at in zip(rows, row_lines or [line] * len(rows))]
+        if row_headers is None:
+            row_headers = names_rows(header, rows)
+        self._blocks.append(Table(header=header_cells, rows=body, caption=caption[0] or None,
+                                  citations=caption_citations, row_headers=row_headers, line=line))
+
     def finish(self, doc_id: str, lang: str, title: str, meta: Meta) -> Document:
         return Document(id=doc_id, lang=lang, title=title, meta=meta, blocks=self._root, sections=self._top,
                         citations=self._index.citations())
@@ -112,6 +136,15 @@ class DocumentBuilder:
             candidate, n = f"{base}-{n}", n + 1
         self._ids.add(candidate)
         return candidate
+
+
+def names_rows(header: list[Cell], rows: list[list[Cell]]) -> bool:
+    """Whether a table's first column names its rows (row headings, <th scope="row">): when the table has column
+    headings and more than one column, and the first cells of its rows all hold a word and are all different
+    ("Nurofen", "Brufen Retard", "6 to 11 years"); a first column of numbers or with gaps or repeats is data."""
+    firsts = [row[0][0] for row in rows if row]
+    return (bool(header) and len(header) > 1 and len(firsts) == len(rows)
+            and all(any(ch.isalpha() for ch in text) for text in firsts) and len(set(firsts)) == len(firsts))
 
 
 def extract_text(clean: str, doc_id: str, lang: str, meta: Meta, title: str | None = None,
@@ -148,22 +181,30 @@ def extract_text_explained(clean: str, doc_id: str, lang: str, meta: Meta, title
 def _classify(clean: str, line_map: list[int] | None, structure: Sequence[Entry],
               explained: list[LineDecision]) -> list[_Line]:
     """Each line's kind from its shape and its neighbours', or from its [structure] entry; a line the editor
-    drops is gone before the rules look at its neighbours."""
-    numbered = [(line_map[i] if line_map else i + 1, line) for i, line in enumerate(clean.split("\n")) if line.strip()]
-    given = match_overrides(structure, [(n, _content(line)) for n, line in numbered])
+    drops is gone before the rules look at its neighbours.  A table's rows are its rows, whatever an entry says."""
+    all_lines = clean.split("\n")
+    tables = _table_rows(all_lines)
+    numbered = [(line_map[i] if line_map else i + 1, line, tables.get(i)) for i, line in enumerate(all_lines)
+                if line.strip()]
+    given = iter(match_overrides(structure, [(n, _content(line)) for n, line, table in numbered if table is None]))
     kept = []
-    for (n, line), override in zip(numbered, given):
+    for n, line, table in numbered:
+        override = next(given) if table is None else None
         if override is not None and override.kind == "drop":
             explained.append(LineDecision(n, _content(line), "dropped", override.why))
         else:
-            kept.append((n, line, override))
-    raw = [line for _, line, _ in kept]
+            kept.append((n, line, override, table))
+    raw = [line for _, line, _, _ in kept]
     out: list[_Line] = []
     for i, line in enumerate(raw):
         hosts = SOURCE_MARK.findall(line)
         text = SOURCE_MARK.sub("", line).strip()
         nxt = SOURCE_MARK.sub("", raw[i + 1]).strip() if i + 1 < len(raw) else None
         next_given = kept[i + 1][2] if i + 1 < len(kept) else None
+        if (table := kept[i][3]) is not None:
+            why = "a row of a table" if table[1] == "row" else "the rule under a table's column headings"
+            out.append(_Line(text, hosts, table[1], kept[i][0], why=why, table=table[0]))
+            continue
         if text.startswith("- "):
             kind, text, why = "item", text[2:].strip(), "bulleted in the source"
         elif (_QUESTION.match(text) and nxt is not None and _is_answer(nxt)
@@ -191,6 +232,24 @@ def _content(line: str) -> str:
     """A line of clean text as --explain shows it and [structure] names it: no bullet, no citation marks."""
     text = SOURCE_MARK.sub("", line).strip()
     return text[2:].strip() if text.startswith("- ") else text
+
+
+def _table_rows(lines: list[str]) -> dict[int, tuple[int, str]]:
+    """Line index -> (table number, "row" or "rule") for the tables in clean text: runs of consecutive pipe rows
+    with the same number of cells and at least two rows besides the rule (a blank line ends a table).  A lone
+    pipe row is left to be read as text."""
+    found: dict[int, tuple[int, str]] = {}
+    i = 0
+    while i < len(lines):
+        first = table_row_cells(lines[i])
+        j = i + 1
+        while first is not None and j < len(lines) and len(table_row_cells(lines[j]) or ()) == len(first):
+            j += 1
+        rows = [k for k in range(i, j) if not is_table_rule(table_row_cells(lines[k]) or [])]
+        if first is not None and len(rows) >= 2:
+            found.update((k, (i, "row" if k in rows else "rule")) for k in range(i, j))
+        i = j
+    return found
 
 
 _CONDITIONAL = frozenset("if when unless wenn falls bei si cuando lorsque quand".split())
@@ -401,6 +460,14 @@ def _build(lines: list[_Line], builder: DocumentBuilder, explained: list[LineDec
             listed = (current, {item.text.casefold() for item in run})
             previous = lines[i - 1]
             continue
+        elif line.kind in ("row", "rule"):
+            run = []
+            while i < len(lines) and lines[i].table == line.table:
+                run.append(lines[i])
+                i += 1
+            _table(run, builder)
+            explained += [row.decision("table row" if row.kind == "row" else "table rule") for row in run]
+            continue
         elif line.kind == "question":
             answer = lines[i + 1]
             builder.question(_QUESTION.match(line.text)["q"], answer.text, line.hosts + answer.hosts, line.line)
@@ -419,6 +486,17 @@ def _skipped_level(depth: int, above: Section | None) -> str:
         return f"heading {depth} would skip a level: no heading comes before it, so it can only be heading 1"
     return (f"heading {depth} would skip a level: the heading before it, '{cut(above.title)}', is heading "
             f"{above.depth}, so it can be at most heading {above.depth + 1}")
+
+
+def _table(run: list[_Line], builder: DocumentBuilder) -> None:
+    """A table's rows and its rule: the row above the rule holds the column headings."""
+    rows = [line for line in run if line.kind == "row"]
+    ruled = len(run) > 1 and run[1].kind == "rule"
+    header = rows[0] if ruled else None
+    body = rows[1:] if ruled else rows
+    builder.table([(cell, []) for cell in table_row_cells(header.text)] if header else [],
+                  [[(cell, []) for cell in table_row_cells(row.text)] for row in body],
+                  line=run[0].line, row_lines=[row.line for row in body])
 
 
 def _words(text: str) -> set[str]:

@@ -63,7 +63,34 @@ class QuestionAnswer:
     langs: dict[str, str] = field(default_factory=dict)
 
 
-Block = Union[Paragraph, ListBlock, QuestionAnswer]
+@dataclass
+class TableCell:
+    text: str  # "" for an empty cell
+    citations: list[int] = field(default_factory=list)
+    line: int | None = None  # of its row, where the reader knows
+    langs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    """A table: `header` is its row of column headings (empty when the source has none), `rows` its body rows.
+    `row_headers`: the first cell of each body row names that row (it is a row heading, <th scope="row">).
+    Cells spanning rows or columns are read as single cells: their text is kept, the span is not."""
+
+    header: list[TableCell]
+    rows: list[list[TableCell]]
+    caption: str | None = None
+    citations: list[int] = field(default_factory=list)  # the caption's
+    row_headers: bool = False
+    kind: str = field(default="table", init=False)
+    line: int | None = None
+    langs: dict[str, str] = field(default_factory=dict)  # "caption" -> language of a fallback
+
+    def cells(self) -> list[TableCell]:
+        return self.header + [cell for row in self.rows for cell in row]
+
+
+Block = Union[Paragraph, ListBlock, QuestionAnswer, Table]
 
 
 @dataclass
@@ -78,7 +105,7 @@ class Section:
     langs: dict[str, str] = field(default_factory=dict)
 
     def entry_count(self) -> int:
-        """List items and question-answer pairs directly in this section (not in child sections)."""
+        """List items, question-answer pairs and table rows directly in this section (not in child sections)."""
         return count_entries(self.blocks)
 
 
@@ -167,7 +194,18 @@ class Document:
 
 
 def count_entries(blocks: list[Block]) -> int:
-    return sum(len(b.items) if isinstance(b, ListBlock) else 1 for b in blocks if not isinstance(b, Paragraph))
+    return sum(len(b.items) if isinstance(b, ListBlock) else len(b.rows) if isinstance(b, Table) else 1
+               for b in blocks if not isinstance(b, Paragraph))
+
+
+def cited_parts(block: Block) -> list[Paragraph | ListItem | QuestionAnswer | Table | TableCell]:
+    """The parts of a block that carry citations: a list's items, a table (its caption's) and its cells, else the
+    block itself."""
+    if isinstance(block, ListBlock):
+        return list(block.items)
+    if isinstance(block, Table):
+        return [block, *block.cells()]
+    return [block]
 
 
 def _block_from_dict(data: dict[str, Any]) -> Block:
@@ -179,6 +217,9 @@ def _block_from_dict(data: dict[str, Any]) -> Block:
         return ListBlock(items=[ListItem(**item) for item in fields["items"]], ordered=fields.get("ordered", False))
     if kind == "qa":
         return QuestionAnswer(**fields)
+    if kind == "table":
+        return Table(**{**fields, "header": [TableCell(**c) for c in fields["header"]],
+                        "rows": [[TableCell(**c) for c in row] for row in fields["rows"]]})
     raise ValueError(f"unknown block kind {kind!r}")
 
 

@@ -1,7 +1,8 @@
 """Normalise messy plain text (copied web articles) into clean text that `extract` can read.
 
-Clean text is one block per line: a paragraph, a heading, or a list item written `- text`; blank lines
-are optional separators.  Citation hosts found at the end of a block are written as ` [source: host]`.
+Clean text is one block per line: a paragraph, a heading, a list item written `- text`, or a table row
+written `| cell | cell |` (a rule `| --- | --- |` under the row of column headings); blank lines are optional
+separators.  Citation hosts found at the end of a block are written as ` [source: host]`.
 
 Each rule is small and named and reports every change it makes.  Rules run again until none fires, so
 normalising clean text changes nothing.  No rule rewrites a digit, a unit or a word of content: lines
@@ -197,6 +198,117 @@ def _unify_characters(raw: str, ctx: _Context) -> str:
     return nfc
 
 
+# --- tables -----------------------------------------------------------------------------------------------
+# Plain text has no table markup: a table is a run of at least two consecutive lines cut into the same number
+# of cells (at least two) in the same way: by pipes (`a | b`, with or without outer pipes and a `|---|` rule),
+# by tabs, or by runs of two or more spaces where every cell starts in the same column on every row.  Each is
+# rewritten as pipe rows, the one table syntax of clean text.  Hand-written, not pandoc's pipe_tables: those
+# need the rule row and would read `*` and `_` in the cells as markup the text never meant.
+MIN_TABLE_ROWS = 2
+_PIPE = re.compile(r"(?<!\\)\|")  # an unescaped pipe; `\|` is a pipe inside a cell
+_RULE_CELL = re.compile(r":?-+:?")
+_ALIGNED_CELL = re.compile(r"\S+(?: \S+)*")  # words separated by single spaces
+# "1.\tFever", "•  Cough": a list item pasted with its marker, not the first cell of a row
+_LIST_MARKER = re.compile(rf"\d{{1,3}}[.)]|[A-Za-z][.)]|[{re.escape(BULLET_MARKERS)}]")
+
+
+def table_row_cells(text: str) -> list[str] | None:
+    """The cells of a clean-text table row (`| a | b |`, or the rule `| --- | --- |`); None for any other line."""
+    if not (len(text) > 2 and text.startswith("|") and text.endswith("|") and not text.endswith("\\|")):
+        return None
+    cells = [cell.strip() for cell in _PIPE.split(text[1:-1])]
+    return cells if len(cells) >= 2 else None
+
+
+def is_table_rule(cells: list[str]) -> bool:
+    """`| --- | :--: |`: the rule under the row of column headings."""
+    return all(_RULE_CELL.fullmatch(cell) for cell in cells)
+
+
+@dataclass(frozen=True)
+class _Row:
+    separator: str  # "pipe", "tab" or "aligned"
+    cells: list[str]
+    starts: tuple[int, ...] = ()  # the column each cell starts in (aligned columns only)
+
+    def continues(self, first: _Row) -> bool:
+        return (self.separator, len(self.cells), self.starts) == (first.separator, len(first.cells), first.starts)
+
+
+_SEPARATOR_NAMES = {"pipe": "cut at pipes", "tab": "cut at tabs", "aligned": "in columns aligned with spaces"}
+
+
+def _source_row(text: str) -> _Row | None:
+    """How a source line reads as a table row, or None when it cannot be one."""
+    body = text.strip()
+    if "|" in body and _PIPE.search(body):
+        inner = body[1:] if body.startswith("|") else body
+        inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+        row = _Row("pipe", [cell.strip() for cell in _PIPE.split(inner)])
+    elif "\t" in body:
+        row = _Row("tab", [cell.strip() for cell in re.split(r"\t+", body)])
+    else:
+        found = list(_ALIGNED_CELL.finditer(text.expandtabs(8)))
+        row = _Row("aligned", [m.group() for m in found], tuple(m.start() for m in found))
+    if len(row.cells) < 2 or body.startswith("- ") or _LIST_MARKER.fullmatch(row.cells[0]):
+        return None
+    return row
+
+
+def _has_header(first: list[str]) -> bool:
+    """A table's first row names its columns when none of its cells is empty, holds a digit (a dose or a
+    strength is data) or ends a sentence: "Brand | Strength | Usual dose" does, "Nurofen | 200 mg | …" does not."""
+    return all(cell and not any(ch.isdigit() for ch in cell) and not TERMINAL.search(cell) for cell in first)
+
+
+def _tables(lines: list[_Line], ctx: _Context) -> list[_Line]:
+    out: list[_Line] = []
+    i = 0
+    while i < len(lines):
+        first = _source_row(lines[i].text)
+        if first is None or (first.separator == "pipe" and is_table_rule(first.cells)):
+            out.append(lines[i])
+            i += 1
+            continue
+        run, ruled = [lines[i]], False  # ruled: the source has the rule under its first row
+        for line in lines[i + 1:]:
+            row = _source_row(line.text)
+            if row is None or not row.continues(first):
+                break
+            if row.separator == "pipe" and is_table_rule(row.cells):
+                if len(run) > 1 or ruled:
+                    break  # a rule further down starts another table
+                ruled = True
+            else:
+                run.append(line)
+        if len(run) < MIN_TABLE_ROWS:
+            out.append(lines[i])
+            i += 1
+            continue
+        rows = [_source_row(line.text).cells for line in run]
+        header = ruled or _has_header(rows[0])
+        written = [_Line(_pipe_row(cells), line.n) for cells, line in zip(rows, run)]
+        if header:
+            written.insert(1, _Line(_pipe_row(["---"] * len(rows[0])), run[0].n))
+        consumed = len(run) + ruled
+        if [line.text for line in written] != [line.text for line in lines[i:i + consumed]]:
+            ctx.note("table", run[0], f"read {len(rows)} rows of {len(rows[0])} cells "
+                     f"{_SEPARATOR_NAMES[first.separator]} as a table"
+                     + (", its first row naming the columns" if header else ", with no row of column headings"))
+        out += written
+        i += consumed
+    return out
+
+
+def _pipe_row(cells: list[str]) -> str:
+    """`| a | | c |`: an empty cell is one space, so that the spaces rule leaves the row as it is."""
+    return "|" + "|".join(f" {cell} " if cell else " " for cell in cells) + "|"
+
+
+def is_table_row(text: str) -> bool:
+    return table_row_cells(text) is not None
+
+
 def _spaces(lines: list[_Line], ctx: _Context) -> list[_Line]:
     out = []
     for line in lines:
@@ -259,7 +371,7 @@ def _unwrap(lines: list[_Line], ctx: _Context) -> list[_Line]:
     such joins), a long line (WRAP_WIDTH or more) that does not end a sentence also continues on the next line
     whatever its case ("… such as" / "A(H5N1) and …")."""
     open_ = [(a, b) for a, b in zip(lines, lines[1:]) if a.text and b.text and b.text[0].islower()
-             and not TERMINAL.search(a.text) and not SOURCE_MARK.search(a.text)]
+             and not TERMINAL.search(a.text) and not SOURCE_MARK.search(a.text) and not is_table_row(a.text)]
     wrapped = len(open_) >= WRAPPED_EVIDENCE
     out: list[_Line] = []
     for line in lines:
@@ -267,7 +379,8 @@ def _unwrap(lines: list[_Line], ctx: _Context) -> list[_Line]:
         if (prev is not None and prev.text and line.text
                 and (line.text[0].islower() or (wrapped and len(prev.text) >= WRAP_WIDTH and not line.is_item
                                                 and (line.text[0].isalnum() or line.text[0] == "(")))
-                and not TERMINAL.search(prev.text) and not SOURCE_MARK.search(prev.text)):
+                and not TERMINAL.search(prev.text) and not SOURCE_MARK.search(prev.text)
+                and not is_table_row(prev.text)):  # a row ends at its last pipe
             ctx.note("unwrap", line, f"joined with line {prev.n} (hard-wrapped text)")
             out[-1] = _Line(f"{prev.text} {line.text}", prev.n)
             continue
@@ -517,5 +630,5 @@ def _check_numbers_kept(before: str, after: str, removed: list[str], path: str |
         raise BookletError(f"normalising would change numbers {sorted(lost)}; nothing written (please report this)", path)
 
 
-RULES: list[Rule] = [_spaces, _blank_lines, _adverts, _bullets, _unwrap, _lost_bullets, _host_lines, _citations,
-                     _editorial, _front_matter, _chrome, _before_title, _blank_lines]
+RULES: list[Rule] = [_tables, _spaces, _blank_lines, _adverts, _bullets, _unwrap, _lost_bullets, _host_lines,
+                     _citations, _editorial, _front_matter, _chrome, _before_title, _blank_lines]

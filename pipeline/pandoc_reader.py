@@ -16,8 +16,13 @@ Question-and-answer pairs are read in two forms:
    answer, or a second paragraph holding the answer ("1. Question?\\n   Answer." in Markdown).
 A heading that ends in "?" stays a section heading.
 
+A table becomes a model Table: its first head row holds the column headings, every other row (further head
+rows, body and foot) is a body row; the first column names the rows where the source marks it so (pandoc's
+row head columns, from <th> in HTML body rows) or where extract.names_rows finds it does.
+
 Lossy by design (said here so nothing is lost silently):
-- a table becomes one paragraph per row, its cells joined with " – " (the caption is a paragraph before);
+- a cell spanning rows or columns is one cell (its text kept, its span not); a table inside a list item or a
+  definition becomes one paragraph per row there, its cells joined with " – " (the model has no nested blocks);
 - a nested list is flattened into items following its parent item in the same list;
 - an item's or a table cell's later paragraphs are joined to its first with a space;
 - images (and so their alt text and a figure's caption), code blocks, raw HTML/TeX, horizontal rules and
@@ -268,7 +273,9 @@ class _Reader:
             self.blocks(c)
         elif kind in ("Div", "Figure"):
             self.blocks(c[-1])  # a figure's caption is an image's caption: not body text
-        elif kind in ("Table", "LineBlock"):
+        elif kind == "Table":
+            self._table(c)
+        elif kind == "LineBlock":
             self._paragraphs(self.units(block))
         elif kind not in _SKIPPED_BLOCKS:
             raise BookletError(f"unsupported pandoc block element {kind!r}", self.path)
@@ -338,7 +345,7 @@ class _Reader:
         if kind == "DefinitionList":
             return [self._definition(term, defs) for term, defs in c]
         if kind == "Table":
-            return self._table(c)
+            return self._table_units(c)
         if kind in _SKIPPED_BLOCKS:
             return []
         raise BookletError(f"unsupported pandoc block element {kind!r}", self.path)
@@ -358,19 +365,38 @@ class _Reader:
         desc, hosts = self._join([u for d in definitions for u in self._blocks_units(d)])
         return (f"{term_text} – {desc}" if desc else term_text), term_hosts + hosts
 
-    def _table(self, c: list[Any]) -> list[Unit]:
+    def _table(self, c: list[Any]) -> None:
         _, (_, caption), _, head, bodies, foot = c
-        rows = head[1] + [r for body in bodies for r in body[2] + body[3]] + foot[1]
+        rows = [self._row_cells(row) for row in _table_rows(head, bodies, foot)]
+        header, body = (rows[0], rows[1:]) if head[1] else ([], rows)
+        if not any(text for text, _ in header):
+            header = []  # a Markdown table "without" headings has a head row of empty cells
+        if not any(text for row in body for text, _ in row):
+            self._paragraphs([u for u in [self._join(self._blocks_units(caption))] + header if u[0]])
+            return
+        marked = any(b[1] > 0 for b in bodies)  # the source says its first column heads the rows
+        self.builder.table(header, body, self._join(self._blocks_units(caption)), row_headers=marked or None)
+
+    def _row_cells(self, row: list[Any]) -> list[Unit]:
+        return [self._join(self._blocks_units(cell[4])) for cell in row[1]]
+
+    def _table_units(self, c: list[Any]) -> list[Unit]:
+        """A table where the model has no place for one (in a list item): its caption, then a unit per row."""
+        _, (_, caption), _, head, bodies, foot = c
         units = [self._join(self._blocks_units(caption))]
-        for _, cells in rows:
-            parts = [self._join(self._blocks_units(cell[4])) for cell in cells]
-            parts = [p for p in parts if p[0]]
+        for row in _table_rows(head, bodies, foot):
+            parts = [p for p in self._row_cells(row) if p[0]]
             units.append((" – ".join(t for t, _ in parts), [h for _, hs in parts for h in hs]))
         return units
 
     @staticmethod
     def _join(units: list[Unit]) -> Unit:
         return _squash(" ".join(t for t, _ in units)), [h for _, hs in units for h in hs]
+
+
+def _table_rows(head: list[Any], bodies: list[Any], foot: list[Any]) -> list[Any]:
+    """Every row of a pandoc table in reading order: head rows, each body's head rows and rows, foot rows."""
+    return head[1] + [r for body in bodies for r in body[2] + body[3]] + foot[1]
 
 
 def _scripted(table: dict[int, str]) -> Callable[[_Reader, Any, list[str]], str]:

@@ -16,7 +16,7 @@ from pipeline.config import Strict, check_https, check_language_tag, line_of, lo
 from pipeline.errors import BookletError, ConfigError
 from pipeline.explain import LineDecision
 from pipeline.extract import extract_text_explained
-from pipeline.model import ROLES, Attribution, Document, ListBlock, Meta, QuestionAnswer
+from pipeline.model import ROLES, Attribution, Document, ListBlock, Meta, QuestionAnswer, Table
 from pipeline.normalise import Change, normalise
 from pipeline.structure import Entry, parse_structure
 from pipeline.textcheck import check_text, read_text
@@ -174,8 +174,8 @@ def _check_units(doc: Document, path: Path) -> None:
 
 
 def check_has_content(doc: Document, path: Path) -> None:
-    """A handout needs text besides its title: a paragraph, a list item or a question and answer that does
-    not merely repeat the title (a one-line file is read as a paragraph, not as a title)."""
+    """A handout needs text besides its title: a paragraph, a list item, a question and answer or a table cell
+    that does not merely repeat the title (a one-line file is read as a paragraph, not as a title)."""
     from pipeline.extract import same_words
 
     texts = []
@@ -185,6 +185,8 @@ def check_has_content(doc: Document, path: Path) -> None:
                 texts += [t for i in b.items for t in (i.term, i.text) if t]
             elif isinstance(b, QuestionAnswer):
                 texts += [b.question, b.answer]
+            elif isinstance(b, Table):
+                texts += [cell.text for cell in b.cells()]
             else:
                 texts.append(b.text)
     texts = [t for t in texts if t.strip()]

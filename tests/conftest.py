@@ -38,3 +38,8 @@ def document_folder(parent: Path, text: str, meta_extra: str = "") -> Path:
     (folder / "a.txt").write_text(text, encoding="utf-8")
     (folder / "meta.toml").write_text(f'title = "T"\nlang = "en"\nfile = "a.txt"\n{meta_extra}', encoding="utf-8")
     return folder
+
+
+def table_texts(table) -> list[list[str]]:
+    """A model.Table's text, row by row: its column headings (if any), then its body rows."""
+    return [[cell.text for cell in row] for row in ([table.header] if table.header else []) + table.rows]

@@ -19,6 +19,8 @@ from pipeline.model import Document, ListBlock, Meta, Paragraph, QuestionAnswer,
 from pipeline.normalise import normalise
 from pipeline.pandoc_reader import read_structured
 
+from conftest import table_texts
+
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 FORMATS = {"md": "markdown", "html": "html", "docx": "docx", "odt": "odt"}
 
@@ -279,13 +281,12 @@ Triptan
 The end.
 """
     blocks = read_text(tmp_path, md).blocks
-    assert [b.kind for b in blocks] == ["paragraph", "list", "list"] + ["paragraph"] * 6
+    assert [b.kind for b in blocks] == ["paragraph", "list", "list", "table"] + ["paragraph"] * 3
     assert [i.text for i in blocks[1].items] == ["Rest", "Lie down in a dark room", "Close the curtains", "Drink water"]
     assert [(i.term, i.text) for i in blocks[2].items] == [
         ("Aura", "A warning sign before the headache."), ("Triptan", "A medicine that stops an attack.")]
-    assert [b.text for b in blocks if isinstance(b, Paragraph)] == [
-        "Quoted advice.", "Medicine – Dose", "Ibuprofen – 400 mg", "Paracetamol – 1 g", "Line one", "Line two",
-        "The end."]
+    assert table_texts(blocks[3]) == [["Medicine", "Dose"], ["Ibuprofen", "400 mg"], ["Paracetamol", "1 g"]]
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["Quoted advice.", "Line one", "Line two", "The end."]
 
 
 def test_unknown_node_raises_naming_file_and_node(tmp_path, monkeypatch):

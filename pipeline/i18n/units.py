@@ -1,7 +1,9 @@
 """Translatable units of a Document, and the one walk that both lists them and puts translations back.
 
 A unit is one piece a translator translates: the title, subtitle, description, keywords and disclaimer,
-every heading, paragraph, list item (its term and its text apart), question and answer.  Because extraction
+every heading, paragraph, list item (its term and its text apart), question and answer, and a table's caption
+and each of its cells that is not empty (`medicines.2.r1.c3`: row 1, column 3; `….head.c1` for the column
+headings; the letters keep a cell's id from reading as a list item's, `symptoms = 6` counting items).  Because extraction
 and translation walk the document in the same code, the two can never disagree about what a unit is.
 
 A unit's id (`other-medical-treatments.2.1`: section slug, block number, item number) names it in reports
@@ -17,7 +19,7 @@ import copy
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Section
+from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Section, Table
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,14 @@ def _blocks(blocks, prefix: str, path: str, section: Section | None) -> Iterator
         elif isinstance(block, QuestionAnswer):
             yield Unit(f"{key}.q", block.question, path, block.line, section), _setter(block, "question")
             yield Unit(f"{key}.a", block.answer, path, block.line, section), _setter(block, "answer")
+        elif isinstance(block, Table):
+            if block.caption:
+                yield Unit(f"{key}.caption", block.caption, path, block.line, section), _setter(block, "caption")
+            for row_key, row in [("head", block.header)] + [(f"r{r}", row) for r, row in enumerate(block.rows, 1)]:
+                for c, cell in enumerate(row, start=1):
+                    if cell.text:
+                        yield (Unit(f"{key}.{row_key}.c{c}", cell.text, path, cell.line, section),
+                               _setter(cell, "text"))
 
 
 def _sections(sections: list[Section], trail: list[str]) -> Iterator[tuple[Unit, Setter]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.errors import BookletError
-from pipeline.model import Document, ListBlock
+from pipeline.model import Document, cited_parts
 
 # Anchors the renderers add.  Prefixed so that a source article's own "Sources" or "Contents" heading (whose
 # slug would be "sources" or "contents") cannot collide with them.
@@ -231,8 +231,7 @@ def check_document(doc: Document) -> None:
     if numbers != list(range(1, len(numbers) + 1)):
         raise BookletError(f"citations are not numbered 1..{len(numbers)}: {numbers}", where)
     for block in _all_blocks(doc):
-        items = block.items if isinstance(block, ListBlock) else [block]
-        cited = [n for item in items for n in item.citations]
+        cited = [n for part in cited_parts(block) for n in part.citations]
         missing = sorted({n for n in cited if not 1 <= n <= len(numbers)})
         if missing:
             raise BookletError(f"citation marker(s) {missing} have no citation", where)

@@ -27,7 +27,7 @@ import pypandoc
 from pipeline.config import Publisher
 from pipeline.errors import BookletError
 from pipeline.fsio import atomic_path
-from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Section
+from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Section, Table, TableCell
 from pipeline.render import (
     _, ABOUT_ID, INTRO_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction, direction_of,
     direction_runs, text_direction)
@@ -149,7 +149,30 @@ def block(b, refs: NoteRefs) -> dict:
         return {"t": "BulletList", "c": items}
     if isinstance(b, QuestionAnswer):
         return div("", ["qa"], [para([strong(unit(b, "question"))]), para(unit(b, "answer") + refs.cite(b.citations))])
+    if isinstance(b, Table):
+        return table(b, refs)
     raise TypeError(f"no EPUB rendering for {type(b).__name__}")
+
+
+NO_ATTR = ["", [], []]
+
+
+def table(t: Table, refs: NoteRefs) -> dict:
+    """A pandoc Table as the print layouts set it: column headings <th scope="col"> in the head, and where the
+    first column names the rows, a row head column whose cells are <th scope="row">.  pandoc writes a cell's
+    attributes as given but adds no `scope` of its own, so each heading cell carries it."""
+    def cell(c: TableCell, scope: str | None) -> list:
+        return [["", [], [["scope", scope]] if scope else []], {"t": "AlignDefault"}, 1, 1,
+                [{"t": "Plain", "c": unit(c, "text") + refs.cite(c.citations)}]]
+
+    caption = [None, [{"t": "Plain", "c": unit(t, "caption") + refs.cite(t.citations)}] if t.caption else []]
+    width = max(len(row) for row in [t.header, *t.rows])
+    head = [NO_ATTR, [[NO_ATTR, [cell(c, "col") for c in t.header]]] if t.header else []]
+    rows = [[NO_ATTR, [cell(c, "row" if k == 0 and t.row_headers else None) for k, c in enumerate(row)]]
+            for row in t.rows]
+    body = [NO_ATTR, 1 if t.row_headers else 0, [], rows]
+    return {"t": "Table", "c": [NO_ATTR, caption, [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]] * width,
+                                head, [body], [NO_ATTR, []]]}
 
 
 def section(s: Section, refs: NoteRefs) -> list[dict]:

@@ -103,6 +103,16 @@ def labels_in_english(doc: Document) -> bool:
             and babel_locale(doc.lang).language != "en")
 
 
+# A word longer than this may not fit a table column on the narrowest page (A5 at 12 pt, large print at 18 pt):
+# its cell may break it anywhere.  Only such cells: WeasyPrint sizes columns by their longest words, and letting
+# every cell break anywhere squeezes short columns ("Streng-th", "20-0 mg") when a table is wider than the page.
+LONG_WORD_CHARS = 20
+
+
+def has_long_word(value: object) -> bool:
+    return isinstance(value, str) and any(len(word) > LONG_WORD_CHARS for word in value.split())
+
+
 def is_web_url(value: object) -> bool:
     """Only http(s) URLs become links; anything else (javascript:, file:, data:) is shown as plain text."""
     return isinstance(value, str) and bool(_WEB_URL.match(value))
@@ -171,6 +181,7 @@ def environment(layouts: LayoutSet = BUILTIN) -> jinja2.Environment:
     env.filters["qr_svg"] = qr_svg
     env.filters["data_uri"] = image_data_uri
     env.tests["web_url"] = is_web_url
+    env.tests["long_word"] = has_long_word
     env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID, in_labels=in_labels,
                        labels_in_english=labels_in_english)
     return env

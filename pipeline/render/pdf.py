@@ -9,7 +9,11 @@ rule (render/fit.py) can lay a layout out at several type sizes and write only t
 
 WeasyPrint writes the language only once, for the whole document (the catalog's /Lang from <html lang>).  A page
 with a second language (the bilingual sheet) holds it in an <article lang>: `save` gives that article's
-structure element its own /Lang (with pikepdf), so that a screen reader switches voice there.
+structure element its own /Lang (with pikepdf), so that a screen reader switches voice there.  WeasyPrint
+(70) tags a table's heading cells TH and links each data cell to its headings (/ID, /Headers), but writes no
+/Scope, which PDF/UA readers use to tell a column heading from a row heading: `save` adds it from the
+<th scope> of the HTML.  A table running onto several pages is one Table element per page, each with the
+column headings again (as printed).
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import weasyprint
@@ -153,12 +158,13 @@ def render(html: str, where: str | Path, *, layouts: LayoutSet = BUILTIN, folder
 def save(rendering: Rendering, target: str | Path) -> list[str]:
     """Write a rendering as a PDF at `target` (atomically).  Returns WeasyPrint's warnings; raises BookletError
     on a refused or missing asset or on any ERROR it logged (e.g. an image without alt text, which PDF/UA
-    requires).  An <article> in another language than the page gets that /Lang on its structure element."""
-    articles = article_languages(rendering)
+    requires).  An <article> in another language than the page gets that /Lang on its structure element, and a
+    table's heading cells their /Scope."""
+    articles, scopes = article_languages(rendering), heading_scopes(rendering)
     with _weasyprint_records() as records, atomic_path(target) as tmp:
         try:
-            if any(articles):
-                tag_languages(rendering.document.write_pdf(**PDF_OPTIONS), articles, tmp, target)
+            if articles or scopes:
+                complete_tags(rendering.document.write_pdf(**PDF_OPTIONS), articles, scopes, tmp, target)
             else:
                 rendering.document.write_pdf(tmp, **PDF_OPTIONS)
         except FatalURLFetchingError as exc:
@@ -170,44 +176,64 @@ def save(rendering: Rendering, target: str | Path) -> list[str]:
     return [f"WeasyPrint: {_message(r)}" for r in logged]
 
 
-def article_languages(rendering: Rendering) -> list[tuple[int, str | None]]:
-    """(page index, lang attribute) of every <article> box, in the order in which WeasyPrint's tagger
-    (weasyprint/pdf/tags.py) makes their Art structure elements: depth first through each page's boxes, with
+def _tagged_boxes(rendering: Rendering):
+    """(page index, box) of every box with an element, in the order in which WeasyPrint's tagger
+    (weasyprint/pdf/tags.py) makes their structure elements: depth first through each page's boxes, with
     absolutely placed boxes where they are anchored and the page margins left out (tagged apart from the tree)."""
-    found = []
-
     def visit(box, page):
         if isinstance(box, AbsolutePlaceholder):
             box = box._box
         if isinstance(box, boxes.MarginBox):
             return
-        if box.element is not None and box.element_tag == "article":
-            found.append((page, box.element.get("lang")))
+        if box.element is not None:
+            yield page, box
         for child in getattr(box, "children", ()):
-            visit(child, page)
+            yield from visit(child, page)
 
     for index, page in enumerate(rendering.document.pages):
-        visit(page._page_box, index)  # WeasyPrint offers no public box tree
+        yield from visit(page._page_box, index)  # WeasyPrint offers no public box tree
+
+
+def article_languages(rendering: Rendering) -> list[tuple[int, str | None]]:
+    """(page index, lang attribute) of every <article> box, in the order of their Art structure elements; empty
+    when none has a lang."""
+    found = [(page, box.element.get("lang")) for page, box in _tagged_boxes(rendering) if box.element_tag == "article"]
     return found if any(lang for _, lang in found) else []
 
 
-def tag_languages(pdf: bytes, articles: list[tuple[int, str | None]], out: Path, target: str | Path) -> None:
+def heading_scopes(rendering: Rendering) -> list[tuple[int, str]]:
+    """(page index, "Row" or "Column") of every table heading cell, in the order of their TH structure elements
+    (a heading repeated on the next page is a cell there too).  "Row" where the <th> says scope="row", else
+    "Column": the same reading as WeasyPrint's when it links data cells to their headings."""
+    return [(page, "Row" if box.element.get("scope") == "row" else "Column") for page, box in _tagged_boxes(rendering)
+            if isinstance(box, boxes.TableCellBox) and box.element_tag == "th"]
+
+
+def complete_tags(pdf: bytes, articles: list[tuple[int, str | None]], scopes: list[tuple[int, str]], out: Path,
+                  target: str | Path) -> None:
     """Write `pdf` at `out` with /Lang on the Art structure element of every article (`article_languages`) whose
-    language is not the document's.  The Art elements are matched to the articles in reading order and checked
-    against their pages; a mismatch (another WeasyPrint) stops the build rather than label the wrong text.
-    The file ID is derived from the content, so the same input gives the same bytes."""
+    language is not the document's, and /Scope on every TH (`heading_scopes`).  The elements are matched to the
+    boxes in reading order and checked against their pages; a mismatch (another WeasyPrint) stops the build rather
+    than label the wrong text.  The file ID is derived from the content, so the same input gives the same bytes."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         pages = {page.objgen: index for index, page in enumerate(document.pages)}
-        arts = [element for element in _structure_elements(document.Root.StructTreeRoot) if element.S == "/Art"]
-        found = [(pages.get(element.Pg.objgen) if "/Pg" in element else None) for element in arts]
-        if found != [page for page, _ in articles]:
-            raise BookletError(f"cannot tell which structure element holds which language: {len(articles)} "
-                               f"articles on pages {[p + 1 for p, _ in articles]}, Art elements on pages "
-                               f"{[p + 1 if p is not None else None for p in found]}", target)
+        elements = list(_structure_elements(document.Root.StructTreeRoot))
+
+        def matched(tag: str, boxes_found: list[tuple[int, Any]], what: str) -> list:
+            tagged = [element for element in elements if element.S == tag]
+            found = [(pages.get(element.Pg.objgen) if "/Pg" in element else None) for element in tagged]
+            if found != [page for page, _ in boxes_found]:
+                raise BookletError(f"cannot tell which structure element holds which {what}: {len(boxes_found)} on "
+                                   f"pages {[p + 1 for p, _ in boxes_found]}, {tag[1:]} elements on pages "
+                                   f"{[p + 1 if p is not None else None for p in found]}", target)
+            return tagged
+
         document_lang = str(document.Root.get("/Lang", ""))
-        for element, (_, lang) in zip(arts, articles):
+        for element, (_, lang) in zip(matched("/Art", articles, "language"), articles):
             if lang and lang != document_lang:
                 element.Lang = pikepdf.String(lang)
+        for element, (_, scope) in zip(matched("/TH", scopes, "table heading"), scopes):
+            element.A.Scope = pikepdf.Name("/" + scope)
         document.save(out, deterministic_id=True)
 
 
