@@ -53,6 +53,7 @@ class Record:
     inputs: dict[str, str]
     outputs: dict[str, str] = field(default_factory=dict)  # path relative to the output folder -> SHA-256
     message: str | None = None
+    body_pt: float | None = None  # the body size a fit rule chose: where the next build's search starts
 
 
 def tasks_for(doc_id: str, locales: list[str], formats: list[str], layouts: list[str]) -> list[Task]:
@@ -161,9 +162,15 @@ class State:
                 reasons.append(f"{name} was changed since it was built")
         return reasons
 
-    def record(self, task: Task, inputs: dict[str, str], outputs: list[Path], message: str | None = None) -> None:
+    def record(self, task: Task, inputs: dict[str, str], outputs: list[Path], message: str | None = None,
+               body_pt: float | None = None) -> None:
         self.records[task.key] = Record(inputs, {p.relative_to(self.out).as_posix(): digest(p.read_bytes())
-                                                 for p in outputs}, message)
+                                                 for p in outputs}, message, body_pt)
+
+    def fit_hint(self, task: Task) -> float | None:
+        """The body size the task's fit rule chose last time, even if its inputs changed since."""
+        record = self.records.get(task.key)
+        return record.body_pt if record else None
 
     def forget(self, task: Task) -> None:
         self.records.pop(task.key, None)

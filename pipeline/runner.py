@@ -78,6 +78,7 @@ class Job:
     paper: str
     clinic: Clinic | None
     allow_incomplete: bool
+    fit_hints: dict[Task, float]  # where each task's fit rule starts: the size that fitted last time
 
 
 @dataclass
@@ -90,6 +91,7 @@ class Outcome:
     messages: list[str] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)  # file names an earlier build wrote that must go
     seconds: float = 0.0
+    body_pt: float | None = None  # the size a fit rule chose
 
 
 @dataclass
@@ -143,8 +145,9 @@ def run_build(project, request: BuildRequest, say: Callable[[str], None]) -> Sum
         document = _load(project, doc_id, say)
         for locale in dict.fromkeys(task.locale for task in stale):
             tasks = [task for task in stale if task.locale == locale]
+            hints = {task: hint for task in tasks if (hint := state.fit_hint(task)) is not None}
             job = Job(project.root, project.config_path, request.out, document, locale, tasks, request.paper,
-                      clinic, request.allow_incomplete)
+                      clinic, request.allow_incomplete, hints)
             planned.append((job, {task: stale[task] for task in tasks}))
     if planned:
         _run_jobs(planned, request, state, summary, say)
@@ -229,7 +232,7 @@ def _take(job: Job, result: JobResult, inputs: dict[Task, dict[str, str]], out: 
         for message in messages[1:] if outcome.status == "refused" else messages:  # a refusal is said at the end
             say(message)
         if outcome.status == "built":
-            state.record(task, inputs[task], written + ([report] if report else []))
+            state.record(task, inputs[task], written + ([report] if report else []), body_pt=outcome.body_pt)
         elif outcome.status == "skipped":
             state.record(task, inputs[task], [], outcome.messages[0])
         else:  # refused: checked again next time, so that a build that refuses it fails every time
@@ -279,14 +282,15 @@ def build_edition(job: Job) -> JobResult:
             outcome = Outcome(task, "built", messages=[item.note] if item.note else [])
             folder = Path(scratch) / task.key.replace("/", "_")
             target = output_path(folder, ed.document, item.fmt, item.layout)
-            for warning in WRITERS[item.fmt](ed.document, target, item.layout, job.paper, clinic=job.clinic,
-                                             guide_url=guide_url, publisher=settings.publisher,
-                                             translation=ed.translation, source_edition=source,
-                                             layouts=project.layouts):
-                outcome.messages.append(f"{job.out / job.locale / target.name}: warning: {warning}")
+            written = WRITERS[item.fmt](ed.document, target, item.layout, job.paper, clinic=job.clinic,
+                                        guide_url=guide_url, publisher=settings.publisher, translation=ed.translation,
+                                        source_edition=source, layouts=project.layouts,
+                                        fit_hint=job.fit_hints.get(task))
+            outcome.body_pt = written.body_pt
+            outcome.messages += [f"{job.out / job.locale / target.name}: warning: {w}" for w in written.warnings]
             # the output, and beside an imposed print file its tagged pages in reading order
-            written = [target] + [p for p in target.parent.iterdir() if p != target]
-            outcome.files = {path.name: path.read_bytes() for path in written}
+            files = [target] + [p for p in target.parent.iterdir() if p != target]
+            outcome.files = {path.name: path.read_bytes() for path in files}
             shutil.rmtree(folder)
             outcome.seconds = time.perf_counter() - started
             result.outcomes.append(outcome)

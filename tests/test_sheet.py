@@ -10,6 +10,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import segno
+from hypothesis import given, settings, strategies as st
 import tinyhtml5
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
@@ -18,7 +19,7 @@ from conftest import PMN, REPO, TREATMENT, cldr_long_date
 from pipeline.config import load_clinic
 from pipeline.errors import BookletError
 from pipeline.model import Attribution, Citation, Document, ListBlock, ListItem, Meta, Paragraph, Section
-from pipeline.render.fit import body_sizes, overflow
+from pipeline.render.fit import body_sizes, fit_to_pages, overflow
 from pipeline.render.html import render_html
 from pipeline.render.images import image_data_uri
 from pipeline.render.layouts import Fit, Manifest, load_manifest
@@ -323,6 +324,37 @@ def test_sheet_type_is_never_under_12pt_and_text_is_dark_on_white(sheets):
 
 
 @pytest.mark.slow
+class _Laid:
+    """A stand-in for a WeasyPrint rendering: only its number of pages counts to the fit rule."""
+
+    def __init__(self, pages: int):
+        self.document = type("Document", (), {"pages": [None] * pages})()
+
+
+@settings(max_examples=200, deadline=None)
+@given(first_fit=st.integers(0, 8), hint=st.one_of(st.none(), st.sampled_from(
+    body_sizes(Manifest(description="x", body_pt=14, min_body_pt=12, fit=Fit(pages=1, step_pt=0.25))))))
+def test_the_fit_rule_finds_the_largest_size_that_fits_from_any_hint(first_fit, hint):
+    """Whatever size fitted last time, the same size is chosen as trying every size from the top would choose,
+    and a right hint costs two layouts, no hint one when the largest size fits.  (When nothing fits, the error
+    is test_sheet_that_cannot_fit_fails_naming_what_overflows's.)"""
+    manifest = Manifest(description="x", body_pt=14, min_body_pt=12, fit=Fit(pages=1, step_pt=0.25))
+    sizes = body_sizes(manifest)
+    laid: list[float] = []
+
+    def render_at(size: float) -> _Laid:
+        laid.append(size)
+        return _Laid(1 if sizes.index(size) >= first_fit else 2)
+
+    rendering, size = fit_to_pages(render_at, manifest, "doc", "the sheet", hint)
+    assert size == sizes[first_fit] and len(rendering.document.pages) == 1
+    assert len(laid) == len(set(laid)) <= 1 + len(sizes).bit_length()  # never the same size twice; by halves
+    if hint == sizes[first_fit]:
+        assert len(laid) == (1 if first_fit == 0 else 2)
+    if hint is None and first_fit == 0:
+        assert laid == [sizes[0]]
+
+
 def test_sheet_keeps_14pt_when_the_content_fits(tmp_path):
     target = tmp_path / "short.pdf"
     assert write_pdf(short_document(), target, "sheet") == []

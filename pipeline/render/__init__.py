@@ -249,29 +249,38 @@ def _all_blocks(doc: Document):
         yield from section.blocks
 
 
-def _write_pdf(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
-               publisher=None, translation=None, source_edition=None, layouts=None) -> list[str]:
-    from pipeline.render.layouts import BUILTIN
-    from pipeline.render.pdf import write_pdf
+@dataclass(frozen=True)
+class Written:
+    """What a writer reports: its warnings, and for a layout with a fit rule the body size it was set at."""
 
-    return write_pdf(doc, target, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url,
-                     translation=translation, source_edition=source_edition, layouts=layouts or BUILTIN)
+    warnings: list[str]
+    body_pt: float | None = None
+
+
+def _write_pdf(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
+               publisher=None, translation=None, source_edition=None, layouts=None, fit_hint=None) -> Written:
+    from pipeline.render.layouts import BUILTIN
+    from pipeline.render.pdf import write_fitted_pdf
+
+    return Written(*write_fitted_pdf(doc, target, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url,
+                                     translation=translation, source_edition=source_edition,
+                                     layouts=layouts or BUILTIN, fit_hint=fit_hint))
 
 
 def _write_epub(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
-                publisher=None, translation=None, source_edition=None, layouts=None) -> list[str]:
+                publisher=None, translation=None, source_edition=None, layouts=None, fit_hint=None) -> Written:
     from pipeline.render.epub import write_epub
     from pipeline.render.layouts import BUILTIN
 
-    return write_epub(doc, target, publisher=publisher, translation=translation, layouts=layouts or BUILTIN)
+    return Written(write_epub(doc, target, publisher=publisher, translation=translation, layouts=layouts or BUILTIN))
 
 
 # format name -> writer(doc, target, layout, paper, clinic=…, guide_url=…, publisher=…, translation=…,
-# source_edition=…, layouts=…) -> warnings.  Every writer takes the same build settings and uses those that
-# concern it: the clinic and the guide's address for print, the publisher for EPUB, the edition `doc` was
-# translated from for a bilingual print layout, the project's layout search path (render.layouts.LayoutSet,
-# default the built-in layouts); EPUB has one layout and no paper size.
-WRITERS: dict[str, Callable[..., list[str]]] = {"pdf": _write_pdf, "epub": _write_epub}
+# source_edition=…, layouts=…, fit_hint=…) -> Written.  Every writer takes the same build settings and uses those
+# that concern it: the clinic, the guide's address and the fit rule's starting size for print, the publisher for
+# EPUB, the edition `doc` was translated from for a bilingual print layout, the project's layout search path
+# (render.layouts.LayoutSet, default the built-in layouts); EPUB has one layout and no paper size.
+WRITERS: dict[str, Callable[..., Written]] = {"pdf": _write_pdf, "epub": _write_epub}
 
 
 def output_path(out_dir: str | Path, doc: Document, fmt: str, layout: str = "guide") -> Path:

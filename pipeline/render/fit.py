@@ -24,19 +24,43 @@ def body_sizes(manifest: Manifest) -> list[float]:
     return sizes + [manifest.min_body_pt]
 
 
-def fit_to_pages(render_at: Callable[[float], Rendering], manifest: Manifest, where: str, what: str) -> Rendering:
-    """The first rendering, from the largest body size down, that fits `manifest.fit.pages`; `where` (the
-    document) and `what` (layout and paper) name it in the error raised when even the floor size overflows."""
-    budget = manifest.fit.pages
-    for size in body_sizes(manifest):
-        rendering = render_at(size)
-        if len(rendering.document.pages) <= budget:
-            return rendering
-    pages = len(rendering.document.pages)
-    raise BookletError(
-        f"{what} does not fit on {budget} page{'s' if budget > 1 else ''} even at {size:g} pt, the smallest body "
-        f"size allowed (tried {manifest.body_pt:g} down to {size:g} pt): {overflow(rendering, budget)} runs onto "
-        f"page {budget + 1} of {pages}", where)
+def fit_to_pages(render_at: Callable[[float], Rendering], manifest: Manifest, where: str, what: str,
+                 hint: float | None = None) -> tuple[Rendering, float]:
+    """The rendering at the largest body size (body_sizes, from body_pt down to the floor) that fits
+    `manifest.fit.pages`, and that size; `where` (the document) and `what` (layout and paper) name it in the
+    error raised when even the floor size overflows.  Smaller type never takes more pages, so the sizes are
+    searched by halves: from `hint` (the size that fitted last time) when given, which usually settles it in
+    two layouts (the hint fits, the next size up does not), else from the largest, which usually fits."""
+    budget, sizes = manifest.fit.pages, body_sizes(manifest)
+    laid_out: dict[int, Rendering] = {}
+
+    def fits(index: int) -> bool:
+        if index not in laid_out:
+            laid_out[index] = render_at(sizes[index])
+        return len(laid_out[index].document.pages) <= budget
+
+    start = sizes.index(hint) if hint in sizes else 0
+    # the answer (the first index that fits; len(sizes): none does) lies in [low, high], and `high` fits
+    if not fits(start):
+        low, high = start + 1, len(sizes)
+    elif start == 0 or not fits(start - 1):
+        low = high = start
+    else:
+        low, high = 0, start - 1
+    while low < high:
+        middle = (low + high) // 2
+        if fits(middle):
+            high = middle
+        else:
+            low = middle + 1
+    if high == len(sizes):
+        rendering = laid_out[len(sizes) - 1]
+        pages = len(rendering.document.pages)
+        raise BookletError(
+            f"{what} does not fit on {budget} page{'s' if budget > 1 else ''} even at {sizes[-1]:g} pt, the smallest "
+            f"body size allowed (tried {manifest.body_pt:g} down to {sizes[-1]:g} pt): {overflow(rendering, budget)} "
+            f"runs onto page {budget + 1} of {pages}", where)
+    return laid_out[high], sizes[high]
 
 
 def overflow(rendering: Rendering, budget: int) -> str:

@@ -260,11 +260,22 @@ def html_to_pdf(html: str, target: str | Path, *, layouts: LayoutSet = BUILTIN, 
 def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: str = "a4", *,
               clinic: Clinic | None = None, guide_url: str | None = None, translation=None,
               source_edition=None, layouts: LayoutSet = BUILTIN) -> list[str]:
-    """Render `doc` with the layout named `layout` (found on `layouts`) on `paper` ("a4" or "letter") to `target`; returns warnings.
+    """Render `doc` with the layout named `layout` (found on `layouts`) on `paper` ("a4" or "letter") to `target`;
+    returns warnings (write_fitted_pdf says more)."""
+    return write_fitted_pdf(doc, target, layout, paper, clinic=clinic, guide_url=guide_url, translation=translation,
+                            source_edition=source_edition, layouts=layouts)[0]
+
+
+def write_fitted_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: str = "a4", *,
+                     clinic: Clinic | None = None, guide_url: str | None = None, translation=None,
+                     source_edition=None, layouts: LayoutSet = BUILTIN,
+                     fit_hint: float | None = None) -> tuple[list[str], float | None]:
+    """Render `doc` with the layout named `layout` (found on `layouts`) on `paper` ("a4" or "letter") to `target`;
+    returns warnings and, for a layout with a fit rule, the body size it was set at.
     An imposed layout (its manifest's `impose`) writes its tagged pages beside `target` (unimposed_path) and
     the sheets to print at `target`.  A layout with a fit rule (the one-page sheet) is laid out at smaller
-    body sizes until it fits.  A bilingual layout needs the `source_edition` (build.Edition) that `doc` was
-    translated from."""
+    body sizes until it fits, searched from `fit_hint` (the size that fitted last time) when given.  A bilingual
+    layout needs the `source_edition` (build.Edition) that `doc` was translated from."""
     manifest = layouts.manifest(layout)
     images = {image_data_uri(clinic.logo)} if clinic and clinic.logo else set()
     source = doc.meta.source_file or doc.id
@@ -274,16 +285,18 @@ def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: s
                            translation=translation, source_edition=source_edition, layouts=layouts)
         return render(html, target, layouts=layouts, images=images, source=source)
 
+    body_pt = None
     if manifest.fit:
-        rendering = fit_to_pages(render_at, manifest, doc.id, f"the {layout} layout on {paper.upper()} paper")
+        rendering, body_pt = fit_to_pages(render_at, manifest, doc.id, f"the {layout} layout on {paper.upper()} "
+                                          "paper", fit_hint)
     else:
         rendering = render_at()
     if manifest.impose is None:
-        return save(rendering, target)
+        return save(rendering, target), body_pt
     pages = unimposed_path(target, paper)
     warnings = save(rendering, pages)
     write_saddle_stitched(pages, target, paper, doc.lang)
-    return warnings
+    return warnings, body_pt
 
 
 def write_saddle_stitched(pages: Path, target: str | Path, paper: str, lang: str) -> None:
