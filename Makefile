@@ -117,3 +117,10 @@ distclean: clean
 .PHONY: corpus-score
 corpus-score: $(VENV)/.installed
 	$(PY) bench/corpus_score.py
+
+# Build figures (issue 12): cold builds with one and two workers, a no-op build, one changed string, the
+# sheets' fit rule.  Prints a table and writes bench/build.json; timing never decides a test.
+.PHONY: bench
+bench: $(VENV)/.installed
+	$(PY) bench/build_bench.py
+	$(PY) bench/corpus_score.py

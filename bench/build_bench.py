@@ -1,0 +1,147 @@
+"""Build figures (`make bench`; timing lives here, never in pass/fail tests).
+
+On a copy of this repository's project (its sources, translations and booklet.toml), measured side by side in
+one run, each figure repeated (`--repeat`) and given as min and median:
+- a cold full build with one worker and with two, interleaved (A B A B …), and their ratio;
+- a build with nothing changed (no-op);
+- a build after one Spanish string changed: how many outputs it rebuilds, and its time;
+- layouts the sheets' fit rule lays out per sheet: cold (no state file) and after the one-string change (the
+  size that fitted last time is where its search starts).
+Prints a table and writes the figures as JSON (`--json`, default bench/build.json).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BOOKLET = [sys.executable, "-m", "pipeline"]
+
+
+def project_copy(root: Path) -> Path:
+    for name in ("sources", "translations", "examples"):
+        shutil.copytree(REPO / name, root / name, symlinks=False)
+    shutil.copy(REPO / "booklet.toml", root / "booklet.toml")
+    return root
+
+
+def run(project: Path, *args: str) -> tuple[float, float, str]:
+    """Wall and CPU seconds (the process and its workers) of one `booklet` command, and what it printed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([*BOOKLET, *args], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"booklet {' '.join(args)} failed:\n{done.stderr}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done.stderr
+
+
+def change_a_spanish_string(project: Path, n: int) -> None:
+    """One word of one Spanish msgstr, a different one each time `n` changes parity."""
+    po = project / "translations" / "es" / "LC_MESSAGES" / "paraneoplastic-motor-neuropathy.po"
+    old, new = ("síntomas", "signos") if n % 2 == 0 else ("signos", "síntomas")
+    text = po.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith('msgstr "') and old in line)
+    po.write_text(text.replace(line, line.replace(old, new, 1), 1), encoding="utf-8")
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"min": round(min(values), 3), "median": round(statistics.median(values), 3)}
+
+
+def fit_layouts(project: Path, out: Path) -> dict[str, float]:
+    """Layouts per sheet, counted in this process (one worker) by wrapping the fit rule's layout step."""
+    sys.path.insert(0, str(REPO))
+    from pipeline import cli
+    from pipeline.render import pdf
+
+    counts: list[int] = []
+    original = pdf.fit_to_pages
+
+    def counting(render_at, *args, **kwargs):
+        calls = [0]
+
+        def counted(size):
+            calls[0] += 1
+            return render_at(size)
+        try:
+            return original(counted, *args, **kwargs)
+        finally:
+            counts.append(calls[0])
+
+    pdf.fit_to_pages = counting
+    figures = {}
+    try:
+        for label, prepare in (("cold", lambda: shutil.rmtree(out, ignore_errors=True)),
+                               ("after one change", lambda: change_a_spanish_string(project, 1))):
+            prepare()
+            counts.clear()
+            with contextlib.chdir(project), contextlib.redirect_stderr(io.StringIO()):
+                cli.cli.main(["build", "-j", "1", "--layout", "sheet", "--layout", "sheet-bilingual", "--format",
+                              "pdf", "--out", str(out)], standalone_mode=False)
+            figures[label] = {"sheets": len(counts), "layouts per sheet": round(statistics.mean(counts), 2)
+                              if counts else 0}
+    finally:
+        pdf.fit_to_pages = original
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=REPO / "bench" / "build.json")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="booklet-bench-") as scratch:
+        project = project_copy(Path(scratch) / "project")
+        cold: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+        for _ in range(args.repeat):
+            for jobs in (1, 2):
+                wall, cpu, _ = run(project, "build", "--force", "-j", str(jobs), "--out", str(project / f"out{jobs}"))
+                cold[jobs].append((wall, cpu))
+        out = project / "out1"
+        noop = [run(project, "build", "-j", "1", "--out", str(out))[0] for _ in range(args.repeat)]
+        changed, rebuilt = [], 0
+        for n in range(args.repeat):
+            change_a_spanish_string(project, n)
+            wall, _, stderr = run(project, "build", "-j", "1", "--out", str(out))
+            changed.append(wall)
+            rebuilt = int(re.search(r"^(\d+) built,", stderr, re.M)[1])
+        fits = fit_layouts(project, project / "fit")
+    ratio = [one[0] / two[0] for one, two in zip(cold[1], cold[2])]
+    figures = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "cold build, -j1 (wall s)": summary([w for w, _ in cold[1]]),
+        "cold build, -j1 (CPU s)": summary([c for _, c in cold[1]]),
+        "cold build, -j2 (wall s)": summary([w for w, _ in cold[2]]),
+        "-j2 speed-up over -j1 (target >= 1.7)": summary(ratio),
+        "no-op build (wall s, target <= 1)": summary(noop),
+        "one Spanish string changed (wall s)": summary(changed),
+        "outputs rebuilt after one Spanish string changed (of 48)": rebuilt,
+        "fit rule": fits,
+    }
+    args.json.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    width = max(len(k) for k in figures)
+    for key, value in figures.items():
+        shown = value if not isinstance(value, dict) or "min" not in value else \
+            f"min {value['min']:>7.3f}   median {value['median']:>7.3f}"
+        print(f"{key:<{width}}  {shown}")
+    print(f"(written to {args.json})")
+
+
+if __name__ == "__main__":
+    main()
