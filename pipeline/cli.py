@@ -111,11 +111,14 @@ def extract(project: Project, source: str, as_json: bool, explain: bool) -> None
 @click.option("--dry-run", is_flag=True, help="Say what would be built, and why, without building anything.")
 @click.option("--explain", is_flag=True, help="Say why each output is built (which of its inputs changed).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the cores available).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help='Run the build on a Dask cluster: its scheduler (tcp://host:8786), or "local" for a cluster of '
+                   '-j worker processes on this machine.')
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report: per output its status, input fingerprint, time and messages.")
 @click.pass_obj
 def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file, allow_incomplete, force,
-          dry_run, explain, jobs, report_file) -> None:
+          dry_run, explain, jobs, scheduler, report_file) -> None:
     """Build every configured output into the output folder, skipping those whose inputs have not changed since
     they were built (`--force` rebuilds them).  Builds into the same folder run one at a time (a second one
     waits); a build first removes what an interrupted one left (`.*.part` files, temporary folders)."""
@@ -137,7 +140,7 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                            layouts=list(layouts or settings.layouts), paper=paper or settings.paper, out=out,
                            clinic_file=clinic_file or (project.root / settings.clinic if settings.clinic else None),
                            allow_incomplete=allow_incomplete, force=force, dry_run=dry_run, explain=explain,
-                           jobs=jobs or default_jobs())
+                           jobs=jobs or default_jobs(), scheduler=scheduler)
     say = lambda line: click.echo(line, err=True)  # noqa: E731 - the one way this command reports
     started = time.time()
     if dry_run:

@@ -9,6 +9,7 @@ tells what happened through `say`, in the order the jobs were planned, whatever 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline.config import Clinic
+from pipeline.config import Clinic, Settings
 from pipeline.errors import BookletError
 from pipeline.fsio import write_atomic
 from pipeline.model import Document
@@ -39,6 +40,7 @@ class BuildRequest:
     dry_run: bool = False  # say what would be built, build nothing
     explain: bool = False  # say why each task is built
     jobs: int = 1  # worker processes
+    scheduler: str | None = None  # run the jobs on a Dask cluster: its scheduler's address, or "local"
 
 
 @dataclass
@@ -67,10 +69,14 @@ class Summary:
 
 @dataclass(frozen=True)
 class Job:
-    """A document's edition in one locale and the tasks to build of it: everything a worker needs."""
+    """A document's edition in one locale and the tasks to build of it: everything a worker needs, as data, so
+    that a worker on another machine needs no file of the project (the built-in layouts and labels come with
+    booklet itself)."""
 
-    project_root: Path
-    config_path: Path | None
+    settings: Settings
+    files: dict[str, bytes]  # the project files it reads: "translations/…", "layouts/…", "clinic/<logo>"
+    origins: dict[str, str]  # the top folder of those names -> where it is in the project (named in messages)
+    environment: dict[str, str]  # what of the parent's environment makes the bytes (SOURCE_DATE_EPOCH)
     out: Path  # where the parent will write the outputs (named in messages)
     document: Document
     locale: str
@@ -146,7 +152,9 @@ def run_build(project, request: BuildRequest, say: Callable[[str], None]) -> Sum
         for locale in dict.fromkeys(task.locale for task in stale):
             tasks = [task for task in stale if task.locale == locale]
             hints = {task: hint for task in tasks if (hint := state.fit_hint(task)) is not None}
-            job = Job(project.root, project.config_path, request.out, document, locale, tasks, request.paper,
+            files, origins = _job_files(project, document, locale, request.clinic_file, clinic)
+            environment = {k: os.environ[k] for k in ("SOURCE_DATE_EPOCH",) if k in os.environ}
+            job = Job(settings, files, origins, environment, request.out, document, locale, tasks, request.paper,
                       clinic, request.allow_incomplete, hints)
             planned.append((job, {task: stale[task] for task in tasks}))
     if planned:
@@ -161,6 +169,30 @@ def run_build(project, request: BuildRequest, say: Callable[[str], None]) -> Sum
         summary.errors.append(f"{len(refused)} handout(s) not built: they would print untranslated text (listed "
                               "above; --allow-incomplete builds proofs)")
     return summary
+
+
+def _job_files(project, document: Document, locale: str, clinic_file: Path | None,
+               clinic: Clinic | None) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The project files an edition's worker reads, by the names it finds them under, and where each top folder
+    of those names is in the project: the document's catalog and the label catalogs of the locale and of the
+    source's language, the project's own layouts, the clinic's logo."""
+    from pipeline.i18n.catalogs import UI, catalog_path
+
+    translations, files = project.translations_dir, {}
+    for path in (catalog_path(translations, locale, document.id), catalog_path(translations, locale, UI),
+                 catalog_path(translations, document.lang, UI)):
+        if path.is_file():
+            files[f"translations/{path.relative_to(translations).as_posix()}"] = path.read_bytes()
+    own_layouts = project.layouts.roots[0] if len(project.layouts.roots) > 1 else None
+    if own_layouts is not None:
+        files.update((f"layouts/{p.relative_to(own_layouts).as_posix()}", p.read_bytes())
+                     for p in sorted(own_layouts.rglob("*")) if p.is_file())
+    origins = {"translations": str(translations), "layouts": str(own_layouts or project.root / "layouts")}
+    if clinic is not None and clinic.logo:
+        logo = Path(clinic.logo)
+        files[f"clinic/{logo.name}"] = logo.read_bytes()
+        origins["clinic"] = str(logo.parent)
+    return files, origins
 
 
 def _one(inputs: dict[str, str]) -> str:
@@ -180,6 +212,16 @@ def _load(project, doc_id: str, say) -> Document:
 
 def _run_jobs(planned, request: BuildRequest, state: State, summary: Summary, say) -> None:
     """Run the jobs and take in their results in the order they were planned."""
+    if request.scheduler:
+        with _dask_client(request.scheduler, request.jobs) as client:
+            futures = client.map(build_edition, [job for job, _ in planned], pure=False)
+            try:
+                for (job, inputs), future in zip(planned, futures):
+                    _take(job, future.result(), inputs, request.out, state, summary, say)
+            except BaseException:
+                client.cancel(futures)
+                raise
+        return
     if request.jobs <= 1 or len(planned) == 1:
         for job, inputs in planned:
             _take(job, build_edition(job), inputs, request.out, state, summary, say)
@@ -193,6 +235,34 @@ def _run_jobs(planned, request: BuildRequest, state: State, summary: Summary, sa
             for future in futures:
                 future.cancel()
             raise
+
+
+@contextlib.contextmanager
+def _dask_client(scheduler: str, jobs: int):
+    """A Dask client: of the cluster whose scheduler is at `scheduler` ("tcp://host:8786"), or of a cluster of
+    `jobs` worker processes started here for this build ("local").  Every worker must run the same software as
+    this build (booklet, WeasyPrint, pandoc, …): other versions would write other bytes."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    from pipeline.planner import software_fingerprint
+
+    with contextlib.ExitStack() as stack:
+        if scheduler == "local":
+            cluster = stack.enter_context(LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                                       dashboard_address=None, silence_logs=logging.ERROR))
+            client = stack.enter_context(Client(cluster))
+        else:
+            try:
+                client = stack.enter_context(Client(scheduler, timeout=30))
+            except OSError as exc:
+                raise BookletError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        ours = software_fingerprint()
+        if others := sorted(w for w, theirs in client.run(software_fingerprint).items() if theirs != ours):
+            raise BookletError(f"Dask workers {', '.join(others)} run other software than this build (another "
+                               "booklet, WeasyPrint, pandoc or library version); install the same on every worker")
+        yield client
 
 
 def _take(job: Job, result: JobResult, inputs: dict[Task, dict[str, str]], out: Path, state: State,
@@ -242,16 +312,51 @@ def _take(job: Job, result: JobResult, inputs: dict[Task, dict[str, str]], out: 
 
 
 def build_edition(job: Job) -> JobResult:
-    """A worker: the edition of `job.document` in `job.locale`, and each of its tasks rendered to bytes."""
+    """A worker: the edition of `job.document` in `job.locale`, and each of its tasks rendered to bytes.  The
+    job's files are laid out in a folder of its own; paths in messages name the project's files again."""
+    with tempfile.TemporaryDirectory(prefix="booklet-job-") as scratch, _environment(job.environment):
+        root = Path(scratch) / "project"
+        for name, data in job.files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(data)
+        result = _build_edition(job, root, Path(scratch) / "out")
+    for key, origin in job.origins.items():
+        local = str(root / key)
+        result.messages = [m.replace(local, origin) for m in result.messages]
+        result.error = result.error.replace(local, origin) if result.error else None
+        for outcome in result.outcomes:
+            outcome.messages = [m.replace(local, origin) for m in outcome.messages]
+    return result
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]):
+    """The parent's SOURCE_DATE_EPOCH in a worker, which may run on another machine, for the job's length."""
+    before = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _build_edition(job: Job, root: Path, scratch: Path) -> JobResult:
     from pipeline.build import Skipped, edition, labels_missing, targets
     from pipeline.locales import babel_locale
-    from pipeline.project import Project
     from pipeline.render import WRITERS, labels_in, output_path, unimposed_path
+    from pipeline.render.layouts import LayoutSet
 
-    project = Project(config=job.config_path) if job.config_path else Project(folder=job.project_root)
-    settings, doc, result = project.settings, job.document, JobResult()
+    settings, doc, result = job.settings, job.document, JobResult()
+    translations, layouts = root / "translations", LayoutSet.for_project(root)
+    clinic = job.clinic
+    if clinic is not None and clinic.logo:
+        clinic = clinic.model_copy(update={"logo": str(root / "clinic" / Path(clinic.logo).name)})
     try:
-        ed = edition(doc, job.locale, project.translations_dir)
+        ed = edition(doc, job.locale, translations)
     except BookletError as exc:  # a broken catalog fails this locale's tasks; the others still build
         result.messages.append(f"{doc.id} ({job.locale}): not built: {exc}")
         result.error = str(exc)
@@ -265,13 +370,12 @@ def build_edition(job: Job) -> JobResult:
         result.messages.append(
             f"{doc.id} ({job.locale}): labels in English: nobody has translated them into "
             f"{babel_locale(job.locale).english_name} yet (`booklet i18n init {job.locale}` starts that catalog)")
-    source = edition(doc, doc.lang, project.translations_dir)  # beside the translation on a bilingual layout
+    source = edition(doc, doc.lang, translations)  # beside the translation on a bilingual layout
     guide_url = f"{settings.web_base.rstrip('/')}/{job.locale}/{doc.id}.guide.pdf" if settings.web_base else None
-    with tempfile.TemporaryDirectory(prefix="booklet-job-") as scratch, labels_in(ed.labels):
+    with labels_in(ed.labels):
         for task in job.tasks:
             started = time.perf_counter()
-            item = next(targets(ed, [task.layout], [task.fmt], job.allow_incomplete, project.layouts,
-                                settings.gates))
+            item = next(targets(ed, [task.layout], [task.fmt], job.allow_incomplete, layouts, settings.gates))
             if isinstance(item, Skipped):
                 outcome = Outcome(task, "refused" if item.refused else "skipped", messages=[item.message])
                 if item.withheld:  # what an earlier build wrote must not stay out as if it passed
@@ -280,12 +384,11 @@ def build_edition(job: Job) -> JobResult:
                 result.outcomes.append(outcome)
                 continue
             outcome = Outcome(task, "built", messages=[item.note] if item.note else [])
-            folder = Path(scratch) / task.key.replace("/", "_")
+            folder = scratch / task.key.replace("/", "_")
             target = output_path(folder, ed.document, item.fmt, item.layout)
-            written = WRITERS[item.fmt](ed.document, target, item.layout, job.paper, clinic=job.clinic,
+            written = WRITERS[item.fmt](ed.document, target, item.layout, job.paper, clinic=clinic,
                                         guide_url=guide_url, publisher=settings.publisher, translation=ed.translation,
-                                        source_edition=source, layouts=project.layouts,
-                                        fit_hint=job.fit_hints.get(task))
+                                        source_edition=source, layouts=layouts, fit_hint=job.fit_hints.get(task))
             outcome.body_pt = written.body_pt
             outcome.messages += [f"{job.out / job.locale / target.name}: warning: {w}" for w in written.warnings]
             # the output, and beside an imposed print file its tagged pages in reading order

@@ -127,3 +127,15 @@ def test_two_workers_write_the_same_bytes_as_one_and_report_every_output(project
     assert all(re.fullmatch(r"[0-9a-f]{64}", task["inputs"]) and task["seconds"] > 0 for task in data["outputs"])
     build(project, "--out", str(two), "--report", str(report))
     assert {task["status"] for task in json.loads(report.read_text(encoding="utf-8"))["outputs"]} == {"up to date"}
+
+
+def test_a_dask_cluster_writes_the_same_bytes_as_one_process(project, tmp_path):
+    """`--scheduler local` starts a Dask LocalCluster for the build: its workers get every input as data and
+    return bytes; the files are those of a build in one process."""
+    one, dask = tmp_path / "one", tmp_path / "dask"
+    sequential = build(project, "-j", "1", "--out", str(one))
+    result = build(project, "--scheduler", "local", "-j", "2", "--out", str(dask))
+    assert "6 built, 0 up to date" in result.stderr
+    assert {n: d for n, (_, _, d) in files(one).items()} == {n: d for n, (_, _, d) in files(dask).items()}
+    assert [line for line in result.stderr.splitlines() if line.startswith("wrote")] == \
+        [line.replace(str(one), str(dask)) for line in sequential.stderr.splitlines() if line.startswith("wrote")]
