@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from gettext import NullTranslations
 from pathlib import Path
 from typing import Iterator
@@ -205,9 +206,16 @@ def untranslated_for(ed: Edition, manifest: Manifest | None, layout: str,
     roles = _section_roles(ed.document.sections, None)
     gaps = [f"{u.id}: {u.text}" for u in units(ed.document) if u.id in ids and _used(u, roles, manifest)]
     templates = {f"layouts/{name}" for name in layout_templates(layout, layout_set)}
-    labels = missing_ui(ed.ui_catalog, ui_template(layout_set),
+    labels = missing_ui(ed.ui_catalog, _label_template(layout_set),
                         lambda name: name in templates or name.startswith("pipeline/render/"))
     return gaps + [f"label: {label}" for label in labels]
+
+
+@lru_cache(maxsize=None)
+def _label_template(layout_set: LayoutSet):
+    """The labels the renderers and layouts mark, extracted once a process (with Babel, the slow part of
+    checking a sheet's labels), for reading only."""
+    return ui_template(layout_set)
 
 
 def _used(unit: Unit, roles: dict[int, str | None], manifest: Manifest) -> bool:
