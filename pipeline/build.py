@@ -65,12 +65,13 @@ class Target:
 
     fmt: str
     layout: str
-    note: str | None = None  # to report before writing it
+    note: str | None = None  # to report before writing it (code gate.allow-incomplete)
 
 
 @dataclass(frozen=True)
 class Skipped:
     message: str
+    code: str  # the message's code (messages.Message)
     refused: bool = False  # the build must end with an error (a sheet that would print untranslated text)
     withheld: Target | None = None  # an output held back by its publish gate: a copy from an earlier build goes
 
@@ -88,11 +89,12 @@ def targets(ed: Edition, layouts: list[str], formats: list[str], allow_incomplet
             if fmt == "pdf":
                 manifest = layout_set.manifest(layout)
                 if missing := missing_roles(ed.document, manifest):
-                    yield Skipped(f"{name}: {layout} needs sections with roles {', '.join(missing)}; skipped")
+                    yield Skipped(f"{name}: {layout} needs sections with roles {', '.join(missing)}; skipped",
+                                  "layout.roles-missing")
                     continue
                 if manifest.bilingual and ed.translation is None:
                     yield Skipped(f"{name}: {layout} sets a translation beside the source; {ed.locale} is the source "
-                                  "language; skipped")
+                                  "language; skipped", "layout.source-language")
                     continue
             gate = (manifest.gate if manifest else Gate()).overridden(gates.get(layout))
             where = f"{name} {layout} ({ed.locale})"
@@ -102,15 +104,16 @@ def targets(ed: Edition, layouts: list[str], formats: list[str], allow_incomplet
                 if allow_incomplete:
                     yield Target(fmt, layout, f"{where}: built with {len(gaps)} untranslated units (--allow-incomplete)")
                 else:
-                    yield Skipped(f"{where}: not built, untranslated or fuzzy: " + "; ".join(gaps), refused=True,
-                                  withheld=Target(fmt, layout))
+                    yield Skipped(f"{where}: not built, untranslated or fuzzy: " + "; ".join(gaps), "gate.refused",
+                                  refused=True, withheld=Target(fmt, layout))
             elif not gate.complete and (shortfall := gate_shortfall(ed, gate)):
                 if allow_incomplete:
                     yield Target(fmt, layout, f"{where}: built below its publish gate ({shortfall}) "
                                               "(--allow-incomplete: its cover says parts are untranslated)")
                 else:
                     yield Skipped(f"{where}: not published: {shortfall}; `booklet i18n missing {ed.locale} {name}` "
-                                  "lists what is missing (--allow-incomplete builds it anyway)", withheld=Target(fmt, layout))
+                                  "lists what is missing (--allow-incomplete builds it anyway)", "gate.held-back",
+                                  withheld=Target(fmt, layout))
             else:
                 yield Target(fmt, layout)
 

@@ -8,12 +8,14 @@ import sys
 import time
 import traceback
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 from pipeline.config import Settings, check_language_tag
 from pipeline.errors import BookletError, ConfigError, Interrupted
 from pipeline.fsio import build_tempdir, output_lock, remove_stale_parts, remove_stale_tempdirs, write_atomic
+from pipeline.messages import Message
 from pipeline.project import Project
 
 
@@ -115,10 +117,11 @@ def extract(project: Project, source: str, as_json: bool, explain: bool) -> None
               help='Run the build on a Dask cluster: its scheduler (tcp://host:8786), or "local" for a cluster of '
                    '-j worker processes on this machine.')
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write a JSON report: per output its status, input fingerprint, time and messages.")
+              help="Write a JSON report: per output its status, input fingerprint, time and messages (with codes).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings, errors and the summary line.")
 @click.pass_obj
 def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file, allow_incomplete, force,
-          dry_run, explain, jobs, scheduler, report_file) -> None:
+          dry_run, explain, jobs, scheduler, report_file, quiet) -> None:
     """Build every configured output into the output folder, skipping those whose inputs have not changed since
     they were built (`--force` rebuilds them).  Builds into the same folder run one at a time (a second one
     waits); a build first removes what an interrupted one left (`.*.part` files, temporary folders)."""
@@ -141,25 +144,32 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                            clinic_file=clinic_file or (project.root / settings.clinic if settings.clinic else None),
                            allow_incomplete=allow_incomplete, force=force, dry_run=dry_run, explain=explain,
                            jobs=jobs or default_jobs(), scheduler=scheduler)
-    say = lambda line: click.echo(line, err=True)  # noqa: E731 - the one way this command reports
+    def say(message: Message) -> None:
+        if not quiet or message.severity != "info":
+            click.echo(str(message), err=True)
+
+    def tell(line: str) -> None:
+        click.echo(line, err=True)
+
     started = time.time()
     if dry_run:
         summary = run_build(project, request, say)
     else:
-        with output_lock(out, say):
+        with output_lock(out, tell):
             for stale in remove_stale_parts(out, started) + remove_stale_tempdirs(started):  # before build_tempdir
-                say(f"removed {stale} (left by an interrupted build)")   # changes $TMPDIR for us
-            with build_tempdir():
+                say(Message("build.removed", f"removed {stale} (left by an interrupted build)"))
+            with build_tempdir():  # changes $TMPDIR for us
                 summary = run_build(project, request, say)
     if report_file:
-        write_atomic(report_file, json.dumps({"outputs": [vars(task) for task in summary.tasks],
+        write_atomic(report_file, json.dumps({"outputs": [asdict(task) for task in summary.tasks],
+                                              "messages": [asdict(m) for m in summary.messages],
                                               "errors": summary.errors}, indent=1, ensure_ascii=False) + "\n")
     if dry_run:
-        say(f"would build {summary.count('would build')}, {summary.count('up to date')} up to date")
+        tell(f"would build {summary.count('would build')}, {summary.count('up to date')} up to date")
     else:
-        say(summary.line(time.time() - started))
+        tell(summary.line(time.time() - started))
     for message in summary.errors[:-1]:
-        say(f"booklet: error: {message}")
+        tell(f"booklet: error: {message}")
     if summary.errors:
         raise BookletError(summary.errors[-1])
 
@@ -239,9 +249,6 @@ def i18n_compile(project: Project) -> None:
 @click.pass_obj
 def i18n_stats(project: Project, as_json: bool) -> None:
     """Per catalog: translated, fuzzy and untranslated units and source words, and percent translated."""
-    import json
-    from dataclasses import asdict
-
     from pipeline.i18n.catalogs import read_catalog, stats
 
     rows = [stats(read_catalog(path), name, locale) for locale, name, path in _catalogs(project)]

@@ -53,6 +53,7 @@ class Record:
     inputs: dict[str, str]
     outputs: dict[str, str] = field(default_factory=dict)  # path relative to the output folder -> SHA-256
     message: str | None = None
+    code: str | None = None  # the message's code (messages.Message)
     body_pt: float | None = None  # the body size a fit rule chose: where the next build's search starts
 
 
@@ -163,9 +164,9 @@ class State:
         return reasons
 
     def record(self, task: Task, inputs: dict[str, str], outputs: list[Path], message: str | None = None,
-               body_pt: float | None = None) -> None:
+               code: str | None = None, body_pt: float | None = None) -> None:
         self.records[task.key] = Record(inputs, {p.relative_to(self.out).as_posix(): digest(p.read_bytes())
-                                                 for p in outputs}, message, body_pt)
+                                                 for p in outputs}, message, code, body_pt)
 
     def fit_hint(self, task: Task) -> float | None:
         """The body size the task's fit rule chose last time, even if its inputs changed since."""

@@ -15,13 +15,14 @@ import shutil
 import tempfile
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from pipeline.config import Clinic, Settings
 from pipeline.errors import BookletError
 from pipeline.fsio import write_atomic
+from pipeline.messages import Message
 from pipeline.model import Document
 from pipeline.planner import Fingerprints, State, Task, digest, tasks_for
 
@@ -51,12 +52,13 @@ class TaskReport:
     status: str  # "built", "up to date", "skipped", "failed"
     inputs: str  # one fingerprint of all its inputs
     seconds: float = 0.0
-    messages: list[str] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
 
 
 @dataclass
 class Summary:
     tasks: list[TaskReport] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)  # every message of the build, in the order said
     errors: list[str] = field(default_factory=list)  # the build fails with these, the last one as its message
 
     def count(self, status: str) -> int:
@@ -94,7 +96,7 @@ class Outcome:
     task: Task
     status: str  # "built", "skipped", "refused" (the build must fail), "failed"
     files: dict[str, bytes] = field(default_factory=dict)  # output file name (in the locale's folder) -> bytes
-    messages: list[str] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)  # file names an earlier build wrote that must go
     seconds: float = 0.0
     body_pt: float | None = None  # the size a fit rule chose
@@ -102,7 +104,7 @@ class Outcome:
 
 @dataclass
 class JobResult:
-    messages: list[str] = field(default_factory=list)  # about the edition, before its tasks'
+    messages: list[Message] = field(default_factory=list)  # about the edition, before its tasks'
     outcomes: list[Outcome] = field(default_factory=list)
     report: tuple[str, bytes | None] | None = None  # the untranslated-units report: file name, bytes (None: none)
     error: str | None = None  # the edition could not be made (a broken catalog): every task failed
@@ -112,7 +114,7 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run_build(project, request: BuildRequest, say: Callable[[str], None]) -> Summary:
+def run_build(project, request: BuildRequest, say: Callable[[Message], None]) -> Summary:
     from pipeline.build import with_source_language
     from pipeline.config import load_clinic
 
@@ -122,6 +124,7 @@ def run_build(project, request: BuildRequest, say: Callable[[str], None]) -> Sum
     fingerprints = Fingerprints(project, options, request.clinic_file)
     state = State(request.out)
     summary = Summary()
+    say = _recorded(say, summary.messages)
     replayed: set[str] = set()  # what up-to-date tasks were held back for, said once
     planned: list[tuple[Job, dict[Task, dict[str, str]]]] = []
     for doc_id in request.doc_ids:
@@ -134,14 +137,15 @@ def run_build(project, request: BuildRequest, say: Callable[[str], None]) -> Sum
             reasons = ["--force"] if request.force else state.stale(task, inputs)
             if not reasons:
                 record = state.records[task.key]
-                summary.tasks.append(TaskReport(task.key, "up to date", _one(inputs),
-                                                messages=[record.message] if record.message else []))
-                if record.message and record.message not in replayed:
-                    replayed.add(record.message)
-                    say(f"{record.message} (unchanged since the last build)")
+                held = Message(record.code or "build.skipped", record.message) if record.message else None
+                summary.tasks.append(TaskReport(task.key, "up to date", _one(inputs), messages=[held] if held else []))
+                if held and held.text not in replayed:
+                    replayed.add(held.text)
+                    say(Message(held.code, f"{held.text} (unchanged since the last build)"))
                 continue
             if request.explain or request.dry_run:
-                say(f"{'would build' if request.dry_run else 'building'} {task.key}: {'; '.join(reasons)}")
+                say(Message("build.plan", f"{'would build' if request.dry_run else 'building'} {task.key}: "
+                                          f"{'; '.join(reasons)}"))
             stale[task] = inputs
         if not stale:
             continue
@@ -159,7 +163,7 @@ def run_build(project, request: BuildRequest, say: Callable[[str], None]) -> Sum
             planned.append((job, {task: stale[task] for task in tasks}))
     if planned:
         _run_jobs(planned, request, state, summary, say)
-    refused = [task.messages[0] for task in summary.tasks if task.status == "refused"]
+    refused = [task.messages[0] for task in summary.tasks if task.status == "refused"]  # said last, together
     for message in refused:
         say(message)
     for task in summary.tasks:
@@ -195,6 +199,13 @@ def _job_files(project, document: Document, locale: str, clinic_file: Path | Non
     return files, origins
 
 
+def _recorded(say: Callable[[Message], None], messages: list[Message]) -> Callable[[Message], None]:
+    def recorded(message: Message) -> None:
+        messages.append(message)
+        say(message)
+    return recorded
+
+
 def _one(inputs: dict[str, str]) -> str:
     return digest("\n".join(f"{k}={v}" for k, v in sorted(inputs.items())).encode("utf-8"))
 
@@ -205,7 +216,8 @@ def _load(project, doc_id: str, say) -> Document:
     loaded = project.load(doc_id)
     for change in loaded.changes:
         if change.warning:
-            say(change.format(loaded.path or loaded.document.meta.source_file))
+            say(Message(f"normalise.{change.rule}", f"{change.rule}: {change.message}", "warning",
+                        str(loaded.path or loaded.document.meta.source_file), change.line))
     check_document(loaded.document)
     return loaded.document
 
@@ -276,7 +288,8 @@ def _take(job: Job, result: JobResult, inputs: dict[Task, dict[str, str]], out: 
             summary.errors.append(result.error)
         for task in job.tasks:
             state.forget(task)
-            summary.tasks.append(TaskReport(task.key, "failed", _one(inputs[task]), messages=[result.error]))
+            summary.tasks.append(TaskReport(task.key, "failed", _one(inputs[task]),
+                                            messages=[Message("catalog.broken", result.error, "error")]))
         state.save()
         return
     report = None
@@ -293,18 +306,19 @@ def _take(job: Job, result: JobResult, inputs: dict[Task, dict[str, str]], out: 
         for name in outcome.withheld:
             if (folder / name).is_file():
                 (folder / name).unlink()
-                outcome.messages.append(f"removed {folder / name} (held back by its publish gate)")
+                outcome.messages.append(Message("build.removed", f"removed {folder / name} (held back by its "
+                                                                 "publish gate)"))
         written = []
         for name, data in outcome.files.items():
             write_atomic(folder / name, data)
             written.append(folder / name)
-        messages = outcome.messages + [f"wrote {path}" for path in reversed(written)]
+        messages = outcome.messages + [Message("build.wrote", f"wrote {path}") for path in reversed(written)]
         for message in messages[1:] if outcome.status == "refused" else messages:  # a refusal is said at the end
             say(message)
         if outcome.status == "built":
             state.record(task, inputs[task], written + ([report] if report else []), body_pt=outcome.body_pt)
         elif outcome.status == "skipped":
-            state.record(task, inputs[task], [], outcome.messages[0])
+            state.record(task, inputs[task], [], outcome.messages[0].text, code=outcome.messages[0].code)
         else:  # refused: checked again next time, so that a build that refuses it fails every time
             state.forget(task)
         summary.tasks.append(TaskReport(task.key, outcome.status, _one(inputs[task]), outcome.seconds, messages))
@@ -322,10 +336,14 @@ def build_edition(job: Job) -> JobResult:
         result = _build_edition(job, root, Path(scratch) / "out")
     for key, origin in job.origins.items():
         local = str(root / key)
-        result.messages = [m.replace(local, origin) for m in result.messages]
+
+        def restored(message: Message) -> Message:
+            return replace(message, text=message.text.replace(local, origin),
+                           file=message.file.replace(local, origin) if message.file else None)
+        result.messages = [restored(m) for m in result.messages]
         result.error = result.error.replace(local, origin) if result.error else None
         for outcome in result.outcomes:
-            outcome.messages = [m.replace(local, origin) for m in outcome.messages]
+            outcome.messages = [restored(m) for m in outcome.messages]
     return result
 
 
@@ -358,18 +376,19 @@ def _build_edition(job: Job, root: Path, scratch: Path) -> JobResult:
     try:
         ed = edition(doc, job.locale, translations)
     except BookletError as exc:  # a broken catalog fails this locale's tasks; the others still build
-        result.messages.append(f"{doc.id} ({job.locale}): not built: {exc}")
+        result.messages.append(Message("catalog.broken", f"{doc.id} ({job.locale}): not built: {exc}", "error"))
         result.error = str(exc)
         return result
     if ed is None:
-        message = f"{doc.id}: no translation into {job.locale} yet; skipped"
+        message = Message("translation.none", f"{doc.id}: no translation into {job.locale} yet; skipped")
         result.outcomes = [Outcome(task, "skipped", messages=[message]) for task in job.tasks]
         return result
     result.report = _fallback_report(ed, job.out / job.locale, result.messages)
     if labels_missing(ed):
-        result.messages.append(
-            f"{doc.id} ({job.locale}): labels in English: nobody has translated them into "
-            f"{babel_locale(job.locale).english_name} yet (`booklet i18n init {job.locale}` starts that catalog)")
+        result.messages.append(Message(
+            "labels.english", f"{doc.id} ({job.locale}): labels in English: nobody has translated them into "
+            f"{babel_locale(job.locale).english_name} yet (`booklet i18n init {job.locale}` starts that catalog)",
+            "warning"))
     source = edition(doc, doc.lang, translations)  # beside the translation on a bilingual layout
     guide_url = f"{settings.web_base.rstrip('/')}/{job.locale}/{doc.id}.guide.pdf" if settings.web_base else None
     with labels_in(ed.labels):
@@ -377,20 +396,24 @@ def _build_edition(job: Job, root: Path, scratch: Path) -> JobResult:
             started = time.perf_counter()
             item = next(targets(ed, [task.layout], [task.fmt], job.allow_incomplete, layouts, settings.gates))
             if isinstance(item, Skipped):
-                outcome = Outcome(task, "refused" if item.refused else "skipped", messages=[item.message])
+                severity = "error" if item.refused else "warning" if item.code == "gate.held-back" else "info"
+                outcome = Outcome(task, "refused" if item.refused else "skipped",
+                                  messages=[Message(item.code, item.message, severity)])
                 if item.withheld:  # what an earlier build wrote must not stay out as if it passed
                     withheld = output_path(".", ed.document, item.withheld.fmt, item.withheld.layout)
                     outcome.withheld = [withheld.name, unimposed_path(withheld, job.paper).name]
                 result.outcomes.append(outcome)
                 continue
-            outcome = Outcome(task, "built", messages=[item.note] if item.note else [])
+            outcome = Outcome(task, "built",
+                              messages=[Message("gate.allow-incomplete", item.note, "warning")] if item.note else [])
             folder = scratch / task.key.replace("/", "_")
             target = output_path(folder, ed.document, item.fmt, item.layout)
             written = WRITERS[item.fmt](ed.document, target, item.layout, job.paper, clinic=clinic,
                                         guide_url=guide_url, publisher=settings.publisher, translation=ed.translation,
                                         source_edition=source, layouts=layouts, fit_hint=job.fit_hints.get(task))
             outcome.body_pt = written.body_pt
-            outcome.messages += [f"{job.out / job.locale / target.name}: warning: {w}" for w in written.warnings]
+            outcome.messages += [Message("render.warning", w, "warning", str(job.out / job.locale / target.name))
+                                 for w in written.warnings]
             # the output, and beside an imposed print file its tagged pages in reading order
             files = [target] + [p for p in target.parent.iterdir() if p != target]
             outcome.files = {path.name: path.read_bytes() for path in files}
@@ -400,7 +423,7 @@ def _build_edition(job: Job, root: Path, scratch: Path) -> JobResult:
     return result
 
 
-def _fallback_report(ed, folder: Path, messages: list[str]) -> tuple[str, bytes | None] | None:
+def _fallback_report(ed, folder: Path, messages: list[Message]) -> tuple[str, bytes | None] | None:
     """The build report of a translated edition: every unit shown in the source language, as the bytes of a
     file beside its outputs (None: there are none, and an old report goes), and a line about it."""
     if ed.translation is None:
@@ -410,6 +433,6 @@ def _fallback_report(ed, folder: Path, messages: list[str]) -> tuple[str, bytes 
     if not lines:
         return name, None
     failed = f", {len(ed.rejected)} of them because their translation failed the QA check" if ed.rejected else ""
-    messages.append(f"{ed.document.id} ({ed.locale}): {len(lines)} units shown in the source language{failed}; "
-                    f"listed in {folder / name}")
+    messages.append(Message("translation.fallbacks", f"{ed.document.id} ({ed.locale}): {len(lines)} units shown in "
+                            f"the source language{failed}; listed in {folder / name}", "warning"))
     return name, ("\n".join(lines) + "\n").encode("utf-8")

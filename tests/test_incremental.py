@@ -139,3 +139,23 @@ def test_a_dask_cluster_writes_the_same_bytes_as_one_process(project, tmp_path):
     assert {n: d for n, (_, _, d) in files(one).items()} == {n: d for n, (_, _, d) in files(dask).items()}
     assert [line for line in result.stderr.splitlines() if line.startswith("wrote")] == \
         [line.replace(str(one), str(dask)) for line in sequential.stderr.splitlines() if line.startswith("wrote")]
+
+
+def test_every_message_has_a_stable_code_in_the_report_and_quiet_prints_only_warnings(project, tmp_path):
+    po = project / CATALOG  # the title fuzzy: shown in English, and listed
+    po.write_text(po.read_text(encoding="utf-8").replace('msgid "Treatment of neurological', '#, fuzzy\nmsgid '
+                                                         '"Treatment of neurological', 1), encoding="utf-8")
+    source = next((project / "sources" / TREATMENT).glob("*.txt"))  # page chrome above the article
+    source.write_text("Skip to main content\n\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
+    report = tmp_path / "report.json"
+    result = build(project, "--quiet", "--report", str(report))
+    data = json.loads(report.read_text(encoding="utf-8"))
+    codes = {m["code"] for m in data["messages"]}
+    assert {"build.wrote", "normalise.page-chrome", "translation.fallbacks"} <= codes, codes
+    assert all(set(m) == {"code", "text", "severity", "file", "line"} and m["severity"] in ("info", "warning", "error")
+               for m in data["messages"])
+    normalise = next(m for m in data["messages"] if m["code"] == "normalise.page-chrome")
+    assert normalise["file"].endswith(".txt") and normalise["line"] > 0 and normalise["severity"] == "warning"
+    # quiet: the warnings and the summary, not one line per file written
+    assert "wrote " not in result.stderr and "units shown in the source language" in result.stderr
+    assert re.search(r"^6 built, 0 up to date", result.stderr, re.M)
