@@ -101,6 +101,47 @@ def fit_layouts(project: Path, out: Path) -> dict[str, float]:
     return figures
 
 
+def renderer_overhead(repeat: int) -> dict[str, dict[str, float]]:
+    """Our guide PDF against bare WeasyPrint on the same HTML (with our fonts and options: the same PDF but for the
+    tags we complete), and our EPUB against bare pandoc on the same AST, in this process, interleaved (ours, bare,
+    ours, bare, …), for the larger seed document."""
+    sys.path.insert(0, str(REPO))
+    import weasyprint
+    import pypandoc
+
+    from pipeline.render.epub import document_ast, write_epub
+    from pipeline.render.html import render_html
+    from pipeline.render.layouts import BUILTIN
+    from pipeline.render.pdf import PDF_OPTIONS, AssetFetcher, base_url, write_pdf
+    from pipeline.sources import load, resolve
+
+    doc = load(resolve("paraneoplastic-motor-neuropathy", REPO / "sources")).document
+    html = render_html(doc, "guide", "a4")
+    ast = json.dumps(document_ast(doc), ensure_ascii=False).encode("utf-8")
+    pairs: dict[str, list[tuple[float, float]]] = {"guide PDF": [], "EPUB": []}
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch)
+
+        def timed(fn) -> float:
+            started = time.perf_counter()
+            fn()
+            return time.perf_counter() - started
+
+        write_pdf(doc, out / "warm.pdf", "guide", "a4")  # imports and font caches, for both
+        write_epub(doc, out / "warm.epub")
+        for _ in range(repeat):
+            pairs["guide PDF"].append((
+                timed(lambda: write_pdf(doc, out / "ours.pdf", "guide", "a4")),
+                timed(lambda: weasyprint.HTML(string=html, base_url=base_url(BUILTIN), url_fetcher=AssetFetcher(
+                    BUILTIN, (), ())).write_pdf(out / "bare.pdf", **PDF_OPTIONS))))
+            pairs["EPUB"].append((
+                timed(lambda: write_epub(doc, out / "ours.epub")),
+                timed(lambda: subprocess.run([pypandoc.get_pandoc_path(), "--from=json", "--to=epub3",
+                                              f"--output={out / 'bare.epub'}", "--toc"], input=ast, check=True))))
+    return {f"{name}: ours / bare (target {'<= 1.10' if name == 'guide PDF' else '<= 1.5'})":
+            summary([ours / bare for ours, bare in values]) for name, values in pairs.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
@@ -122,6 +163,7 @@ def main() -> None:
             changed.append(wall)
             rebuilt = int(re.search(r"^(\d+) built,", stderr, re.M)[1])
         fits = fit_layouts(project, project / "fit")
+    overhead = renderer_overhead(args.repeat)
     ratio = [one[0] / two[0] for one, two in zip(cold[1], cold[2])]
     figures = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
@@ -133,6 +175,7 @@ def main() -> None:
         "one Spanish string changed (wall s)": summary(changed),
         "outputs rebuilt after one Spanish string changed (of 48)": rebuilt,
         "fit rule": fits,
+        **overhead,
     }
     args.json.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     width = max(len(k) for k in figures)
