@@ -119,9 +119,11 @@ def extract(project: Project, source: str, as_json: bool, explain: bool) -> None
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report: per output its status, input fingerprint, time and messages (with codes).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings, errors and the summary line.")
+@click.option("--strict", is_flag=True,
+              help="Refuse to build a document whose meta.toml names no open licence (a warning otherwise).")
 @click.pass_obj
 def build(project: Project, docs, locales, formats, layouts, paper, out_dir, clinic_file, allow_incomplete, force,
-          dry_run, explain, jobs, scheduler, report_file, quiet) -> None:
+          dry_run, explain, jobs, scheduler, report_file, quiet, strict) -> None:
     """Build every configured output into the output folder, skipping those whose inputs have not changed since
     they were built (`--force` rebuilds them).  Builds into the same folder run one at a time (a second one
     waits); a build first removes what an interrupted one left (`.*.part` files, temporary folders)."""
@@ -143,7 +145,7 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                            layouts=list(layouts or settings.layouts), paper=paper or settings.paper, out=out,
                            clinic_file=clinic_file or (project.root / settings.clinic if settings.clinic else None),
                            allow_incomplete=allow_incomplete, force=force, dry_run=dry_run, explain=explain,
-                           jobs=jobs or default_jobs(), scheduler=scheduler)
+                           jobs=jobs or default_jobs(), scheduler=scheduler, strict=strict)
     def say(message: Message) -> None:
         if not quiet or message.severity != "info":
             click.echo(str(message), err=True)

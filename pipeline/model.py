@@ -6,6 +6,7 @@ one and never parse text.  This module imports nothing of ours, so any stage may
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Union
 
@@ -116,6 +117,12 @@ class Attribution:
     reviewed_by: str | None = None
 
 
+# Licences whose terms ask whoever shares the work to name them: the only licence text a handout prints.
+_OPEN_LICENCE = re.compile(
+    r"(?:CC BY(?:-(?:SA|NC|ND|NC-SA|NC-ND))? [1-4]\.0(?: [A-Z]{2,3})?|CC0 1\.0|Public domain|"
+    r"Open Government Licence v[1-3]\.0)(?: \(?https://\S+?\)?)?\.?", re.I)
+
+
 @dataclass
 class Meta:
     """What a handout must show besides its body: where it comes from, how current it is, the disclaimer."""
@@ -127,10 +134,17 @@ class Meta:
     source_format: str = "text"
     url: str | None = None
     last_updated: str | None = None  # ISO 8601 date
-    licence: str | None = None
+    licence: str | None = None  # as the editor wrote it in meta.toml: see `printed_licence`
     disclaimer: str | None = None
     attribution: Attribution = field(default_factory=Attribution)
     langs: dict[str, str] = field(default_factory=dict)  # field (or "keywords") -> language of a fallback
+
+    @property
+    def printed_licence(self) -> str | None:
+        """The licence as a handout prints it: the name of an open licence (CC BY 4.0, CC0 1.0, the Open
+        Government Licence, public domain), whose terms ask to show it.  Any other licence text ("Copyright of
+        the publisher; confirm permission before public distribution") is a note for editors, never printed."""
+        return self.licence if self.licence and _OPEN_LICENCE.fullmatch(self.licence.strip()) else None
 
 
 @dataclass

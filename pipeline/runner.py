@@ -23,7 +23,7 @@ from pipeline.config import Clinic, Settings
 from pipeline.errors import BookletError
 from pipeline.fsio import write_atomic
 from pipeline.messages import Message
-from pipeline.model import Document
+from pipeline.model import Document, Meta
 from pipeline.planner import Fingerprints, State, Task, digest, tasks_for
 
 
@@ -42,6 +42,7 @@ class BuildRequest:
     explain: bool = False  # say why each task is built
     jobs: int = 1  # worker processes
     scheduler: str | None = None  # run the jobs on a Dask cluster: its scheduler's address, or "local"
+    strict: bool = False  # a source without an open licence is an error, not a warning
 
 
 @dataclass
@@ -131,6 +132,14 @@ def run_build(project, request: BuildRequest, say: Callable[[Message], None]) ->
         source = project.resolve(doc_id)
         source_lang = source.meta.lang if source.meta else "en"  # as sources.load reads a bare file
         locales = request.locales or with_source_language(settings.locales, source_lang)
+        if note := _licence_note(source, request.strict):
+            if not request.strict:  # strict: said with the errors, at the end
+                say(note)
+            else:
+                summary.errors.append(str(note))
+                summary.tasks += [TaskReport(task.key, "failed", "", messages=[note])
+                                  for task in tasks_for(source.id, locales, request.formats, request.layouts)]
+                continue
         stale: dict[Task, dict[str, str]] = {}
         for task in tasks_for(source.id, locales, request.formats, request.layouts):
             inputs = fingerprints.of(task, source.path.parent, source_lang)
@@ -197,6 +206,18 @@ def _job_files(project, document: Document, locale: str, clinic_file: Path | Non
         files[f"clinic/{logo.name}"] = logo.read_bytes()
         origins["clinic"] = str(logo.parent)
     return files, origins
+
+
+def _licence_note(source, strict: bool) -> Message | None:
+    """Whether the editor must still settle the right to publish a source: its meta.toml names no open licence
+    (Meta.printed_licence).  Said at every build, never printed on a handout."""
+    licence = source.meta.licence if source.meta else None
+    if Meta(licence=licence).printed_licence:
+        return None
+    stated = f"its licence is not an open one ({licence})" if licence else "meta.toml states no licence"
+    return Message("source.licence", f"{source.id}: {stated}: confirm you may publish it before you do; this note "
+                   "is never printed", "error" if strict else "warning",
+                   str(source.meta_path) if source.meta_path else None)
 
 
 def _recorded(say: Callable[[Message], None], messages: list[Message]) -> Callable[[Message], None]:

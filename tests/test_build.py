@@ -86,6 +86,26 @@ def test_every_epub_passes_epubcheck_and_lists_every_section(build_dir, loaded_s
             assert f">{section.title.replace('&', '&amp;')}</a>" in nav, (doc_id, section.title)
 
 
+def test_no_output_prints_an_editors_licence_note_and_the_build_warns_of_it(build_dir, loaded_seeds, tmp_path):
+    """The seeds' licences say "confirm permission before public distribution": for the editor, never printed;
+    the build says it (code source.licence) and `--strict` refuses to build them."""
+    out, result = build_dir
+    for doc_id, loaded in loaded_seeds.items():
+        note = loaded.document.meta.licence
+        assert note and loaded.document.meta.printed_licence is None
+        assert f"{doc_id}: its licence is not an open one ({note})" in result.stderr
+        words = re.sub(r"\s+", " ", note)[:40]
+        for pdf in out.rglob(f"{doc_id}.*.pdf"):
+            assert words not in pdf_text(pdf) and "Licence:" not in pdf_text(pdf), pdf
+        for epub in out.rglob(f"{doc_id}.epub"):
+            with zipfile.ZipFile(epub) as book:
+                assert not any(words.encode() in book.read(name) for name in book.namelist()), epub
+    strict = booklet("build", "--strict", "--doc", TREATMENT, "--locale", "en", "--format", "pdf", "--out",
+                     str(tmp_path))
+    assert strict.returncode == 1 and "booklet: error: " in strict.stderr.splitlines()[-1]
+    assert "its licence is not an open one" in strict.stderr and not any(tmp_path.rglob("*.pdf"))
+
+
 def test_rebuild_is_byte_identical(build_dir, tmp_path):
     """A second build in another process gives the same bytes (Spanish and Arabic: every layout, both
     documents, right to left included; the full matrix would double the suite's time for no more cover)."""

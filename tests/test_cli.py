@@ -17,10 +17,12 @@ def booklet(*args, cwd=REPO, config=None, env=None):
 
 
 def assert_one_line_error(result, *needles):
+    """One error line, and nothing else but warnings about files said before it (a source's licence note)."""
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
+    lines = [line for line in result.stderr.strip().splitlines() if ": warning: " not in line]
     assert len(lines) == 1 and lines[0].startswith("booklet: error: "), result.stderr
+    assert result.stderr.strip().splitlines()[-1] == lines[0], result.stderr
     for needle in needles:
         assert needle in lines[0]
 

@@ -56,8 +56,6 @@ def walk(doc: Document) -> Iterator[tuple[Unit, Setter]]:
         yield Unit("subtitle", meta.subtitle, "Subtitle", None, None), _setter(meta, "subtitle")
     if meta.description:
         yield Unit("description", meta.description, "Description (EPUB metadata)", None, None), _setter(meta, "description")
-    if meta.licence:
-        yield Unit("licence", meta.licence, "Licence (about box)", None, None), _setter(meta, "licence")
     for i, keyword in enumerate(meta.keywords, start=1):
         yield (Unit(f"keyword.{i}", keyword, "Keywords (PDF and EPUB metadata)", None, None),
                _keyword_setter(meta, i - 1))

@@ -82,7 +82,7 @@ class AboutLine:
 
 
 def about_lines(doc: Document, format_date: Callable[[str, str], str], translation=None) -> list[AboutLine]:
-    """Source, authorship, date and licence, shared by every renderer.  Source and date are always there:
+    """Source, authorship, date and an open licence, shared by every renderer.  Source and date are always there:
     a handout says so when the source does not name them.  Messages are English ids for translation."""
     meta, a = doc.meta, doc.meta.attribution
     lines = [AboutLine(N_("Source:"), a.publisher, url=meta.url) if a.publisher else
@@ -97,8 +97,8 @@ def about_lines(doc: Document, format_date: Callable[[str, str], str], translati
         lines.append(AboutLine(N_("Last updated:"), format_date(meta.last_updated, doc.lang), iso_date=meta.last_updated))
     else:
         lines.append(AboutLine(N_("Last updated:"), N_("not stated by the source"), translatable=True))
-    if meta.licence:
-        lines.append(AboutLine(N_("Licence:"), meta.licence, lang=meta.langs.get("licence")))
+    if meta.printed_licence:
+        lines.append(AboutLine(N_("Licence:"), meta.printed_licence))
     if translation is not None:
         lines.append(AboutLine(N_("Translation reviewed by:"), translation.review) if translation.reviewed else
                      AboutLine(N_("Translation:"), N_("Translation not yet reviewed by a clinician"), translatable=True))

@@ -278,8 +278,8 @@ def metadata(doc: Document, publisher: Publisher | None = None, translation=None
         m["publisher"] = _inlines(publisher.name or a.publisher)
     if meta.last_updated:
         m["date"] = _string(meta.last_updated)
-    if meta.licence:
-        m["rights"] = _inlines(meta.licence)
+    if meta.printed_licence:
+        m["rights"] = _inlines(meta.printed_licence)
     return m
 
 
