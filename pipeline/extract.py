@@ -407,7 +407,6 @@ def _build(lines: list[_Line], builder: DocumentBuilder, explained: list[LineDec
     group: Section | None = None  # the last unlettered heading: parent of "A. …" headings
     enumerating: Section | None = None  # a heading whose children follow it directly
     child_style: tuple | None = None  # the style of enumerating's first child: later headings in it are siblings
-    previous: _Line | None = None
     current: Section | None = None
     listed: tuple[Section | None, set[str]] = (None, set())  # the last list's section and its items
     lines = _restructure(lines)
@@ -458,7 +457,6 @@ def _build(lines: list[_Line], builder: DocumentBuilder, explained: list[LineDec
             builder.list([(item.text, item.hosts) for item in run], lines=[item.line for item in run])
             explained.extend(item.decision("list item") for item in run)
             listed = (current, {item.text.casefold() for item in run})
-            previous = lines[i - 1]
             continue
         elif line.kind in ("row", "rule"):
             run = []
@@ -476,7 +474,6 @@ def _build(lines: list[_Line], builder: DocumentBuilder, explained: list[LineDec
         else:
             builder.paragraph(line.text, line.hosts, line.line)
             explained.append(line.decision("paragraph"))
-        previous = lines[i]
         i += 1
 
 

@@ -237,6 +237,6 @@ def _assign_roles(doc: Document, roles: dict[str, str], meta_path: Path | None) 
         if section_id not in sections:
             known = ", ".join(sections) or "(none)"
             line = line_of(meta_path.read_text(encoding="utf-8"), ["roles", role]) if meta_path else None
-            raise BookletError(f"roles.{role}: no section with id {section_id!r}; section ids are: {known}",
+            raise ConfigError(f"roles.{role}: no section with id {section_id!r}; section ids are: {known}",
                                meta_path, line)
         sections[section_id].role = role

@@ -126,6 +126,7 @@ def test_a_failing_document_leaves_nothing_half_written(tmp_path):
     meta.write_text(meta.read_text(encoding="utf-8") + 'avoid = "no-such-section"\n', encoding="utf-8")
     result = booklet("build", cwd=project)
     assert_one_line_error(result, str(meta), "roles.avoid")
+    assert result.returncode == 2  # a mistake in meta.toml is a configuration error
     assert not (project / "output").exists() or not any((project / "output").rglob("*"))
 
 
