@@ -534,15 +534,17 @@ def test_epub_is_byte_identical(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_epub_right_to_left(tmp_path):
-    doc = sample_document("ar")
-    write_epub(doc, tmp_path / "ar.epub")
-    with zipfile.ZipFile(tmp_path / "ar.epub") as epub:
+@pytest.mark.parametrize("lang, direction", [("ar", "rtl"), ("en", None)])
+def test_epub_right_to_left(tmp_path, lang, direction):
+    """Every page of an Arabic book reads right to left: the chapters, and the navigation, title and cover
+    pages that pandoc writes without `dir`; an English book's pages carry none."""
+    write_epub(sample_document(lang), tmp_path / "book.epub")
+    with zipfile.ZipFile(tmp_path / "book.epub") as epub:
         opf = epub.read("EPUB/content.opf").decode()
-        sections = [s for root in chapters(epub).values() for s in root.iter(f"{XHTML}section")
-                    if "level1" in (s.get("class") or "")]
-    assert 'page-progression-direction="rtl"' in opf
-    assert sections and all(s.get("dir") == "rtl" for s in sections)
+        pages = {name: ET.fromstring(epub.read(name)) for name in epub.namelist() if name.endswith(".xhtml")}
+    assert {"EPUB/nav.xhtml", "EPUB/text/title_page.xhtml", "EPUB/text/cover.xhtml"} <= set(pages)
+    assert {name: root.get("dir") for name, root in pages.items()} == dict.fromkeys(pages, direction)
+    assert ('page-progression-direction="rtl"' in opf) == (direction == "rtl")
 
 
 def test_source_date_epoch(monkeypatch):

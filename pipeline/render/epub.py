@@ -309,12 +309,6 @@ def document_ast(doc: Document, publisher: Publisher | None = None, translation=
     for s in doc.sections:
         blocks += section(s, refs)
     blocks += sources(doc, refs) + about(doc, translation)
-    if text_direction(doc.lang) == "rtl":
-        # pandoc's epub3 template has no `dir` on <html>; on a level-1 header it goes onto the chapter's
-        # <section>, and every chapter starts with one.
-        for b in blocks:
-            if b["t"] == "Header" and b["c"][0] == 1:
-                b["c"][1][2].append(["dir", "rtl"])
     return {"pandoc-api-version": PANDOC_API_VERSION, "meta": metadata(doc, publisher, translation),
             "blocks": blocks}
 
@@ -431,12 +425,14 @@ CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 CERTIFIED_BY = "booklet automated checks (EPUBCheck, DAISY Ace)"
 _CHAPTER = re.compile(r"EPUB/text/ch\d+\.xhtml")
 _FIRST_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S)
+_HTML_START = re.compile(r"(<html\b[^>]*)>")
 
 
 def _complete_package(book: Path, target: Path, doc: Document, licences: list[Path]) -> None:
     """Copy pandoc's EPUB to `target`, adding to the package document what pandoc cannot write (the
-    conformance claim, the subtitle as a refined title), the licences of the embedded fonts, and giving each
-    chapter its heading as <title> instead of its file name.  Entry order, dates and compression are kept,
+    conformance claim, the subtitle as a refined title), the licences of the embedded fonts, giving each
+    chapter its heading as <title> instead of its file name, and every page of a right-to-left book (the
+    navigation and title pages too) `dir="rtl"` on <html>, which pandoc's epub3 template never writes.  Entry order, dates and compression are kept,
     so output stays reproducible and `mimetype` stays first and stored."""
     with zipfile.ZipFile(book) as source, zipfile.ZipFile(target, "w") as out:
         for info in source.infolist():
@@ -449,6 +445,8 @@ def _complete_package(book: Path, target: Path, doc: Document, licences: list[Pa
                 data = _title_from_heading(data.decode("utf-8")).encode("utf-8")
             elif info.filename == "EPUB/text/cover.xhtml":
                 data = _described_cover(data.decode("utf-8"), cover_alt(doc)).encode("utf-8")
+            if info.filename.endswith(".xhtml") and text_direction(doc.lang) == "rtl":
+                data = _HTML_START.sub(r'\1 dir="rtl">', data.decode("utf-8"), count=1).encode("utf-8")
             out.writestr(info, data, compress_type=info.compress_type)
         dated = source.getinfo("EPUB/content.opf").date_time  # SOURCE_DATE_EPOCH, as pandoc wrote it
         for licence in licences:
