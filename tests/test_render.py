@@ -518,7 +518,7 @@ def test_epub_metadata(built):
                      "<dc:language>en-GB</dc:language>", "<dc:date id=\"epub-date\">2024-03-01</dc:date>",
                      ">Dr A. Author</dc:creator>", "<dc:publisher>Example Health Service</dc:publisher>",
                      "<dc:rights>CC BY 4.0</dc:rights>", "<dc:description>Safe use at home</dc:description>",
-                     ">Pharmacy Team</dc:contributor>"):
+                     ">Pharmacy Team</dc:contributor>", "<dc:source>https://www.example.org/medicines/paracetamol</dc:source>"):
         assert expected in opf, expected
     if "SOURCE_DATE_EPOCH" not in os.environ:
         assert '<meta property="dcterms:modified">2024-03-01T00:00:00Z</meta>' in opf

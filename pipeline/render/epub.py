@@ -280,6 +280,8 @@ def metadata(doc: Document, publisher: Publisher | None = None, translation=None
         m["date"] = _string(meta.last_updated)
     if meta.printed_licence:
         m["rights"] = _inlines(meta.printed_licence)
+    if is_web_url(meta.url):
+        m["source"] = _string(meta.url)  # dc:source: where the text was published
     return m
 
 
