@@ -9,15 +9,17 @@ tells what happened through `say`, in the order the jobs were planned, whatever 
 """
 from __future__ import annotations
 
+import collections
 import contextlib
+import itertools
 import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from pipeline.config import Clinic, Settings
 from pipeline.errors import BookletError
@@ -116,18 +118,36 @@ def default_jobs() -> int:
 
 
 def run_build(project, request: BuildRequest, say: Callable[[Message], None]) -> Summary:
-    from pipeline.build import with_source_language
     from pipeline.config import load_clinic
 
-    settings = project.settings
     clinic = load_clinic(request.clinic_file) if request.clinic_file else None  # a bad one stops the build first
-    options = {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
-    fingerprints = Fingerprints(project, options, request.clinic_file)
     state = State(request.out)
     summary = Summary()
     say = _recorded(say, summary.messages)
+    _run_jobs(_plan(project, request, clinic, state, summary, say), request, state, summary, say)
+    refused = [task.messages[0] for task in summary.tasks if task.status == "refused"]  # said last, together
+    for message in refused:
+        say(message)
+    for task in summary.tasks:
+        if task.status == "refused":
+            task.status = "skipped"
+    if refused:
+        summary.errors.append(f"{len(refused)} handout(s) not built: they would print untranslated text (listed "
+                              "above; --allow-incomplete builds proofs)")
+    return summary
+
+
+def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, summary: Summary,
+          say) -> Iterator[tuple[Job, dict[Task, dict[str, str]]]]:
+    """The jobs to run, document by document, as they are needed: a document is loaded only when the runner
+    asks for its jobs, so that what the build holds at once is bounded by the workers, not the documents.  Up
+    to date tasks and what a dry run would build go straight into `summary`."""
+    from pipeline.build import with_source_language
+
+    settings = project.settings
+    options = {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
+    fingerprints = Fingerprints(project, options, request.clinic_file)
     replayed: set[str] = set()  # what up-to-date tasks were held back for, said once
-    planned: list[tuple[Job, dict[Task, dict[str, str]]]] = []
     for doc_id in request.doc_ids:
         source = project.resolve(doc_id)
         source_lang = source.meta.lang if source.meta else "en"  # as sources.load reads a bare file
@@ -167,21 +187,8 @@ def run_build(project, request: BuildRequest, say: Callable[[Message], None]) ->
             hints = {task: hint for task in tasks if (hint := state.fit_hint(task)) is not None}
             files, origins = _job_files(project, document, locale, request.clinic_file, clinic)
             environment = {k: os.environ[k] for k in ("SOURCE_DATE_EPOCH",) if k in os.environ}
-            job = Job(settings, files, origins, environment, request.out, document, locale, tasks, request.paper,
-                      clinic, request.allow_incomplete, hints)
-            planned.append((job, {task: stale[task] for task in tasks}))
-    if planned:
-        _run_jobs(planned, request, state, summary, say)
-    refused = [task.messages[0] for task in summary.tasks if task.status == "refused"]  # said last, together
-    for message in refused:
-        say(message)
-    for task in summary.tasks:
-        if task.status == "refused":
-            task.status = "skipped"
-    if refused:
-        summary.errors.append(f"{len(refused)} handout(s) not built: they would print untranslated text (listed "
-                              "above; --allow-incomplete builds proofs)")
-    return summary
+            yield (Job(settings, files, origins, environment, request.out, document, locale, tasks, request.paper,
+                       clinic, request.allow_incomplete, hints), {task: stale[task] for task in tasks})
 
 
 def _job_files(project, document: Document, locale: str, clinic_file: Path | None,
@@ -243,30 +250,38 @@ def _load(project, doc_id: str, say) -> Document:
     return loaded.document
 
 
-def _run_jobs(planned, request: BuildRequest, state: State, summary: Summary, say) -> None:
-    """Run the jobs and take in their results in the order they were planned."""
-    if request.scheduler:
-        with _dask_client(request.scheduler, request.jobs) as client:
-            futures = client.map(build_edition, [job for job, _ in planned], pure=False)
-            try:
-                for (job, inputs), future in zip(planned, futures):
-                    _take(job, future.result(), inputs, request.out, state, summary, say)
-            except BaseException:
-                client.cancel(futures)
-                raise
-        return
-    if request.jobs <= 1 or len(planned) == 1:
+def _run_jobs(planned: Iterator[tuple[Job, dict]], request: BuildRequest, state: State, summary: Summary,
+              say) -> None:
+    """Run the jobs and take in their results in the order they were planned.  At most twice as many jobs as
+    workers are out at once: the rest are not even planned yet (their documents not loaded)."""
+    first = list(itertools.islice(planned, 2))
+    if not first:
+        return  # nothing to build (every task up to date, or a dry run): no workers to start
+    planned = itertools.chain(first, planned)
+    if not request.scheduler and (request.jobs <= 1 or len(first) < 2):
         for job, inputs in planned:
             _take(job, build_edition(job), inputs, request.out, state, summary, say)
         return
-    with ProcessPoolExecutor(max_workers=min(request.jobs, len(planned))) as pool:
-        futures: list[Future] = [pool.submit(build_edition, job) for job, _ in planned]
+    with contextlib.ExitStack() as stack:
+        if request.scheduler:
+            client = stack.enter_context(_dask_client(request.scheduler, request.jobs))
+            submit, cancel = (lambda job: client.submit(build_edition, job, pure=False)), client.cancel
+        else:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=request.jobs))
+            submit, cancel = (lambda job: pool.submit(build_edition, job)), (lambda f: f.cancel())
+        pending: collections.deque = collections.deque()
         try:
-            for (job, inputs), future in zip(planned, futures):
+            for job, inputs in planned:
+                pending.append((job, inputs, submit(job)))
+                while len(pending) >= 2 * request.jobs:
+                    job, inputs, future = pending.popleft()
+                    _take(job, future.result(), inputs, request.out, state, summary, say)
+            while pending:
+                job, inputs, future = pending.popleft()
                 _take(job, future.result(), inputs, request.out, state, summary, say)
         except BaseException:
-            for future in futures:
-                future.cancel()
+            for _, _, future in pending:
+                cancel(future)
             raise
 
 
