@@ -142,10 +142,45 @@ def renderer_overhead(repeat: int) -> dict[str, dict[str, float]]:
             summary([ours / bare for ours, bare in values]) for name, values in pairs.items()}
 
 
+# Runs a command and prints, last, the peak resident memory (KiB) of the largest process it started: the
+# command itself or any worker it waited for (getrusage of a fresh process's children).
+PEAK_MEMORY = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:]); "
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)")
+
+
+def scale_run(counts: tuple[int, ...]) -> dict[str, dict[str, float]]:
+    """Synthetic documents (copies of seed 004 and its Spanish catalog under new ids) in en, es and fr (fr has no
+    catalog: skipped), guide PDF and EPUB, with two workers: documents per minute and the peak memory of the
+    largest single process (the parent or a worker), which must not grow with the number of documents."""
+    seed = "paraneoplastic-syndromes-treatment"
+    figures = {}
+    for count in counts:
+        with tempfile.TemporaryDirectory(prefix="booklet-scale-") as scratch:
+            root = Path(scratch)
+            po = (REPO / "translations" / "es" / "LC_MESSAGES" / f"{seed}.po").read_text(encoding="utf-8")
+            for n in range(count):
+                doc_id = f"doc-{n:04d}"
+                shutil.copytree(REPO / "sources" / seed, root / "sources" / doc_id)
+                catalog = root / "translations" / "es" / "LC_MESSAGES" / f"{doc_id}.po"
+                catalog.parent.mkdir(parents=True, exist_ok=True)
+                catalog.write_text(po, encoding="utf-8")
+            (root / "booklet.toml").write_text('locales = ["en", "es", "fr"]\nlayouts = ["guide"]\n'
+                                               'formats = ["pdf", "epub"]\n', encoding="utf-8")
+            done = subprocess.run([sys.executable, "-c", PEAK_MEMORY, *BOOKLET, "build", "-j", "2", "-q"], cwd=root,
+                                  capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+            seconds = float(re.search(r" in ([\d.]+) s$", done.stderr, re.M)[1])
+            figures[f"{count} documents"] = {"documents per minute": round(count * 60 / seconds, 1),
+                                             "peak memory of one process (MB)": round(
+                                                 int(done.stderr.strip().splitlines()[-1]) / 1024, 1)}
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, default=REPO / "bench" / "build.json")
+    parser.add_argument("--scale", type=int, nargs="*", default=[20, 200],
+                        help="numbers of synthetic documents for the scale run (none: skip it)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="booklet-bench-") as scratch:
         project = project_copy(Path(scratch) / "project")
@@ -164,6 +199,7 @@ def main() -> None:
             rebuilt = int(re.search(r"^(\d+) built,", stderr, re.M)[1])
         fits = fit_layouts(project, project / "fit")
     overhead = renderer_overhead(args.repeat)
+    scale = scale_run(tuple(args.scale)) if args.scale else {}
     ratio = [one[0] / two[0] for one, two in zip(cold[1], cold[2])]
     figures = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
@@ -176,6 +212,7 @@ def main() -> None:
         "outputs rebuilt after one Spanish string changed (of 48)": rebuilt,
         "fit rule": fits,
         **overhead,
+        "scale run, -j2 (guide PDF and EPUB in en and es; fr skipped)": scale,
     }
     args.json.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     width = max(len(k) for k in figures)
