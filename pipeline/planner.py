@@ -140,6 +140,7 @@ class State:
         self.path = out / STATE_NAME
         self.out = out
         self.records: dict[str, Record] = {}
+        self.changed = False  # a record was added or dropped since the file was read
         if self.path.is_file():
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -163,10 +164,12 @@ class State:
                 reasons.append(f"{name} was changed since it was built")
         return reasons
 
-    def record(self, task: Task, inputs: dict[str, str], outputs: list[Path], message: str | None = None,
+    def record(self, task: Task, inputs: dict[str, str], outputs: dict[Path, bytes], message: str | None = None,
                code: str | None = None, body_pt: float | None = None) -> None:
-        self.records[task.key] = Record(inputs, {p.relative_to(self.out).as_posix(): digest(p.read_bytes())
-                                                 for p in outputs}, message, code, body_pt)
+        """What `task` was built from and what it wrote (each file with the bytes written to it)."""
+        self.records[task.key] = Record(inputs, {path.relative_to(self.out).as_posix(): digest(data)
+                                                 for path, data in outputs.items()}, message, code, body_pt)
+        self.changed = True
 
     def fit_hint(self, task: Task) -> float | None:
         """The body size the task's fit rule chose last time, even if its inputs changed since."""
@@ -174,11 +177,15 @@ class State:
         return record.body_pt if record else None
 
     def forget(self, task: Task) -> None:
-        self.records.pop(task.key, None)
+        self.changed |= self.records.pop(task.key, None) is not None
 
     def save(self) -> None:
+        """Write the state file, if anything changed."""
+        if not self.changed:
+            return
         data = {"version": STATE_VERSION, "tasks": {key: vars(record) for key, record in sorted(self.records.items())}}
         try:
             write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+            self.changed = False
         except OSError as exc:
             raise BookletError(f"cannot write the build state: {exc}", self.path) from None

@@ -97,7 +97,7 @@ class Outcome:
     """What a worker made of one task."""
 
     task: Task
-    status: str  # "built", "skipped", "refused" (the build must fail), "failed"
+    status: str  # "built", "skipped", "refused" (the build must fail)
     files: dict[str, bytes] = field(default_factory=dict)  # output file name (in the locale's folder) -> bytes
     messages: list[Message] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)  # file names an earlier build wrote that must go
@@ -124,7 +124,11 @@ def run_build(project, request: BuildRequest, say: Callable[[Message], None]) ->
     state = State(request.out)
     summary = Summary()
     say = _recorded(say, summary.messages)
-    _run_jobs(_plan(project, request, clinic, state, summary, say), request, state, summary, say)
+    try:
+        _run_jobs(_plan(project, request, clinic, state, summary, say), request, state, summary, say)
+    finally:  # once, and whatever stops the build: what was written is known to the next one
+        if not request.dry_run:
+            state.save()
     refused = [task.messages[0] for task in summary.tasks if task.status == "refused"]  # said last, together
     for message in refused:
         say(message)
@@ -185,13 +189,13 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
         for locale in dict.fromkeys(task.locale for task in stale):
             tasks = [task for task in stale if task.locale == locale]
             hints = {task: hint for task in tasks if (hint := state.fit_hint(task)) is not None}
-            files, origins = _job_files(project, document, locale, request.clinic_file, clinic)
+            files, origins = _job_files(project, document, locale, clinic)
             environment = {k: os.environ[k] for k in ("SOURCE_DATE_EPOCH",) if k in os.environ}
             yield (Job(settings, files, origins, environment, request.out, document, locale, tasks, request.paper,
                        clinic, request.allow_incomplete, hints), {task: stale[task] for task in tasks})
 
 
-def _job_files(project, document: Document, locale: str, clinic_file: Path | None,
+def _job_files(project, document: Document, locale: str,
                clinic: Clinic | None) -> tuple[dict[str, bytes], dict[str, str]]:
     """The project files an edition's worker reads, by the names it finds them under, and where each top folder
     of those names is in the project: the document's catalog and the label catalogs of the locale and of the
@@ -339,17 +343,15 @@ def _take(job: Job, result: JobResult, inputs: dict[Task, dict[str, str]], out: 
             state.forget(task)
             summary.tasks.append(TaskReport(task.key, "failed", _one(inputs[task]),
                                             messages=[Message("catalog.broken", result.error, "error")]))
-        state.save()
         return
-    report = None
+    report: dict[Path, bytes] = {}  # the untranslated-units report, an output of every task of the edition
     if result.report:
         name, data = result.report
-        report = folder / name
         if data is None:
-            report.unlink(missing_ok=True)
-            report = None
+            (folder / name).unlink(missing_ok=True)
         else:
-            write_atomic(report, data)
+            write_atomic(folder / name, data)
+            report[folder / name] = data
     for outcome in result.outcomes:
         task = outcome.task
         for name in outcome.withheld:
@@ -357,21 +359,19 @@ def _take(job: Job, result: JobResult, inputs: dict[Task, dict[str, str]], out: 
                 (folder / name).unlink()
                 outcome.messages.append(Message("build.removed", f"removed {folder / name} (held back by its "
                                                                  "publish gate)"))
-        written = []
-        for name, data in outcome.files.items():
-            write_atomic(folder / name, data)
-            written.append(folder / name)
+        written = {folder / name: data for name, data in outcome.files.items()}
+        for path, data in written.items():
+            write_atomic(path, data)
         messages = outcome.messages + [Message("build.wrote", f"wrote {path}") for path in reversed(written)]
         for message in messages[1:] if outcome.status == "refused" else messages:  # a refusal is said at the end
             say(message)
         if outcome.status == "built":
-            state.record(task, inputs[task], written + ([report] if report else []), body_pt=outcome.body_pt)
+            state.record(task, inputs[task], written | report, body_pt=outcome.body_pt)
         elif outcome.status == "skipped":
-            state.record(task, inputs[task], [], outcome.messages[0].text, code=outcome.messages[0].code)
+            state.record(task, inputs[task], {}, outcome.messages[0].text, code=outcome.messages[0].code)
         else:  # refused: checked again next time, so that a build that refuses it fails every time
             state.forget(task)
         summary.tasks.append(TaskReport(task.key, outcome.status, _one(inputs[task]), outcome.seconds, messages))
-    state.save()
 
 
 def build_edition(job: Job) -> JobResult:

@@ -52,10 +52,13 @@ def test_a_build_with_nothing_changed_writes_nothing(project):
     build(project)
     before = files(project / "output")
     assert sorted(before) == OUTPUTS
+    state = project / "output" / STATE_NAME
+    state_before = (state.stat().st_ino, state.stat().st_mtime_ns)
     result = build(project)
     assert "0 built, 6 up to date, 0 skipped, 0 failed" in result.stderr
     assert "wrote" not in result.stderr
     assert files(project / "output") == before
+    assert (state.stat().st_ino, state.stat().st_mtime_ns) == state_before  # not even the state file
 
 
 def test_one_changed_string_rebuilds_its_outputs_only_and_as_a_full_build_would(project, tmp_path):
