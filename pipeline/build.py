@@ -191,11 +191,6 @@ def labels_for(locale: str, translations: Path) -> LoadedCatalog | None:
     return merged_labels(builtin_labels(locale), read_catalog(ui_po, locale) if ui_po.exists() else None)
 
 
-def labels_missing(ed: Edition) -> bool:
-    """Whether an edition's labels print in English for want of any translation into its language."""
-    return ed.ui_catalog is None and babel_locale(ed.locale).language != "en" and not is_pseudo(ed.locale)
-
-
 def untranslated_for(ed: Edition, manifest: Manifest | None, layout: str,
                      layout_set: LayoutSet = BUILTIN) -> list[str]:
     """What a layout that must be complete (the one-page sheet) would print untranslated: its units (title,

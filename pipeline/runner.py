@@ -412,7 +412,8 @@ def _environment(values: dict[str, str]):
 
 
 def _build_edition(job: Job, root: Path, scratch: Path) -> JobResult:
-    from pipeline.build import Skipped, edition, labels_missing, targets
+    from pipeline.build import Skipped, edition, targets
+    from pipeline.i18n.catalogs import labels_in_english
     from pipeline.locales import babel_locale
     from pipeline.render import WRITERS, labels_in, output_path, unimposed_path
     from pipeline.render.layouts import LayoutSet
@@ -433,7 +434,7 @@ def _build_edition(job: Job, root: Path, scratch: Path) -> JobResult:
         result.outcomes = [Outcome(task, "skipped", messages=[message]) for task in job.tasks]
         return result
     result.report = _fallback_report(ed, job.out / job.locale, result.messages)
-    if labels_missing(ed):
+    if labels_in_english(ed.labels, ed.locale):
         result.messages.append(Message(
             "labels.english", f"{doc.id} ({job.locale}): labels in English: nobody has translated them into "
             f"{babel_locale(job.locale).english_name} yet (`booklet i18n init {job.locale}` starts that catalog)",

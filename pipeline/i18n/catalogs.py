@@ -27,7 +27,7 @@ from pipeline.errors import BookletError
 from pipeline.fsio import write_atomic
 from pipeline.i18n import po
 from pipeline.i18n.units import Unit, units
-from pipeline.locales import babel_locale, folder_name
+from pipeline.locales import babel_locale, folder_name, is_pseudo
 from pipeline.model import Document
 from pipeline.render.layouts import BUILTIN, LayoutSet
 from pipeline.resources import BUILTIN_TRANSLATIONS, PACKAGE_DIR
@@ -361,6 +361,12 @@ class Labels(Translations):
     so that a handout in another language than English can say its labels are in English."""
 
     missing = False
+
+
+def labels_in_english(labels, lang: str) -> bool:
+    """Whether labels print in English in an edition in `lang` for want of any translation into it (ui_translations
+    of no catalog); English itself and the pseudo-locale are never short of one."""
+    return getattr(labels, "missing", False) and not is_pseudo(lang) and babel_locale(lang).language != "en"
 
 
 def ui_translations(loaded: LoadedCatalog | None) -> Labels:

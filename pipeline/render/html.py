@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from babel.dates import format_date
 
 from pipeline.config import Clinic
+from pipeline.i18n import catalogs
 from pipeline.errors import BookletError
 from pipeline.locales import babel_locale, is_pseudo
 from pipeline.model import Block, Document, ListBlock, ListItem
@@ -99,8 +100,7 @@ def block_lang(owner, *fields: str) -> Markup:
 def labels_in_english(doc: Document) -> bool:
     """Whether this edition's labels print in English for want of any translation into its language (an
     edition in the language its source was written in, which nobody has translated the labels into yet)."""
-    return (getattr(current_labels(), "missing", False) and not is_pseudo(doc.lang)
-            and babel_locale(doc.lang).language != "en")
+    return catalogs.labels_in_english(current_labels(), doc.lang)
 
 
 # A word longer than this may not fit a table column on the narrowest page (A5 at 12 pt, large print at 18 pt):
