@@ -41,8 +41,8 @@ def main() -> None:
             rows = {
                 "normalise": lambda: normalise(raw),
                 "extract": lambda: extract_text(clean, doc_id, "en", Meta()),
-                "pdf": lambda: WRITERS["pdf"](doc, output_path(out, doc, "pdf"), "guide", "a4"),
-                "epub": lambda: WRITERS["epub"](doc, output_path(out, doc, "epub"), "epub", "a4"),
+                "pdf": lambda: WRITERS["pdf"](doc, output_path(out, doc, "pdf"), "guide", paper="a4"),
+                "epub": lambda: WRITERS["epub"](doc, output_path(out, doc, "epub"), "epub", paper="a4"),
             }
             for stage, fn in rows.items():
                 print(f"{doc_id:40} {stage:10} {median_seconds(fn, args.repeat) * 1000:9.1f} ms")

@@ -25,6 +25,7 @@ from pipeline.fsio import write_atomic
 from pipeline.resources import PACKAGE_DIR
 
 STATE_NAME = ".booklet-state.json"
+CACHE_NAME = ".booklet-cache"  # beside it: what renderers may use again (render.cache), a file per entry
 STATE_VERSION = 1
 
 
@@ -55,6 +56,7 @@ class Record:
     message: str | None = None
     code: str | None = None  # the message's code (messages.Message)
     body_pt: float | None = None  # the body size a fit rule chose: where the next build's search starts
+    cache: list[str] = field(default_factory=list)  # the render cache's entries it used
 
 
 def tasks_for(doc_id: str, locales: list[str], formats: list[str], layouts: list[str]) -> list[Task]:
@@ -102,6 +104,11 @@ class Fingerprints:
         }
         self._cache: dict[tuple, str] = {}
 
+    @property
+    def cache_salt(self) -> str:
+        """What every render cache entry depends on without naming it (render.cache)."""
+        return digest(f"{self._shared['software']}\n{self._shared['layouts']}".encode("utf-8"))
+
     def of(self, task: Task, source_folder: Path, source_lang: str) -> dict[str, str]:
         """Every input of `task`, by name (the names `--explain` reports)."""
         from pipeline.i18n.catalogs import UI, catalog_path
@@ -138,6 +145,7 @@ class State:
 
     def __init__(self, out: Path):
         self.path = out / STATE_NAME
+        self.cache_dir = out / CACHE_NAME
         self.out = out
         self.records: dict[str, Record] = {}
         self.changed = False  # a record was added or dropped since the file was read
@@ -165,11 +173,28 @@ class State:
         return reasons
 
     def record(self, task: Task, inputs: dict[str, str], outputs: dict[Path, bytes], message: str | None = None,
-               code: str | None = None, body_pt: float | None = None) -> None:
-        """What `task` was built from and what it wrote (each file with the bytes written to it)."""
+               code: str | None = None, body_pt: float | None = None, cache: list[str] | None = None) -> None:
+        """What `task` was built from and what it wrote (each file with the bytes written to it), and the render
+        cache entries it used."""
         self.records[task.key] = Record(inputs, {path.relative_to(self.out).as_posix(): digest(data)
-                                                 for path, data in outputs.items()}, message, code, body_pt)
+                                                 for path, data in outputs.items()}, message, code, body_pt,
+                                        list(cache or []))
         self.changed = True
+
+    def cached(self, task: Task) -> dict[str, bytes]:
+        """The render cache entries `task` used when it was last built, those still there."""
+        record = self.records.get(task.key)
+        entries = {}
+        for name in record.cache if record else []:
+            path = self.cache_dir / name
+            if path.is_file():
+                entries[name] = path.read_bytes()
+        return entries
+
+    def keep(self, made: dict[str, bytes]) -> None:
+        """Render cache entries a build made, for the next one."""
+        for name, data in made.items():
+            write_atomic(self.cache_dir / name, data)
 
     def fit_hint(self, task: Task) -> float | None:
         """The body size the task's fit rule chose last time, even if its inputs changed since."""
@@ -180,9 +205,14 @@ class State:
         self.changed |= self.records.pop(task.key, None) is not None
 
     def save(self) -> None:
-        """Write the state file, if anything changed."""
+        """Write the state file, if anything changed, and drop the cache entries no task uses any more."""
         if not self.changed:
             return
+        used = {name for record in self.records.values() for name in record.cache}
+        if self.cache_dir.is_dir():
+            for path in self.cache_dir.iterdir():
+                if path.name not in used:
+                    path.unlink()
         data = {"version": STATE_VERSION, "tasks": {key: vars(record) for key, record in sorted(self.records.items())}}
         try:
             write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")

@@ -90,6 +90,8 @@ class Job:
     clinic: Clinic | None
     allow_incomplete: bool
     fit_hints: dict[Task, float]  # where each task's fit rule starts: the size that fitted last time
+    cache_salt: str  # what every render cache entry depends on (the software and the layouts)
+    cached: dict[str, bytes]  # the render cache entries its tasks used last time (render.cache)
 
 
 @dataclass
@@ -103,6 +105,8 @@ class Outcome:
     withheld: list[str] = field(default_factory=list)  # file names an earlier build wrote that must go
     seconds: float = 0.0
     body_pt: float | None = None  # the size a fit rule chose
+    cache_used: list[str] = field(default_factory=list)  # render cache entries it used
+    cache_made: dict[str, bytes] = field(default_factory=dict)  # and those of them it made
 
 
 @dataclass
@@ -189,10 +193,13 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
         for locale in dict.fromkeys(task.locale for task in stale):
             tasks = [task for task in stale if task.locale == locale]
             hints = {task: hint for task in tasks if (hint := state.fit_hint(task)) is not None}
+            # --force starts over: the render cache too
+            cached = {} if request.force else {name: data for task in tasks for name, data in state.cached(task).items()}
             files, origins = _job_files(project, document, locale, clinic)
             environment = {k: os.environ[k] for k in ("SOURCE_DATE_EPOCH",) if k in os.environ}
             yield (Job(settings, files, origins, environment, request.out, document, locale, tasks, request.paper,
-                       clinic, request.allow_incomplete, hints), {task: stale[task] for task in tasks})
+                       clinic, request.allow_incomplete, hints, fingerprints.cache_salt, cached),
+                   {task: stale[task] for task in tasks})
 
 
 def _job_files(project, document: Document, locale: str,
@@ -366,7 +373,8 @@ def _take(job: Job, result: JobResult, inputs: dict[Task, dict[str, str]], out: 
         for message in messages[1:] if outcome.status == "refused" else messages:  # a refusal is said at the end
             say(message)
         if outcome.status == "built":
-            state.record(task, inputs[task], written | report, body_pt=outcome.body_pt)
+            state.keep(outcome.cache_made)
+            state.record(task, inputs[task], written | report, body_pt=outcome.body_pt, cache=outcome.cache_used)
         elif outcome.status == "skipped":
             state.record(task, inputs[task], {}, outcome.messages[0].text, code=outcome.messages[0].code)
         else:  # refused: checked again next time, so that a build that refuses it fails every time
@@ -416,6 +424,7 @@ def _build_edition(job: Job, root: Path, scratch: Path) -> JobResult:
     from pipeline.i18n.catalogs import labels_in_english
     from pipeline.locales import babel_locale
     from pipeline.render import WRITERS, labels_in, output_path, unimposed_path
+    from pipeline.render.cache import RenderCache
     from pipeline.render.layouts import LayoutSet
 
     settings, doc, result = job.settings, job.document, JobResult()
@@ -458,10 +467,12 @@ def _build_edition(job: Job, root: Path, scratch: Path) -> JobResult:
                               messages=[Message("gate.allow-incomplete", item.note, "warning")] if item.note else [])
             folder = scratch / task.key.replace("/", "_")
             target = output_path(folder, ed.document, item.fmt, item.layout)
-            written = WRITERS[item.fmt](ed.document, target, item.layout, job.paper, clinic=clinic,
+            cache = RenderCache(job.cache_salt, job.cached)
+            written = WRITERS[item.fmt](ed.document, target, item.layout, paper=job.paper, clinic=clinic,
                                         guide_url=guide_url, publisher=settings.publisher, translation=ed.translation,
-                                        source_edition=source, layouts=layouts, fit_hint=job.fit_hints.get(task))
-            outcome.body_pt = written.body_pt
+                                        source_edition=source, layouts=layouts, fit_hint=job.fit_hints.get(task),
+                                        cache=cache)
+            outcome.body_pt, outcome.cache_used, outcome.cache_made = written.body_pt, cache.used, cache.made
             outcome.messages += [Message("render.warning", w, "warning", str(job.out / job.locale / target.name))
                                  for w in written.warnings]
             # the output, and beside an imposed print file its tagged pages in reading order

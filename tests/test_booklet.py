@@ -226,7 +226,7 @@ def seed_booklet(loaded_seeds, tmp_path_factory):
     """The larger seed document, built as a booklet through the registry at the conventional path."""
     doc = loaded_seeds[PMN].document
     target = output_path(tmp_path_factory.mktemp("output"), doc, "pdf", "booklet")
-    warnings = WRITERS["pdf"](doc, target, "booklet", "a4").warnings
+    warnings = WRITERS["pdf"](doc, target, "booklet", paper="a4").warnings
     return doc, target, warnings
 
 
@@ -298,7 +298,7 @@ def test_seed_booklet_type_sizes_and_line_length(seed_booklet):
 @pytest.mark.slow
 def test_right_to_left_booklet_is_bound_on_the_right(tmp_path):
     target = tmp_path / "paracetamol.booklet.pdf"
-    assert WRITERS["pdf"](sample_document("ar"), target, "booklet", "a4").warnings == []
+    assert WRITERS["pdf"](sample_document("ar"), target, "booklet", paper="a4").warnings == []
     n = len(PdfReader(unimposed_path(target, "a4")).pages)
     assert footers(target) == folded_order(n, rtl=True)
 
@@ -306,7 +306,7 @@ def test_right_to_left_booklet_is_bound_on_the_right(tmp_path):
 @pytest.mark.slow
 def test_letter_booklet_is_half_letter_on_us_letter(tmp_path):
     target = tmp_path / "paracetamol.booklet.pdf"
-    assert WRITERS["pdf"](sample_document(), target, "booklet", "letter").warnings == []
+    assert WRITERS["pdf"](sample_document(), target, "booklet", paper="letter").warnings == []
     pages_pdf = unimposed_path(target, "letter")
     assert pages_pdf.name == "paracetamol.booklet-half-letter.pdf"
     pages = PdfReader(pages_pdf).pages

@@ -165,3 +165,45 @@ def test_a_character_no_layout_font_has_stops_the_epub_too(tmp_path):
     built = booklet("build", cwd=tmp_path)
     assert_one_line_error(built, "U+6F22", "cannot be printed", "a.txt")
     assert not list(tmp_path.rglob("*.epub"))
+
+
+def _printed_characters(files) -> set[str]:
+    """Every character a reading system draws from the book's own fonts: the text of every XHTML page."""
+    chars = set()
+    for name, data in files.items():
+        if name.endswith(".xhtml"):
+            chars |= set("".join(ET.fromstring(data).itertext()))
+    return {c for c in chars if not c.isspace()}
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_embedded_fonts_are_subset_to_the_characters_the_book_uses(locale, loaded_seeds, tmp_path):
+    """Each embedded font holds only the glyphs the book draws (the whole Noto Sans is 0.5 MB), keeps its name
+    table (copyright, licence) and, where the original has a glyph for a character of the book, the subset has
+    it too; a book written again gives the same bytes."""
+    from fontTools.ttLib import TTFont
+
+    from conftest import REPO
+    from pipeline.build import edition
+    from pipeline.render import labels_in
+    from pipeline.render.fonts import font_faces
+
+    ed = edition(loaded_seeds[PMN].document, locale, REPO / "translations")
+    target = tmp_path / "book.epub"
+    with labels_in(ed.labels):
+        write_epub(ed.document, target, translation=ed.translation)
+        write_epub(ed.document, tmp_path / "again.epub", translation=ed.translation)
+    with zipfile.ZipFile(target) as z:
+        files = {name: z.read(name) for name in z.namelist()}
+    printed = _printed_characters(files)
+    originals = {face.path.name: face.path for face in font_faces()}
+    embedded = [n for n in files if n.startswith("EPUB/fonts/") and n.endswith(".ttf")]
+    assert embedded
+    for name in embedded:
+        subset, original = TTFont(io.BytesIO(files[name])), TTFont(originals[name.rsplit("/", 1)[1]])
+        has, had = set(subset.getBestCmap()), set(original.getBestCmap())
+        assert len(files[name]) < originals[name.rsplit("/", 1)[1]].stat().st_size / 2, name
+        assert {ord(c) for c in printed} & had <= has, name  # nothing the book draws went missing
+        assert len(has) < len(had) / 2, name
+        assert subset["name"].getDebugName(0) == original["name"].getDebugName(0)  # the copyright notice
+    assert (tmp_path / "again.epub").read_bytes() == target.read_bytes()

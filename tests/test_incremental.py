@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import REPO, TREATMENT
-from pipeline.planner import STATE_NAME
+from pipeline.planner import CACHE_NAME, STATE_NAME
 from test_cli import booklet
 
 pytestmark = pytest.mark.slow
@@ -37,7 +37,17 @@ def build(root, *args):
 def files(out):
     """Every output with what would show a rewrite: its inode, its modification time and its bytes."""
     return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(out.rglob("*")) if p.is_file() and p.name != STATE_NAME}
+            for p in sorted(out.rglob("*")) if p.is_file() and p.name != STATE_NAME
+            and CACHE_NAME not in p.relative_to(out).parts}
+
+
+def cache_entries(out):
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted((out / CACHE_NAME).iterdir())}
+
+
+def cache_used(out):
+    """The render cache entries each task's record names."""
+    return {key: record["cache"] for key, record in json.loads((out / STATE_NAME).read_text())["tasks"].items()}
 
 
 def change_a_spanish_string(root):
@@ -54,10 +64,12 @@ def test_a_build_with_nothing_changed_writes_nothing(project):
     assert sorted(before) == OUTPUTS
     state = project / "output" / STATE_NAME
     state_before = (state.stat().st_ino, state.stat().st_mtime_ns)
+    cache_before = cache_entries(project / "output")
     result = build(project)
     assert "0 built, 6 up to date, 0 skipped, 0 failed" in result.stderr
     assert "wrote" not in result.stderr
     assert files(project / "output") == before
+    assert cache_entries(project / "output") == cache_before
     assert (state.stat().st_ino, state.stat().st_mtime_ns) == state_before  # not even the state file
 
 
@@ -70,9 +82,19 @@ def test_one_changed_string_rebuilds_its_outputs_only_and_as_a_full_build_would(
     assert sorted(key for key, _ in planned) == [o for o in OUTPUTS if o.startswith("es/")]
     assert all(reason == f"{CATALOG} changed" for _, reason in planned)
     assert files(project / "output") == before  # a dry run builds nothing
+    used_before, cache_before = cache_used(project / "output"), cache_entries(project / "output")
     result = build(project)
     assert "3 built, 3 up to date" in result.stderr
     after = files(project / "output")
+    # the Spanish EPUB's cover and font subsets are used again where their input did not change (the changed
+    # string is the title, which the cover shows), and the cache keeps exactly what the records name
+    used = cache_used(project / "output")
+    es_epub = f"es/{TREATMENT}.epub"
+    kept = [name for name in used[es_epub] if name in used_before[es_epub]]
+    assert kept and all(cache_entries(project / "output")[name] == cache_before[name] for name in kept)
+    assert any(name.startswith("cover-") for name in used[es_epub]) and \
+        not any(name.startswith("cover-") for name in kept)
+    assert set(cache_entries(project / "output")) == {name for names in used.values() for name in names}
     for name in OUTPUTS:
         assert (after[name] == before[name]) == name.startswith("en/"), name
     full = tmp_path / "full"

@@ -25,7 +25,7 @@ def large_print(loaded_seeds, tmp_path_factory):
     for doc_id in (PMN, TREATMENT):
         doc = loaded_seeds[doc_id].document
         target = output_path(out, doc, "pdf", "large-print")
-        built[doc_id] = doc, target, WRITERS["pdf"](doc, target, "large-print", "a4").warnings
+        built[doc_id] = doc, target, WRITERS["pdf"](doc, target, "large-print", paper="a4").warnings
     return built
 
 

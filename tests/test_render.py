@@ -309,7 +309,7 @@ def built(tmp_path_factory):
     paths, warnings = {}, {}
     for fmt in WRITERS:
         paths[fmt] = output_path(out, doc, fmt, "guide")
-        warnings[fmt] = WRITERS[fmt](doc, paths[fmt], "guide", "a4").warnings
+        warnings[fmt] = WRITERS[fmt](doc, paths[fmt], "guide", paper="a4").warnings
     return doc, paths, warnings
 
 

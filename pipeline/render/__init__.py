@@ -11,10 +11,10 @@ import re
 import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from gettext import NullTranslations
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from pipeline.errors import BookletError
 from pipeline.model import Document, cited_parts
@@ -257,30 +257,65 @@ class Written:
     body_pt: float | None = None
 
 
-def _write_pdf(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
-               publisher=None, translation=None, source_edition=None, layouts=None, fit_hint=None) -> Written:
+@dataclass(frozen=True)
+class PrintOptions:
+    """What the PDF writer takes: the paper, the clinic, the guide's address (a QR code), the edition the
+    document was translated from (a bilingual layout sets it beside), the layouts' search path and the size
+    the fit rule starts from."""
+
+    paper: str = "a4"
+    clinic: Any = None  # config.Clinic
+    guide_url: str | None = None
+    translation: Any = None  # build.TranslationState
+    source_edition: Any = None  # build.Edition
+    layouts: Any = None  # render.layouts.LayoutSet; None: the built-in layouts
+    fit_hint: float | None = None
+
+
+@dataclass(frozen=True)
+class EpubOptions:
+    """What the EPUB writer takes (it has one layout and no paper size): the publisher, the translation's
+    state, the layouts' search path and the render cache (cover and font subsets)."""
+
+    publisher: Any = None  # config.Publisher
+    translation: Any = None
+    layouts: Any = None
+    cache: Any = None  # render.cache.RenderCache
+
+
+def _write_pdf(doc: Document, target: Path, layout: str, options: PrintOptions) -> Written:
     from pipeline.render.layouts import BUILTIN
     from pipeline.render.pdf import write_fitted_pdf
 
-    return Written(*write_fitted_pdf(doc, target, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url,
-                                     translation=translation, source_edition=source_edition,
-                                     layouts=layouts or BUILTIN, fit_hint=fit_hint))
+    return Written(*write_fitted_pdf(doc, target, layout=layout, paper=options.paper, clinic=options.clinic,
+                                     guide_url=options.guide_url, translation=options.translation,
+                                     source_edition=options.source_edition, layouts=options.layouts or BUILTIN,
+                                     fit_hint=options.fit_hint))
 
 
-def _write_epub(doc: Document, target: Path, layout: str, paper: str, *, clinic=None, guide_url=None,
-                publisher=None, translation=None, source_edition=None, layouts=None, fit_hint=None) -> Written:
+def _write_epub(doc: Document, target: Path, layout: str, options: EpubOptions) -> Written:
     from pipeline.render.epub import write_epub
     from pipeline.render.layouts import BUILTIN
 
-    return Written(write_epub(doc, target, publisher=publisher, translation=translation, layouts=layouts or BUILTIN))
+    return Written(write_epub(doc, target, publisher=options.publisher, translation=options.translation,
+                              layouts=options.layouts or BUILTIN, cache=options.cache))
 
 
-# format name -> writer(doc, target, layout, paper, clinic=…, guide_url=…, publisher=…, translation=…,
-# source_edition=…, layouts=…, fit_hint=…) -> Written.  Every writer takes the same build settings and uses those
-# that concern it: the clinic, the guide's address and the fit rule's starting size for print, the publisher for
-# EPUB, the edition `doc` was translated from for a bilingual print layout, the project's layout search path
-# (render.layouts.LayoutSet, default the built-in layouts); EPUB has one layout and no paper size.
-WRITERS: dict[str, Callable[..., Written]] = {"pdf": _write_pdf, "epub": _write_epub}
+@dataclass(frozen=True)
+class Writer:
+    """An output format: its writer and the options it declares (a dataclass)."""
+
+    options: type
+    write: Callable[[Document, Path, str, Any], Written]
+
+    def __call__(self, doc: Document, target: Path, layout: str, **settings) -> Written:
+        """Write `doc` with the options this writer declares, taken from `settings` (what the build knows;
+        the rest concerns other writers)."""
+        taken = {f.name for f in fields(self.options)}
+        return self.write(doc, target, layout, self.options(**{k: v for k, v in settings.items() if k in taken}))
+
+
+WRITERS: dict[str, Writer] = {"pdf": Writer(PrintOptions, _write_pdf), "epub": Writer(EpubOptions, _write_epub)}
 
 
 def output_path(out_dir: str | Path, doc: Document, fmt: str, layout: str = "guide") -> Path:

@@ -1,30 +1,46 @@
 """The EPUB cover image: the guide's cover layout rendered by WeasyPrint and rasterised to PNG by PDFium.
 
-Both steps are deterministic for the same input (no dates, no random ids), so the EPUB stays byte-identical.
+Both steps are deterministic for the same input (no dates, no random ids), so the EPUB stays byte-identical,
+and the image is a function of the cover's HTML alone (with the layouts and the software, which the render
+cache's salt names): `cover_png` makes it at most once for that HTML, and imports WeasyPrint only then.
 """
 from __future__ import annotations
 
 import io
 
-import pypdfium2
-import weasyprint
-
 from pipeline.config import Clinic
 from pipeline.model import Document
 from pipeline.render import _, direction_of, text_direction
-from pipeline.render.html import base_url, environment, language_name, long_date
+from pipeline.render.cache import RenderCache
+from pipeline.render.html import environment, language_name, long_date
 from pipeline.render.layouts import BUILTIN, LayoutSet
-from pipeline.render.pdf import AssetFetcher
 
 COVER_TEMPLATE = "epub/cover.html.j2"
 COVER_HEIGHT_PX = 1600  # stores ask for 1600 px or more on the long side
 
 
-def cover_png(doc: Document, clinic: Clinic | None = None, translation=None, layouts: LayoutSet = BUILTIN) -> bytes:
+def cover_html(doc: Document, clinic: Clinic | None = None, translation=None, layouts: LayoutSet = BUILTIN) -> str:
     with direction_of(text_direction(doc.lang)):
-        html = environment(layouts).get_template(COVER_TEMPLATE).render(
+        return environment(layouts).get_template(COVER_TEMPLATE).render(
             doc=doc, paper="a4", dir=text_direction(doc.lang), body_pt=14, options={}, clinic=clinic,
             guide_url=None, translation=translation)
+
+
+def cover_png(doc: Document, clinic: Clinic | None = None, translation=None, layouts: LayoutSet = BUILTIN,
+              cache: RenderCache | None = None) -> bytes:
+    html = cover_html(doc, clinic, translation, layouts)
+    if cache is None:
+        return _rasterised(html, layouts)
+    return cache.get("cover", (html.encode("utf-8"),), lambda: _rasterised(html, layouts))
+
+
+def _rasterised(html: str, layouts: LayoutSet) -> bytes:
+    import pypdfium2
+    import weasyprint
+
+    from pipeline.render.html import base_url
+    from pipeline.render.pdf import AssetFetcher
+
     rendering = weasyprint.HTML(string=html, base_url=base_url(layouts), url_fetcher=AssetFetcher(layouts)).render()
     first = rendering.copy(rendering.pages[:1]).write_pdf()
     page = pypdfium2.PdfDocument(first)[0]

@@ -31,8 +31,9 @@ from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Secti
 from pipeline.render import (
     _, ABOUT_ID, INTRO_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction, direction_of,
     direction_runs, text_direction)
+from pipeline.render.cache import RenderCache
 from pipeline.render.cover import cover_alt, cover_png
-from pipeline.render.fonts import FontFace, check_text_glyphs, font_faces
+from pipeline.render.fonts import FontFace, check_text_glyphs, font_faces, subset_font
 from pipeline.render.html import is_web_url, long_date
 from pipeline.render.layouts import BUILTIN, LayoutSet
 
@@ -40,6 +41,8 @@ STYLESHEETS = ("epub/epub.css",)  # on the layout search path; the font styleshe
 FONT_LICENCES = "fonts/licences.toml"  # on the layout search path: font file name -> its licence file
 PANDOC_API_VERSION = [1, 23, 1, 1]  # what pandoc 3.9 reads and writes
 PANDOC_TIMEOUT = 120  # seconds
+# What pandoc writes that is not in the AST, for the font subsets: digits (ordered list numbers, page list).
+GENERATED_TEXT = "0123456789."
 
 
 
@@ -382,8 +385,9 @@ def font_licences(faces: list[FontFace], layouts: LayoutSet = BUILTIN) -> list[P
 
 
 def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = None, translation=None,
-               layouts: LayoutSet = BUILTIN) -> list[str]:
-    """Write `doc` as EPUB 3 at `target` (atomically).  Returns warnings (none: pandoc's fail the build).
+               layouts: LayoutSet = BUILTIN, cache: RenderCache | None = None) -> list[str]:
+    """Write `doc` as EPUB 3 at `target` (atomically).  Returns warnings (none: pandoc's fail the build).  The
+    cover image and the font subsets come from `cache` where an earlier build made them for the same input.
 
     pandoc is run directly (the binary pypandoc ships) rather than through pypandoc.convert_text, which
     changes the working directory of the whole process (os.chdir) and cannot set one variable for the child.
@@ -391,8 +395,10 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
     with direction_of(text_direction(doc.lang)):
         ast = document_ast(doc, publisher, translation)
     source = json.dumps(ast, ensure_ascii=False).encode("utf-8")
-    check_text_glyphs(book_text(ast), doc.meta.source_file or doc.id, layouts)  # as the PDF path does
-    faces = embedded_faces(book_text(ast), layouts)
+    words = book_text(ast)
+    check_text_glyphs(words, doc.meta.source_file or doc.id, layouts)  # as the PDF path does
+    text = words + GENERATED_TEXT
+    faces = embedded_faces(text, layouts)
     env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(doc)}
     with tempfile.TemporaryDirectory(prefix="booklet-epub-") as build, atomic_path(target) as tmp:
         build = Path(build)
@@ -403,12 +409,18 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
                 raise BookletError(f"no {name} in the layouts", layouts.roots[0])
             shutil.copyfile(found, build / Path(name).name)
         (build / "fonts.css").write_text(embedded_fonts_css(faces), encoding="utf-8")
-        (build / "cover.png").write_bytes(cover_png(doc, translation=translation, layouts=layouts))
+        (build / "cover.png").write_bytes(cover_png(doc, translation=translation, layouts=layouts, cache=cache))
+        (build / "fonts").mkdir()
+        for face in faces:  # the characters the book uses, not the whole font (Noto Sans alone is 0.5 MB)
+            inputs = (face.path.read_bytes(), "".join(sorted(set(text))).encode("utf-8"))
+            (build / "fonts" / face.path.name).write_bytes(
+                cache.get("font", inputs, lambda: subset_font(face.path, text)) if cache else
+                subset_font(face.path, text))
         book = build / "book.epub"
         args = [pypandoc.get_pandoc_path(), "--from=json", "--to=epub3", f"--output={book}",
                 f"--data-dir={build / 'data'}", "--resource-path=.", "--fail-if-warnings",
                 "--toc", "--toc-depth=3", "--split-level=1", "--epub-cover-image=cover.png", "--css=fonts.css",
-                *(f"--css={Path(name).name}" for name in STYLESHEETS), *(f"--epub-embed-font={f.path}" for f in faces)]
+                *(f"--css={Path(name).name}" for name in STYLESHEETS), *(f"--epub-embed-font=fonts/{f.path.name}" for f in faces)]
         try:
             done = subprocess.run(args, input=source, cwd=build, env=env, capture_output=True,
                                   timeout=PANDOC_TIMEOUT)

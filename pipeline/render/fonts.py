@@ -15,6 +15,7 @@ another font.
 """
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -223,3 +224,26 @@ def check_text_glyphs(text: str, where: str | Path, layouts: LayoutSet = BUILTIN
     if others:
         message += "; nor can " + ", ".join(describe(other) for other, _ in others)
     raise BookletError(message, where)
+
+
+def subset_font(path: Path, text: str) -> bytes:
+    """The font file at `path` with only the glyphs `text` needs (its OpenType layout closure: the Arabic joining
+    forms, ligatures and marks those characters may take), its name table (copyright and licence) whole, and
+    its timestamp as it was, so that the same text gives the same bytes.  The fonts we ship are under the SIL
+    Open Font License without a Reserved Font Name, which allows a subset to keep its name."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.name_legacy = True
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    font = subset.load_font(str(path), options, dontLoadGlyphNames=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(text))))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    subset.save_font(font, out, options)
+    return out.getvalue()
