@@ -146,12 +146,21 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                            clinic_file=clinic_file or (project.root / settings.clinic if settings.clinic else None),
                            allow_incomplete=allow_incomplete, force=force, dry_run=dry_run, explain=explain,
                            jobs=jobs or default_jobs(), scheduler=scheduler, strict=strict)
+    # On a terminal a progress bar stands for the line per output written elsewhere (logs, CI).
+    bar = _ProgressLine() if not (quiet or dry_run) and sys.stderr.isatty() else None
+
     def say(message: Message) -> None:
+        if bar and message.code == "build.wrote":
+            return
         if not quiet or message.severity != "info":
-            click.echo(str(message), err=True)
+            tell(str(message))
 
     def tell(line: str) -> None:
+        if bar:
+            bar.clear()
         click.echo(line, err=True)
+        if bar:
+            bar.show()
 
     started = time.time()
     if dry_run:
@@ -160,8 +169,13 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
         with output_lock(out, tell):
             for stale in remove_stale_parts(out, started) + remove_stale_tempdirs(started):  # before build_tempdir
                 say(Message("build.removed", f"removed {stale} (left by an interrupted build)"))
-            with build_tempdir():  # changes $TMPDIR for us
-                summary = run_build(project, request, say)
+            try:
+                with build_tempdir():  # changes $TMPDIR for us
+                    summary = run_build(project, request, say, bar.update if bar else None)
+            finally:
+                if bar:
+                    bar.finish()
+                    bar = None
     if report_file:
         write_atomic(report_file, json.dumps({"outputs": [asdict(task) for task in summary.tasks],
                                               "messages": [asdict(m) for m in summary.messages],
@@ -174,6 +188,30 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
         tell(f"booklet: error: {message}")
     if summary.errors:
         raise BookletError(summary.errors[-1])
+
+
+class _ProgressLine:
+    """click's progress bar of outputs done on the terminal's last line; the lines said meanwhile are printed
+    above it (click's bar cannot print around itself)."""
+
+    def __init__(self):
+        self.bar = click.progressbar(length=1, label="Building", show_pos=True, show_eta=False, file=sys.stderr)
+
+    def update(self, summary) -> None:
+        self.bar.length = max(summary.total, 1)
+        self.bar.update(len(summary.tasks) - self.bar.pos)
+
+    def show(self) -> None:
+        if self.bar.pos:
+            self.bar.render_progress()
+
+    def clear(self) -> None:
+        click.echo("\r\x1b[K", err=True, nl=False)
+
+    def finish(self) -> None:
+        """Gone, and the cursor (hidden while the bar shows) back."""
+        self.clear()
+        click.echo("\x1b[?25h", err=True, nl=False)
 
 
 @cli.group()

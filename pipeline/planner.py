@@ -57,6 +57,7 @@ class Record:
     code: str | None = None  # the message's code (messages.Message)
     body_pt: float | None = None  # the body size a fit rule chose: where the next build's search starts
     cache: list[str] = field(default_factory=list)  # the render cache's entries it used
+    seconds: float = 0.0  # how long it took to render: the longest go first next time
 
 
 def tasks_for(doc_id: str, locales: list[str], formats: list[str], layouts: list[str]) -> list[Task]:
@@ -173,12 +174,13 @@ class State:
         return reasons
 
     def record(self, task: Task, inputs: dict[str, str], outputs: dict[Path, bytes], message: str | None = None,
-               code: str | None = None, body_pt: float | None = None, cache: list[str] | None = None) -> None:
+               code: str | None = None, body_pt: float | None = None, cache: list[str] | None = None,
+               seconds: float = 0.0) -> None:
         """What `task` was built from and what it wrote (each file with the bytes written to it), and the render
         cache entries it used."""
         self.records[task.key] = Record(inputs, {path.relative_to(self.out).as_posix(): digest(data)
                                                  for path, data in outputs.items()}, message, code, body_pt,
-                                        list(cache or []))
+                                        list(cache or []), round(seconds, 2))
         self.changed = True
 
     def cached(self, task: Task) -> dict[str, bytes]:
@@ -200,6 +202,10 @@ class State:
         """The body size the task's fit rule chose last time, even if its inputs changed since."""
         record = self.records.get(task.key)
         return record.body_pt if record else None
+
+    def seconds(self, task: Task) -> float:
+        record = self.records.get(task.key)
+        return record.seconds if record else 0.0
 
     def forget(self, task: Task) -> None:
         self.changed |= self.records.pop(task.key, None) is not None

@@ -10,11 +10,12 @@ tells what happened through `say`, in the order the jobs were planned, whatever 
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import contextlib
 import itertools
 import os
-import shutil
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -63,6 +64,13 @@ class Summary:
     tasks: list[TaskReport] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)  # every message of the build, in the order said
     errors: list[str] = field(default_factory=list)  # the build fails with these, the last one as its message
+    total: int = 0  # tasks in the build, those up to date included
+    progress: Callable[[Summary], None] | None = None  # told each time tasks are accounted for
+
+    def add(self, *tasks: TaskReport) -> None:
+        self.tasks += tasks
+        if self.progress:
+            self.progress(self)
 
     def count(self, status: str) -> int:
         return sum(task.status == status for task in self.tasks)
@@ -110,23 +118,42 @@ class Outcome:
 
 
 @dataclass
-class JobResult:
+class Translated:
+    """What a worker made of an edition: the document in the job's locale, and per task either what holds it
+    back (an Outcome) or the note to say when it is built (None: nothing to say)."""
+
+    document: Document | None = None
+    translation: object = None  # build.TranslationState (None: the source language)
+    decisions: dict[Task, Outcome | str | None] = field(default_factory=dict)
     messages: list[Message] = field(default_factory=list)  # about the edition, before its tasks'
-    outcomes: list[Outcome] = field(default_factory=list)
     report: tuple[str, bytes | None] | None = None  # the untranslated-units report: file name, bytes (None: none)
     error: str | None = None  # the edition could not be made (a broken catalog): every task failed
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One task of a translated edition: a worker renders it to bytes."""
+
+    edition: Job
+    task: Task
+    document: Document  # translated
+    translation: object
+    note: str | None  # said when it is built (gate.allow-incomplete)
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run_build(project, request: BuildRequest, say: Callable[[Message], None]) -> Summary:
+def run_build(project, request: BuildRequest, say: Callable[[Message], None],
+              progress: Callable[[Summary], None] | None = None) -> Summary:
+    """Build what `request` asks for; `say` is told every message as it happens, `progress` the summary each
+    time tasks are done (`summary.total` is known before the first)."""
     from pipeline.config import load_clinic
 
     clinic = load_clinic(request.clinic_file) if request.clinic_file else None  # a bad one stops the build first
     state = State(request.out)
-    summary = Summary()
+    summary = Summary(progress=progress)
     say = _recorded(say, summary.messages)
     try:
         _run_jobs(_plan(project, request, clinic, state, summary, say), request, state, summary, say)
@@ -156,17 +183,19 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
     options = {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
     fingerprints = Fingerprints(project, options, request.clinic_file)
     replayed: set[str] = set()  # what up-to-date tasks were held back for, said once
-    for doc_id in request.doc_ids:
-        source = project.resolve(doc_id)
-        source_lang = source.meta.lang if source.meta else "en"  # as sources.load reads a bare file
-        locales = request.locales or with_source_language(settings.locales, source_lang)
+    sources = [project.resolve(doc_id) for doc_id in request.doc_ids]  # reads each meta.toml, nothing more
+    languages = [source.meta.lang if source.meta else "en" for source in sources]  # as sources.load reads a file
+    matrix = [request.locales or with_source_language(settings.locales, lang) for lang in languages]
+    summary.total = sum(len(tasks_for(source.id, locales, request.formats, request.layouts))
+                        for source, locales in zip(sources, matrix))
+    for doc_id, source, source_lang, locales in zip(request.doc_ids, sources, languages, matrix):
         if note := _licence_note(source, request.strict):
             if not request.strict:  # strict: said with the errors, at the end
                 say(note)
             else:
                 summary.errors.append(str(note))
-                summary.tasks += [TaskReport(task.key, "failed", "", messages=[note])
-                                  for task in tasks_for(source.id, locales, request.formats, request.layouts)]
+                summary.add(*(TaskReport(task.key, "failed", "", messages=[note])
+                              for task in tasks_for(source.id, locales, request.formats, request.layouts)))
                 continue
         stale: dict[Task, dict[str, str]] = {}
         for task in tasks_for(source.id, locales, request.formats, request.layouts):
@@ -175,7 +204,7 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
             if not reasons:
                 record = state.records[task.key]
                 held = Message(record.code or "build.skipped", record.message) if record.message else None
-                summary.tasks.append(TaskReport(task.key, "up to date", _one(inputs), messages=[held] if held else []))
+                summary.add(TaskReport(task.key, "up to date", _one(inputs), messages=[held] if held else []))
                 if held and held.text not in replayed:
                     replayed.add(held.text)
                     say(Message(held.code, f"{held.text} (unchanged since the last build)"))
@@ -187,7 +216,7 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
         if not stale:
             continue
         if request.dry_run:
-            summary.tasks += [TaskReport(task.key, "would build", _one(inputs)) for task, inputs in stale.items()]
+            summary.add(*(TaskReport(task.key, "would build", _one(inputs)) for task, inputs in stale.items()))
             continue
         document = _load(project, doc_id, say)
         for locale in dict.fromkeys(task.locale for task in stale):
@@ -264,49 +293,126 @@ def _load(project, doc_id: str, say) -> Document:
 JOBS_PER_WORKER = 40
 
 
-def _use_tempdir(folder: str) -> None:
+def _start_worker(folder: str, parent: int) -> None:
     """A new worker's temporary files go into the build's own temporary folder (fsio.build_tempdir), which the
-    next build removes if this one is killed: workers are started afresh (spawned), not forked with it."""
+    next build removes if this one is killed: workers are started afresh (spawned), not forked with it.  And a
+    worker ends when the build does, however it ends: killed, the build cannot tell its workers, and an idle
+    one would wait for work forever (each holds the work queue open itself), keeping the build's output
+    streams open too."""
     tempfile.tempdir = folder
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="exit-with-build").start()
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+@dataclass
+class _Edition:
+    """An edition on its way through the build: translated by one worker, then each task rendered by any."""
+
+    job: Job
+    inputs: dict[Task, dict[str, str]]
+    translating: object  # the future of its translation
+    translated: Translated | None = None
+    rendering: dict[Task, object] = field(default_factory=dict)  # futures of its renders, by task
+
+
+class _Executor:
+    """Where workers run: this process (one job at a time, in order), a process pool, or a Dask cluster; the
+    same two calls for each."""
+
+    def __init__(self, submit: Callable, wait_any: Callable):
+        self.submit, self.wait_any = submit, wait_any
+
+
+class _Done:
+    """A result at hand, with a future's face, for the executor in this process."""
+
+    def __init__(self, fn, *args):
+        self.value = fn(*args)
+
+    def done(self) -> bool:
+        return True
+
+    def result(self):
+        return self.value
+
+    def cancel(self) -> None:
+        pass
 
 
 def _run_jobs(planned: Iterator[tuple[Job, dict]], request: BuildRequest, state: State, summary: Summary,
               say) -> None:
-    """Run the jobs and take in their results in the order they were planned.  At most twice as many jobs as
-    workers are out at once: the rest are not even planned yet (their documents not loaded)."""
+    """Translate each planned edition on a worker, then render its tasks on any worker (each task a job, so two
+    workers share an edition's work), and take in the results in the order the editions were planned.  At most
+    twice as many editions as workers are out at once: the rest are not even planned yet (their documents not
+    loaded)."""
     first = list(itertools.islice(planned, 2))
     if not first:
         return  # nothing to build (every task up to date, or a dry run): no workers to start
     planned = itertools.chain(first, planned)
-    if not request.scheduler and (request.jobs <= 1 or len(first) < 2):
-        for job, inputs in planned:
-            _take(job, build_edition(job), inputs, request.out, state, summary, say)
-        return
     with contextlib.ExitStack() as stack:
         if request.scheduler:
             client = stack.enter_context(_dask_client(request.scheduler, request.jobs))
-            submit, cancel = (lambda job: client.submit(build_edition, job, pure=False)), client.cancel
+            from distributed import wait
+
+            executor = _Executor(lambda fn, job: client.submit(fn, job, pure=False),
+                                 lambda futures: wait(futures, return_when="FIRST_COMPLETED"))
+        elif request.jobs <= 1 or len(first) < 2 and len(first[0][0].tasks) < 2:
+            executor = _Executor(_Done, lambda futures: None)
         else:
             # A worker is replaced after JOBS_PER_WORKER jobs: WeasyPrint keeps a little memory per document
             # (about 0.3 MB), which over hundreds of documents would grow without bound.
             pool = stack.enter_context(ProcessPoolExecutor(
                 max_workers=request.jobs, max_tasks_per_child=JOBS_PER_WORKER,
-                initializer=_use_tempdir, initargs=(tempfile.gettempdir(),)))
-            submit, cancel = (lambda job: pool.submit(build_edition, job)), (lambda f: f.cancel())
-        pending: collections.deque = collections.deque()
+                initializer=_start_worker, initargs=(tempfile.gettempdir(), os.getpid())))
+            executor = _Executor(pool.submit, lambda futures: concurrent.futures.wait(
+                futures, return_when=concurrent.futures.FIRST_COMPLETED))
+        editions: collections.deque[_Edition] = collections.deque()
         try:
             for job, inputs in planned:
-                pending.append((job, inputs, submit(job)))
-                while len(pending) >= 2 * request.jobs:
-                    job, inputs, future = pending.popleft()
-                    _take(job, future.result(), inputs, request.out, state, summary, say)
-            while pending:
-                job, inputs, future = pending.popleft()
-                _take(job, future.result(), inputs, request.out, state, summary, say)
+                editions.append(_Edition(job, inputs, executor.submit(translate_edition, job)))
+                _advance(editions, executor, 2 * request.jobs, state, request, summary, say)
+            _advance(editions, executor, 0, state, request, summary, say)
         except BaseException:
-            for _, _, future in pending:
-                cancel(future)
+            for edition in editions:
+                for future in [edition.translating, *edition.rendering.values()]:
+                    future.cancel()
             raise
+
+
+def _advance(editions: collections.deque, executor: _Executor, keep: int, state: State, request: BuildRequest,
+             summary: Summary, say) -> None:
+    """Start the renders of every edition whose translation is done, and take in the editions at the head of
+    the queue that are finished, until at most `keep` are out."""
+    while editions:
+        for edition in editions:
+            if edition.translated is None and edition.translating.done():
+                edition.translated = edition.translating.result()
+                for task in _longest_first(edition.translated, state):
+                    edition.rendering[task] = executor.submit(render_task, RenderJob(
+                        edition.job, task, edition.translated.document, edition.translated.translation,
+                        edition.translated.decisions[task]))
+        head = editions[0]
+        if head.translated is not None and all(f.done() for f in head.rendering.values()):
+            editions.popleft()
+            _take(head.job, head.translated, {task: f.result() for task, f in head.rendering.items()},
+                  head.inputs, request.out, state, summary, say)
+            continue
+        if len(editions) <= keep:
+            return
+        executor.wait_any([f for e in editions for f in ([e.translating] if e.translated is None else
+                                                             [f for f in e.rendering.values() if not f.done()])])
+
+
+def _longest_first(translated: Translated, state: State) -> list[Task]:
+    """The tasks to render, those that took longest last time first, so that no worker is left with a long one
+    at the end of a build (the planned order where nothing is known)."""
+    tasks = [task for task, decision in translated.decisions.items() if not isinstance(decision, Outcome)]
+    return sorted(tasks, key=lambda task: -state.seconds(task))
 
 
 @contextlib.contextmanager
@@ -337,30 +443,31 @@ def _dask_client(scheduler: str, jobs: int):
         yield client
 
 
-def _take(job: Job, result: JobResult, inputs: dict[Task, dict[str, str]], out: Path, state: State,
-          summary: Summary, say) -> None:
-    """Write what a worker made, say what happened, and keep it in the state file."""
+def _take(job: Job, translated: Translated, rendered: dict[Task, Outcome], inputs: dict[Task, dict[str, str]],
+          out: Path, state: State, summary: Summary, say) -> None:
+    """Write what the workers made of an edition, say what happened, and keep it in the state file."""
     folder = out / job.locale
-    for message in result.messages:
+    for message in translated.messages:
         say(message)
-    if result.error is not None:
-        if result.error not in summary.errors:
-            summary.errors.append(result.error)
+    if translated.error is not None:
+        if translated.error not in summary.errors:
+            summary.errors.append(translated.error)
         for task in job.tasks:
             state.forget(task)
-            summary.tasks.append(TaskReport(task.key, "failed", _one(inputs[task]),
-                                            messages=[Message("catalog.broken", result.error, "error")]))
+            summary.add(TaskReport(task.key, "failed", _one(inputs[task]),
+                                   messages=[Message("catalog.broken", translated.error, "error")]))
         return
     report: dict[Path, bytes] = {}  # the untranslated-units report, an output of every task of the edition
-    if result.report:
-        name, data = result.report
+    if translated.report:
+        name, data = translated.report
         if data is None:
             (folder / name).unlink(missing_ok=True)
         else:
             write_atomic(folder / name, data)
             report[folder / name] = data
-    for outcome in result.outcomes:
-        task = outcome.task
+    for task in job.tasks:
+        decision = translated.decisions[task]
+        outcome = decision if isinstance(decision, Outcome) else rendered[task]
         for name in outcome.withheld:
             if (folder / name).is_file():
                 (folder / name).unlink()
@@ -374,34 +481,57 @@ def _take(job: Job, result: JobResult, inputs: dict[Task, dict[str, str]], out: 
             say(message)
         if outcome.status == "built":
             state.keep(outcome.cache_made)
-            state.record(task, inputs[task], written | report, body_pt=outcome.body_pt, cache=outcome.cache_used)
+            state.record(task, inputs[task], written | report, body_pt=outcome.body_pt, cache=outcome.cache_used,
+                         seconds=outcome.seconds)
         elif outcome.status == "skipped":
             state.record(task, inputs[task], {}, outcome.messages[0].text, code=outcome.messages[0].code)
         else:  # refused: checked again next time, so that a build that refuses it fails every time
             state.forget(task)
-        summary.tasks.append(TaskReport(task.key, outcome.status, _one(inputs[task]), outcome.seconds, messages))
+        summary.add(TaskReport(task.key, outcome.status, _one(inputs[task]), outcome.seconds, messages))
 
 
-def build_edition(job: Job) -> JobResult:
-    """A worker: the edition of `job.document` in `job.locale`, and each of its tasks rendered to bytes.  The
-    job's files are laid out in a folder of its own; paths in messages name the project's files again."""
+@contextlib.contextmanager
+def _laid_out(job: Job):
+    """The job's project files laid out in a folder of its own (its root), and the parent's environment."""
     with tempfile.TemporaryDirectory(prefix="booklet-job-") as scratch, _environment(job.environment):
         root = Path(scratch) / "project"
         for name, data in job.files.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_bytes(data)
-        result = _build_edition(job, root, Path(scratch) / "out")
-    for key, origin in job.origins.items():
-        local = str(root / key)
+        yield root
 
-        def restored(message: Message) -> Message:
-            return replace(message, text=message.text.replace(local, origin),
-                           file=message.file.replace(local, origin) if message.file else None)
-        result.messages = [restored(m) for m in result.messages]
-        result.error = result.error.replace(local, origin) if result.error else None
-        for outcome in result.outcomes:
-            outcome.messages = [restored(m) for m in outcome.messages]
+
+def _restored(job: Job, root: Path, text: str | None) -> str | None:
+    """`text` naming the project's files again where it names the job's copies of them."""
+    for key, origin in job.origins.items():
+        text = text.replace(str(root / key), origin) if text else text
+    return text
+
+
+def _restored_messages(job: Job, root: Path, messages: list[Message]) -> list[Message]:
+    return [replace(m, text=_restored(job, root, m.text), file=_restored(job, root, m.file)) for m in messages]
+
+
+def translate_edition(job: Job) -> Translated:
+    """A worker: the edition of `job.document` in `job.locale` (translated once for all its tasks), and for each
+    task whether it is built, from the publish gates and the layouts' roles."""
+    with _laid_out(job) as root:
+        result = _translate_edition(job, root)
+        result.messages = _restored_messages(job, root, result.messages)
+        result.error = _restored(job, root, result.error)
+        for decision in result.decisions.values():
+            if isinstance(decision, Outcome):
+                decision.messages = _restored_messages(job, root, decision.messages)
     return result
+
+
+def render_task(job: RenderJob) -> Outcome:
+    """A worker: one task of a translated edition, rendered to the bytes of its files (an imposed print file
+    comes with its tagged pages in reading order)."""
+    with _laid_out(job.edition) as root:
+        outcome = _render_task(job, root, root.parent / "out")
+        outcome.messages = _restored_messages(job.edition, root, outcome.messages)
+    return outcome
 
 
 @contextlib.contextmanager
@@ -419,69 +549,79 @@ def _environment(values: dict[str, str]):
                 os.environ[key] = value
 
 
-def _build_edition(job: Job, root: Path, scratch: Path) -> JobResult:
+def _translate_edition(job: Job, root: Path) -> Translated:
     from pipeline.build import Skipped, edition, targets
     from pipeline.i18n.catalogs import labels_in_english
     from pipeline.locales import babel_locale
-    from pipeline.render import WRITERS, labels_in, output_path, unimposed_path
-    from pipeline.render.cache import RenderCache
+    from pipeline.render import output_path, unimposed_path
     from pipeline.render.layouts import LayoutSet
 
-    settings, doc, result = job.settings, job.document, JobResult()
-    translations, layouts = root / "translations", LayoutSet.for_project(root)
-    clinic = job.clinic
-    if clinic is not None and clinic.logo:
-        clinic = clinic.model_copy(update={"logo": str(root / "clinic" / Path(clinic.logo).name)})
+    settings, doc, result = job.settings, job.document, Translated()
     try:
-        ed = edition(doc, job.locale, translations)
+        ed = edition(doc, job.locale, root / "translations")
     except BookletError as exc:  # a broken catalog fails this locale's tasks; the others still build
         result.messages.append(Message("catalog.broken", f"{doc.id} ({job.locale}): not built: {exc}", "error"))
         result.error = str(exc)
         return result
     if ed is None:
         message = Message("translation.none", f"{doc.id}: no translation into {job.locale} yet; skipped")
-        result.outcomes = [Outcome(task, "skipped", messages=[message]) for task in job.tasks]
+        result.decisions = {task: Outcome(task, "skipped", messages=[message]) for task in job.tasks}
         return result
+    result.document, result.translation = ed.document, ed.translation
     result.report = _fallback_report(ed, job.out / job.locale, result.messages)
     if labels_in_english(ed.labels, ed.locale):
         result.messages.append(Message(
             "labels.english", f"{doc.id} ({job.locale}): labels in English: nobody has translated them into "
             f"{babel_locale(job.locale).english_name} yet (`booklet i18n init {job.locale}` starts that catalog)",
             "warning"))
-    source = edition(doc, doc.lang, translations)  # beside the translation on a bilingual layout
-    guide_url = f"{settings.web_base.rstrip('/')}/{job.locale}/{doc.id}.guide.pdf" if settings.web_base else None
-    with labels_in(ed.labels):
-        for task in job.tasks:
-            started = time.perf_counter()
-            item = next(targets(ed, [task.layout], [task.fmt], job.allow_incomplete, layouts, settings.gates))
-            if isinstance(item, Skipped):
-                severity = "error" if item.refused else "warning" if item.code == "gate.held-back" else "info"
-                outcome = Outcome(task, "refused" if item.refused else "skipped",
-                                  messages=[Message(item.code, item.message, severity)])
-                if item.withheld:  # what an earlier build wrote must not stay out as if it passed
-                    withheld = output_path(".", ed.document, item.withheld.fmt, item.withheld.layout)
-                    outcome.withheld = [withheld.name, unimposed_path(withheld, job.paper).name]
-                result.outcomes.append(outcome)
-                continue
-            outcome = Outcome(task, "built",
-                              messages=[Message("gate.allow-incomplete", item.note, "warning")] if item.note else [])
-            folder = scratch / task.key.replace("/", "_")
-            target = output_path(folder, ed.document, item.fmt, item.layout)
-            cache = RenderCache(job.cache_salt, job.cached)
-            written = WRITERS[item.fmt](ed.document, target, item.layout, paper=job.paper, clinic=clinic,
-                                        guide_url=guide_url, publisher=settings.publisher, translation=ed.translation,
-                                        source_edition=source, layouts=layouts, fit_hint=job.fit_hints.get(task),
-                                        cache=cache)
-            outcome.body_pt, outcome.cache_used, outcome.cache_made = written.body_pt, cache.used, cache.made
-            outcome.messages += [Message("render.warning", w, "warning", str(job.out / job.locale / target.name))
-                                 for w in written.warnings]
-            # the output, and beside an imposed print file its tagged pages in reading order
-            files = [target] + [p for p in target.parent.iterdir() if p != target]
-            outcome.files = {path.name: path.read_bytes() for path in files}
-            shutil.rmtree(folder)
-            outcome.seconds = time.perf_counter() - started
-            result.outcomes.append(outcome)
+    layouts = LayoutSet.for_project(root)
+    for task in job.tasks:
+        item = next(targets(ed, [task.layout], [task.fmt], job.allow_incomplete, layouts, settings.gates))
+        if not isinstance(item, Skipped):
+            result.decisions[task] = item.note
+            continue
+        severity = "error" if item.refused else "warning" if item.code == "gate.held-back" else "info"
+        outcome = Outcome(task, "refused" if item.refused else "skipped",
+                          messages=[Message(item.code, item.message, severity)])
+        if item.withheld:  # what an earlier build wrote must not stay out as if it passed
+            withheld = output_path(".", ed.document, item.withheld.fmt, item.withheld.layout)
+            outcome.withheld = [withheld.name, unimposed_path(withheld, job.paper).name]
+        result.decisions[task] = outcome
     return result
+
+
+def _render_task(job: RenderJob, root: Path, scratch: Path) -> Outcome:
+    from pipeline.build import edition, labels_for
+    from pipeline.i18n.catalogs import ui_translations
+    from pipeline.render import WRITERS, labels_in, output_path
+    from pipeline.render.cache import RenderCache
+    from pipeline.render.layouts import LayoutSet
+
+    ed_job, task, started = job.edition, job.task, time.perf_counter()
+    settings, translations = ed_job.settings, root / "translations"
+    clinic = ed_job.clinic
+    if clinic is not None and clinic.logo:
+        clinic = clinic.model_copy(update={"logo": str(root / "clinic" / Path(clinic.logo).name)})
+    source = edition(ed_job.document, ed_job.document.lang, translations)  # beside the translation, bilingual
+    guide_url = (f"{settings.web_base.rstrip('/')}/{ed_job.locale}/{ed_job.document.id}.guide.pdf"
+                 if settings.web_base else None)
+    outcome = Outcome(task, "built", messages=[Message("gate.allow-incomplete", job.note, "warning")]
+                      if job.note else [])
+    target = output_path(scratch, job.document, task.fmt, task.layout)
+    cache = RenderCache(ed_job.cache_salt, ed_job.cached)
+    with labels_in(ui_translations(labels_for(ed_job.locale, translations))):
+        written = WRITERS[task.fmt](job.document, target, task.layout, paper=ed_job.paper, clinic=clinic,
+                                    guide_url=guide_url, publisher=settings.publisher, translation=job.translation,
+                                    source_edition=source, layouts=LayoutSet.for_project(root),
+                                    fit_hint=ed_job.fit_hints.get(task), cache=cache)
+    outcome.body_pt, outcome.cache_used, outcome.cache_made = written.body_pt, cache.used, cache.made
+    outcome.messages += [Message("render.warning", w, "warning", str(ed_job.out / ed_job.locale / target.name))
+                         for w in written.warnings]
+    # the output, and beside an imposed print file its tagged pages in reading order
+    outcome.files = {path.name: path.read_bytes() for path in [target] + sorted(
+        p for p in target.parent.iterdir() if p != target)}
+    outcome.seconds = time.perf_counter() - started
+    return outcome
 
 
 def _fallback_report(ed, folder: Path, messages: list[Message]) -> tuple[str, bytes | None] | None:

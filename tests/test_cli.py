@@ -1,5 +1,6 @@
 """The `booklet` command as a user runs it: exact outputs, one-line errors, no tracebacks."""
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -459,3 +460,46 @@ def test_layout_cannot_reach_another_documents_folder(tmp_path):
         fetcher.fetch((other / "secret.css").as_uri())
     with pytest.raises(BlockedURL):
         fetcher.fetch((project / "layouts" / ".." / "sources" / "small" / "a.md").as_uri())
+
+
+def _on_a_terminal(cwd, *args) -> str:
+    """What `booklet` prints on a terminal (a pseudo-terminal), as the terminal receives it."""
+    import os
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=cwd, stdin=subprocess.DEVNULL,
+                            stdout=follower, stderr=follower)
+    os.close(follower)
+    received = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 1)
+        try:
+            data = os.read(leader, 4096) if ready else b""
+        except OSError:  # the terminal closed with the process
+            break
+        if ready and not data:
+            break
+        received += data
+        if not ready and proc.poll() is not None:
+            break
+    os.close(leader)
+    assert proc.wait(timeout=120) == 0, received
+    return received.decode("utf-8")
+
+
+def test_a_progress_bar_on_a_terminal_and_a_line_per_output_elsewhere(tmp_path):
+    project = _small_project(tmp_path)
+    shown = _on_a_terminal(project, "build", "-j", "1")
+    bars = re.findall(r"Building\s+\[[#-]+\]\s+(\d+)/(\d+)", shown)
+    assert {int(total) for _, total in bars} == {2}  # the guide and the EPUB of one document in English
+    done = [int(n) for n, _ in bars]
+    assert done == sorted(done) and done[-1] == 2
+    assert "wrote " not in shown  # the bar stands for those lines
+    assert "warning: small: meta.toml states no licence" in shown  # what else is said still shows
+    assert shown.endswith("2 built, 0 up to date, 0 skipped, 0 failed in " + shown.rsplit(" in ", 1)[1])
+    assert "\x1b[?25h" in shown.rsplit("Building", 1)[1]  # the cursor is given back
+    logged = booklet("build", "--force", "-j", "1", cwd=project)  # not a terminal: a plain line per output
+    assert "Building" not in logged.stderr and "\r" not in logged.stderr
+    assert len(re.findall(r"^wrote .*\.(pdf|epub)$", logged.stderr, re.M)) == 2
