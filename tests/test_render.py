@@ -534,10 +534,11 @@ def test_epub_is_byte_identical(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lang, direction", [("ar", "rtl"), ("en", None)])
+@pytest.mark.parametrize("lang, direction", [("ar", "rtl"), ("en", None), ("qps-ploc", None)])
 def test_epub_right_to_left(tmp_path, lang, direction):
     """Every page of an Arabic book reads right to left: the chapters, and the navigation, title and cover
-    pages that pandoc writes without `dir`; an English book's pages carry none."""
+    pages that pandoc writes without `dir`; an English book's pages carry none.  (The pseudo-locale, for which
+    pandoc has no words of its own, builds too.)"""
     write_epub(sample_document(lang), tmp_path / "book.epub")
     with zipfile.ZipFile(tmp_path / "book.epub") as epub:
         opf = epub.read("EPUB/content.opf").decode()

@@ -27,6 +27,7 @@ import pypandoc
 from pipeline.config import Publisher
 from pipeline.errors import BookletError
 from pipeline.fsio import atomic_path
+from pipeline.locales import is_pseudo
 from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Section, Table, TableCell
 from pipeline.render import (
     _, ABOUT_ID, INTRO_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction, direction_of,
@@ -403,6 +404,11 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
     with tempfile.TemporaryDirectory(prefix="booklet-epub-") as build, atomic_path(target) as tmp:
         build = Path(build)
         (build / "data").mkdir()
+        if is_pseudo(doc.lang):  # pandoc has no words of its own for it (and would warn): its English ones
+            (build / "data" / "translations").mkdir()
+            english = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file=translations/en.yaml"],
+                                     capture_output=True, check=True).stdout
+            (build / "data" / "translations" / f"{doc.lang.split('-')[0]}.yaml").write_bytes(english)
         for name in STYLESHEETS:
             found = layouts.find(name)
             if found is None:
