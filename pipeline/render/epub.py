@@ -70,8 +70,11 @@ def link(inlines: list[dict], url: str, classes: tuple[str, ...] = (), attribute
 
 
 def link_or_text(url: str) -> list[dict]:
-    """Only http(s) URLs become links, as in the print layouts."""
-    return [link(text(url), url)] if is_web_url(url) else text(url)
+    """Only http(s) URLs become links, as in the print layouts; an address reads left to right in every
+    language (`dir`: in right-to-left text its trailing "/" would otherwise jump to its other end)."""
+    if is_web_url(url):
+        return [link(text(url), url, attributes=[["dir", "ltr"]])]
+    return [span(text(url), [["dir", "ltr"]])]
 
 
 class NoteRefs:
@@ -138,20 +141,56 @@ def unit(owner, field: str) -> list[dict]:
     return [span(text(getattr(owner, field)), [["lang", lang], ["dir", text_direction(lang)]])]
 
 
+def block_lang(owner, *fields: str) -> list[list[str]]:
+    """`lang` and `dir` attributes for the block holding `fields` of `owner` when all of them (those it has) fall
+    back to the same other language, as html.block_lang does for print: the whole block then reads in that
+    direction (an English paragraph in an Arabic book starts on the left, its note markers at its end on the
+    right), not only the text inside its span."""
+    langs = {owner.langs.get(field) for field in fields if getattr(owner, field, None)}
+    if len(langs) != 1 or None in langs:
+        return []
+    lang = langs.pop()
+    return [["lang", lang], ["dir", text_direction(lang)]]
+
+
+def in_block_lang(blocks: list[dict], attributes: list[list[str]]) -> list[dict]:
+    """`blocks` in a Div with `attributes` (pandoc writes <div lang=… dir=…>), or as they are without any."""
+    return [div("", [], blocks, attributes)] if attributes else blocks
+
+
+def with_block_lang(node: dict, attributes: list[list[str]]) -> dict:
+    return div("", [], [node], attributes) if attributes else node
+
+
 def block(b, refs: NoteRefs) -> dict:
     if isinstance(b, Paragraph):
-        return para(unit(b, "text") + refs.cite(b.citations))
+        return with_block_lang(para(unit(b, "text") + refs.cite(b.citations)), block_lang(b, "text"))
     if isinstance(b, ListBlock):
-        items = [[{"t": "Plain", "c": ([strong(unit(item, "term")), SPACE, word("–"), SPACE] if item.term else [])
-                   + unit(item, "text") + refs.cite(item.citations)}] for item in b.items]
+        # a list all of whose items fall back to one language reads in that language, its markers included;
+        # otherwise each item that does reads so inside the list
+        whole = _common_lang([block_lang(item, "term", "text") for item in b.items])
+        items = [in_block_lang([{"t": "Plain", "c": ([strong(unit(item, "term")), SPACE, word("–"), SPACE]
+                                                     if item.term else [])
+                                 + unit(item, "text") + refs.cite(item.citations)}],
+                               [] if whole else block_lang(item, "term", "text")) for item in b.items]
         if b.ordered:
-            return {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}
-        return {"t": "BulletList", "c": items}
+            listed = {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}
+        else:
+            listed = {"t": "BulletList", "c": items}
+        return with_block_lang(listed, whole)
     if isinstance(b, QuestionAnswer):
-        return div("", ["qa"], [para([strong(unit(b, "question"))]), para(unit(b, "answer") + refs.cite(b.citations))])
+        question = in_block_lang([para([strong(unit(b, "question"))])], block_lang(b, "question"))
+        answer = in_block_lang([para(unit(b, "answer") + refs.cite(b.citations))], block_lang(b, "answer"))
+        return div("", ["qa"], question + answer)
     if isinstance(b, Table):
         return table(b, refs)
     raise TypeError(f"no EPUB rendering for {type(b).__name__}")
+
+
+def _common_lang(attributes: list[list[list[str]]]) -> list[list[str]]:
+    """The attributes every one of `attributes` has, where they are all the same and not empty."""
+    first = attributes[0] if attributes else []
+    return first if first and all(a == first for a in attributes) else []
 
 
 NO_ATTR = ["", [], []]
@@ -162,10 +201,12 @@ def table(t: Table, refs: NoteRefs) -> dict:
     first column names the rows, a row head column whose cells are <th scope="row">.  pandoc writes a cell's
     attributes as given but adds no `scope` of its own, so each heading cell carries it."""
     def cell(c: TableCell, scope: str | None) -> list:
-        return [["", [], [["scope", scope]] if scope else []], {"t": "AlignDefault"}, 1, 1,
+        attributes = ([["scope", scope]] if scope else []) + block_lang(c, "text")
+        return [["", [], attributes], {"t": "AlignDefault"}, 1, 1,
                 [{"t": "Plain", "c": unit(c, "text") + refs.cite(c.citations)}]]
 
-    caption = [None, [{"t": "Plain", "c": unit(t, "caption") + refs.cite(t.citations)}] if t.caption else []]
+    caption = [None, in_block_lang([{"t": "Plain", "c": unit(t, "caption") + refs.cite(t.citations)}],
+                                   block_lang(t, "caption")) if t.caption else []]
     width = max(len(row) for row in [t.header, *t.rows])
     head = [NO_ATTR, [[NO_ATTR, [cell(c, "col") for c in t.header]]] if t.header else []]
     rows = [[NO_ATTR, [cell(c, "row" if k == 0 and t.row_headers else None) for k, c in enumerate(row)]]
@@ -178,7 +219,8 @@ def table(t: Table, refs: NoteRefs) -> dict:
 def section(s: Section, refs: NoteRefs) -> list[dict]:
     """The book title is metadata (depth 0), so a top-level section (depth 1) is a level-1 header and, with
     --split-level=1, a chapter file of its own."""
-    blocks = [header(s.depth, s.id, unit(s, "title"))] + [block(b, refs) for b in s.blocks]
+    blocks = [header(s.depth, s.id, unit(s, "title"), attributes=block_lang(s, "title"))]
+    blocks += [block(b, refs) for b in s.blocks]
     for child in s.sections:
         blocks += section(child, refs)
     return blocks
@@ -197,7 +239,7 @@ def sources(doc: Document, refs: NoteRefs) -> list[dict]:
             back += [SPACE, link([word(f"^{k}")], f"#{ref_id}", ("backlink",),
                                  [["role", "doc-backlink"], ["aria-label", _("Back to the text")]])]
         entries.append(div(citation_id(c.number), ["citation"],
-                           [para([strong([word(f"[{c.number}]")]), SPACE] + text(f"{c.publisher}:") + [SPACE]
+                           [para([strong([word(f"[{c.number}]")]), SPACE] + isolated(f"{c.publisher}:") + [SPACE]
                                  + link_or_text(c.url) + back)], [["epub:type", "endnote"]]))
     return [header(1, SOURCES_ID, _("Sources"), attributes=[["epub:type", "endnotes"], ["role", "doc-endnotes"]]),
             div("", ["sources"], entries)]
@@ -217,7 +259,8 @@ def about(doc: Document, translation=None) -> list[dict]:
             value += [SPACE] + link_or_text(entry.url)
         blocks.append(line(_(entry.label), value))
     if doc.meta.disclaimer:
-        blocks.append(div("", ["disclaimer"], [para(unit(doc.meta, "disclaimer"))]))
+        blocks.append(div("", ["disclaimer"], [para(unit(doc.meta, "disclaimer"))],
+                          block_lang(doc.meta, "disclaimer")))
     return blocks
 
 
@@ -307,7 +350,8 @@ def document_ast(doc: Document, publisher: Publisher | None = None, translation=
     check_document(doc)
     # pandoc would put text before the first heading in a chapter of its own under an invented id; name it.
     refs = NoteRefs()
-    blocks = ([header(1, INTRO_ID, unit(doc, "title"))] + [block(b, refs) for b in doc.blocks]) if doc.blocks else []
+    blocks = ([header(1, INTRO_ID, unit(doc, "title"), attributes=block_lang(doc, "title"))]
+              + [block(b, refs) for b in doc.blocks]) if doc.blocks else []
     for s in doc.sections:
         blocks += section(s, refs)
     blocks += sources(doc, refs) + about(doc, translation)
@@ -428,6 +472,8 @@ CERTIFIED_BY = "booklet automated checks (EPUBCheck, DAISY Ace)"
 _CHAPTER = re.compile(r"EPUB/text/ch\d+\.xhtml")
 _FIRST_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S)
 _HTML_START = re.compile(r"(<html\b[^>]*)>")
+# pandoc copies a heading's attributes onto the <section> it opens (makeSections)
+_SECTION_LANG = re.compile(r'(<section\b[^>]*?) lang="[^"]*" dir="(?:ltr|rtl)"')
 
 
 def _complete_package(book: Path, target: Path, doc: Document, licences: list[Path]) -> None:
@@ -444,7 +490,7 @@ def _complete_package(book: Path, target: Path, doc: Document, licences: list[Pa
             if info.filename == "EPUB/content.opf":
                 data = _complete_opf(data.decode("utf-8"), doc, licences).encode("utf-8")
             elif _CHAPTER.fullmatch(info.filename):
-                data = _title_from_heading(data.decode("utf-8")).encode("utf-8")
+                data = _title_from_heading(_section_without_lang(data.decode("utf-8"))).encode("utf-8")
             elif info.filename == "EPUB/text/cover.xhtml":
                 data = _described_cover(data.decode("utf-8"), cover_alt(doc)).encode("utf-8")
             if info.filename.endswith(".xhtml") and text_direction(doc.lang) == "rtl":
@@ -491,6 +537,12 @@ def _described_cover(xhtml: str, alt: str) -> str:
         raise BookletError("pandoc's cover page has an unexpected shape; cannot describe the cover image")
     return _COVER_SVG.sub(lambda m: f'<img src="{m.group(1)}" alt="{xml_escape(alt, {chr(34): "&quot;"})}" />',
                           xhtml, count=1)
+
+
+def _section_without_lang(xhtml: str) -> str:
+    """A heading shown in another language (a fallback) has its `lang` and `dir`; pandoc copies them onto its
+    whole <section>, which would set the section's translated text in that language and direction too."""
+    return _SECTION_LANG.sub(r"\1", xhtml)
 
 
 def _title_from_heading(xhtml: str) -> str:
