@@ -251,3 +251,74 @@ def test_addresses_and_publishers_in_the_arabic_sources_read_left_to_right(arabi
     links = [a for root in chapters(files).values() for a in root.iter(f"{XHTML}a")
              if a.get("href", "").startswith("http")]
     assert links and all(a.get("dir") == "ltr" for a in links)
+
+
+def _arrows_or_mirrored(value: str) -> list[str]:
+    """Characters that point one way, or that a right-to-left line draws mirrored."""
+    import unicodedata
+
+    return [ch for ch in value if unicodedata.mirrored(ch) or 0x2190 <= ord(ch) <= 0x21FF
+            or 0x2900 <= ord(ch) <= 0x297F or 0x2B00 <= ord(ch) <= 0x2BFF]
+
+
+def check_back_links(files, labels):
+    """Every endnote links back once to each place that cites it, in reading order; the links are told apart by
+    what they show and by their accessible names, which hold what they show; the label before them comes from
+    `labels`; nothing in them points a way."""
+    from pipeline.render import _, labels_in
+
+    pages = chapters(files)
+    ids = {(name, e.get("id")): e for name, root in pages.items() for e in root.iter() if e.get("id")}
+    uses: dict[str, list[tuple[str, str]]] = {}
+    for name in sorted(pages):
+        for a in pages[name].iter(f"{XHTML}a"):
+            if a.get(f"{EPUB_NS}type") == "noteref":
+                uses.setdefault(a.get("href").split("#")[1], []).append((name, a.get("id")))
+    notes = [e for root in pages.values() for e in root.iter() if e.get(f"{EPUB_NS}type") == "endnote"]
+    assert notes and max(len(u) for u in uses.values()) > 1  # a note cited more than once, or nothing is measured
+    names = []
+    with labels_in(labels):
+        label = _("Back to the text:")
+    for note in notes:
+        backs = [a for a in note.iter(f"{XHTML}a") if a.get("role") == "doc-backlink"]
+        targets = [tuple(a.get("href").split("#")) for a in backs]
+        assert targets == uses[note.get("id")], note.get("id")
+        assert all(target in ids for target in targets)
+        shown = [words(a) for a in backs]
+        assert len(set(shown)) == len(shown) and all(s for s in shown), shown
+        number = note.get("id").removeprefix("cite-")
+        assert all(s.startswith(number) and s != number for s in shown), shown
+        for a, s in zip(backs, shown):
+            assert s in a.get("aria-label"), (s, a.get("aria-label"))  # what is shown is in the name (WCAG 2.5.3)
+            names.append(a.get("aria-label"))
+        [group] = [e for e in note.iter(f"{XHTML}span") if "backlinks" in (e.get("class") or "").split()]
+        assert words(group).startswith(label)
+        assert not _arrows_or_mirrored(words(group)), words(group)
+    assert len(set(names)) == len(names)  # a screen reader's list of links tells every one apart
+
+
+def test_back_links_are_one_per_use_and_told_apart(book):
+    from gettext import NullTranslations
+
+    _, _, files = book
+    check_back_links(files, NullTranslations())
+
+
+def test_back_links_in_the_arabic_book_are_labelled_in_arabic(arabic):
+    ed, files = arabic
+    check_back_links(files, ed.labels)
+    from pipeline.render import _, labels_in
+
+    with labels_in(ed.labels):
+        assert _("Back to the text:") != "Back to the text:"  # the shipped Arabic label, not the English id
+        name = _("%(mark)s: back to reference %(number)s, use %(use)s", mark="1b", number=1, use=2)
+    pages = chapters(files)
+    assert name in {a.get("aria-label") for root in pages.values() for a in root.iter(f"{XHTML}a")}
+
+
+@pytest.mark.parametrize("use, mark", [(1, "3a"), (2, "3b"), (26, "3z"), (27, "3aa"), (28, "3ab"), (702, "3zz"),
+                                       (703, "3aaa")])
+def test_use_marks_never_repeat(use, mark):
+    from pipeline.render.epub import use_mark
+
+    assert use_mark(3, use) == mark

@@ -226,21 +226,44 @@ def section(s: Section, refs: NoteRefs) -> list[dict]:
     return blocks
 
 
+def use_mark(number: int, use: int) -> str:
+    """How the endnote names one place that cites it: "1a", "1b", … "1z", "1aa" (Wikipedia's way, with the
+    note's number so that a mark read alone says which note it belongs to)."""
+    letters = ""
+    while use:
+        use, rest = divmod(use - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return f"{number}{letters}"
+
+
+def back_links(number: int, ref_ids: list[str]) -> list[dict]:
+    """A labelled list of links back to each place that cites note `number`: "Back to the text: 1a 1b 1c".
+    Each link shows its own mark and has an accessible name of its own ("1b: back to reference 1, use 2"),
+    the mark first so that the name holds what is shown (WCAG 2.5.3).  No arrow: "↩" points the wrong way in
+    a right-to-left book (and no layout font has it).  Each mark is isolated (`dir`), so in right-to-left text
+    the marks follow the label from right to left, 1a nearest to it, instead of forming one left-to-right run."""
+    if not ref_ids:
+        return []
+    inlines = text(_("Back to the text:"))
+    for use, ref_id in enumerate(ref_ids, start=1):
+        mark = use_mark(number, use)
+        name = _("%(mark)s: back to reference %(number)s, use %(use)s", mark=mark, number=number, use=use)
+        inlines += [SPACE, link([word(mark)], f"#{ref_id}", ("backlink",),
+                                [["role", "doc-backlink"], ["aria-label", name], ["dir", "ltr"]])]
+    return [{"t": "Span", "c": [["", ["backlinks"], []], inlines]}]
+
+
 def sources(doc: Document, refs: NoteRefs) -> list[dict]:
     """The citations as endnotes, each linking back to every place that cites it."""
     if not doc.citations:
         return []
     entries = []
     for c in doc.citations:
-        back = []
-        for k, ref_id in enumerate(refs.occurrences.get(c.number, []), start=1):
-            # "^", as Wikipedia marks a way back: the layout fonts have no "↩", and a reading system would draw
-            # it from whatever font the device has (the glyph check refuses that)
-            back += [SPACE, link([word(f"^{k}")], f"#{ref_id}", ("backlink",),
-                                 [["role", "doc-backlink"], ["aria-label", _("Back to the text")]])]
+        back = back_links(c.number, refs.occurrences.get(c.number, []))
         entries.append(div(citation_id(c.number), ["citation"],
                            [para([strong([word(f"[{c.number}]")]), SPACE] + isolated(f"{c.publisher}:") + [SPACE]
-                                 + link_or_text(c.url) + back)], [["epub:type", "endnote"]]))
+                                 + link_or_text(c.url) + ([SPACE] + back if back else []))],
+                           [["epub:type", "endnote"]]))
     return [header(1, SOURCES_ID, _("Sources"), attributes=[["epub:type", "endnotes"], ["role", "doc-endnotes"]]),
             div("", ["sources"], entries)]
 
