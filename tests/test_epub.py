@@ -322,3 +322,87 @@ def test_use_marks_never_repeat(use, mark):
     from pipeline.render.epub import use_mark
 
     assert use_mark(3, use) == mark
+
+
+# --- a source that states no date and names nobody ------------------------------------------------------------
+
+def _undated_project(tmp_path, publisher: str | None = "Example Health Press"):
+    from conftest import document_folder
+
+    (tmp_path / "sources").mkdir()
+    document_folder(tmp_path / "sources", "Drink water every day.\n\nRest when you are tired.\n",
+                    'url = "https://example.org/water"\n')  # no date, no author, no publisher
+    config = 'formats = ["epub"]\n' + (f'[publisher]\nname = "{publisher}"\n' if publisher else "")
+    (tmp_path / "booklet.toml").write_text(config, encoding="utf-8")
+    return tmp_path / "out" / "en" / "doc.epub"
+
+
+def _build(project, **env):
+    import os
+    from test_cli import booklet
+
+    environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | env
+    built = booklet("build", "--out", "out", cwd=project, env=environment)
+    assert built.returncode == 0, built.stderr
+    return built
+
+
+def _opf_and_about(epub):
+    with zipfile.ZipFile(epub) as z:
+        files = {name: z.read(name) for name in z.namelist()}
+    about = next(root for root in chapters(files).values()
+                 if any(e.get("id") == "booklet-about" for e in root.iter()))
+    return files["EPUB/content.opf"].decode(), words(about)
+
+
+def _dated(opf) -> tuple[str, str]:
+    date = re.search(r"<dc:date[^>]*>([^<]+)</dc:date>", opf).group(1)
+    modified = re.search(r'<meta property="dcterms:modified">([^<]+)</meta>', opf).group(1)
+    return date, modified
+
+
+def test_an_undated_anonymous_source_gets_the_build_date_and_the_project_publisher(tmp_path):
+    import datetime
+    from pipeline.render.html import long_date
+
+    epub = _undated_project(tmp_path)
+    day = datetime.date(2031, 5, 17)
+    epoch = int(datetime.datetime(day.year, day.month, day.day, 9, 30, tzinfo=datetime.timezone.utc).timestamp())
+    _build(tmp_path, SOURCE_DATE_EPOCH=str(epoch))
+    opf, about = _opf_and_about(epub)
+    assert _dated(opf) == (day.isoformat(), f"{day.isoformat()}T09:30:00Z")
+    assert re.findall(r"<dc:creator[^>]*>([^<]+)</dc:creator>", opf) == ["Example Health Press"]
+    assert re.findall(r"<dc:publisher>([^<]+)</dc:publisher>", opf) == ["Example Health Press"]
+    assert "1970" not in opf
+    # the book says where its date comes from: the source states none
+    assert "Last updated: not stated by the source" in about
+    assert f"Edition date: {long_date(day.isoformat(), 'en')} (the day this edition was made: the source gives no date)" \
+        in about
+
+
+def test_without_source_date_epoch_an_undated_source_is_dated_by_its_last_commit(tmp_path):
+    import datetime
+    import subprocess
+
+    epub = _undated_project(tmp_path)
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org"]
+    committed = "2029-02-03T04:05:06+00:00"
+    subprocess.run(git + ["init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(git + ["add", "sources"], cwd=tmp_path, check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "source"], cwd=tmp_path, check=True,
+                   env={"GIT_COMMITTER_DATE": committed, "GIT_AUTHOR_DATE": committed, "PATH": "/usr/bin:/bin"})
+    _build(tmp_path)
+    assert _dated(_opf_and_about(epub)[0]) == ("2029-02-03", "2029-02-03T04:05:06Z")
+    # changed since its last commit: the commit does not date this text; the edition is dated the day it is made
+    (tmp_path / "sources" / "doc" / "a.txt").write_text("Drink water.\n\nRest.\n", encoding="utf-8")
+    _build(tmp_path)
+    date, _ = _dated(_opf_and_about(epub)[0])
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    assert date in {today.isoformat(), (today + datetime.timedelta(days=1)).isoformat()}
+
+
+def test_a_book_nobody_is_named_for_is_a_warning(tmp_path):
+    epub = _undated_project(tmp_path, publisher=None)
+    built = _build(tmp_path, SOURCE_DATE_EPOCH="1900000000")
+    assert "[publisher]" in built.stderr and "no creator" in built.stderr
+    assert "<dc:creator" not in _opf_and_about(epub)[0]

@@ -281,6 +281,10 @@ def about(doc: Document, translation=None) -> list[dict]:
         if entry.url:
             value += [SPACE] + link_or_text(entry.url)
         blocks.append(line(_(entry.label), value))
+    if not doc.meta.last_updated:  # the book's date is the edition's: say so, beside "Last updated: not stated"
+        blocks.append(line(_("Edition date:"), text(_(
+            "%(date)s (the day this edition was made: the source gives no date)",
+            date=long_date(edition_date(doc), doc.lang)))))
     if doc.meta.disclaimer:
         blocks.append(div("", ["disclaimer"], [para(unit(doc.meta, "disclaimer"))],
                           block_lang(doc.meta, "disclaimer")))
@@ -334,16 +338,16 @@ def metadata(doc: Document, publisher: Publisher | None = None, translation=None
     if meta.keywords:
         m["subject"] = _list(meta.keywords)
     # MARC relator roles: author, reviewer, translator
-    people = [("creator", "aut", a.author or a.publisher), ("contributor", "rev", a.reviewed_by),
+    made_by, made_as = creator(doc, publisher)
+    people = [("creator", made_as, made_by), ("contributor", "rev", a.reviewed_by),
               ("contributor", "trl", translation.translator if translation else None)]
     for key, role, name in people:
         if name:
-            person = {"t": "MetaMap", "c": {"role": _string(role), "text": _inlines(name)}}
+            person = {"t": "MetaMap", "c": {"text": _inlines(name)} | ({"role": _string(role)} if role else {})}
             m.setdefault(key, {"t": "MetaList", "c": []})["c"].append(person)
     if publisher.name or a.publisher:
         m["publisher"] = _inlines(publisher.name or a.publisher)
-    if meta.last_updated:
-        m["date"] = _string(meta.last_updated)
+    m["date"] = _string(edition_date(doc))
     if meta.printed_licence:
         m["rights"] = _inlines(meta.printed_licence)
     if is_web_url(meta.url):
@@ -383,13 +387,42 @@ def document_ast(doc: Document, publisher: Publisher | None = None, translation=
 
 
 def source_date_epoch(doc: Document) -> str:
-    """The environment's SOURCE_DATE_EPOCH if set, else midnight UTC of the document's date, else 0: pandoc
-    writes it as dcterms:modified and as the zip entries' dates."""
+    """When this edition is dated, in seconds since 1970 UTC: the environment's SOURCE_DATE_EPOCH if set (a
+    build sets it, and `booklet build` sets it from the source file's last commit where the source states no
+    date: runner.source_epoch), else midnight UTC of the document's date, else midnight UTC today (the day
+    the edition is made; never 1970).  pandoc writes it as dcterms:modified and as the zip entries' dates."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return os.environ["SOURCE_DATE_EPOCH"]
+    day = (datetime.date.fromisoformat(doc.meta.last_updated) if doc.meta.last_updated
+           else datetime.datetime.now(datetime.timezone.utc).date())
+    return str(calendar.timegm(day.timetuple()))
+
+
+def edition_date(doc: Document) -> str:
+    """The book's dc:date: the source's own date, or where it states none, the day of source_date_epoch."""
     if doc.meta.last_updated:
-        return str(calendar.timegm(datetime.date.fromisoformat(doc.meta.last_updated).timetuple()))
-    return "0"
+        return doc.meta.last_updated
+    epoch = int(source_date_epoch(doc))
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).date().isoformat()
+
+
+def creator(doc: Document, publisher: Publisher | None = None) -> tuple[str | None, str | None]:
+    """The book's creator and its MARC relator role: the source's author, else its publisher (aut, as
+    before), else the project's publisher, who made this edition, named with no role (a reading system lists
+    it as the book's creator rather than "Unknown"); (None, None) when nobody is known."""
+    a = doc.meta.attribution
+    if a.author or a.publisher:
+        return a.author or a.publisher, "aut"
+    if publisher is not None and publisher.name:
+        return publisher.name, None
+    return None, None
+
+
+def metadata_warnings(doc: Document, publisher: Publisher | None = None) -> list[str]:
+    if creator(doc, publisher)[0] is None:
+        return ["the source names no author or publisher and booklet.toml names no [publisher]: the EPUB has no "
+                "creator or publisher (reading systems show \"Unknown\"); set `name` under [publisher]"]
+    return []
 
 
 # --- pandoc -----------------------------------------------------------------------------------------------
@@ -450,7 +483,8 @@ def font_licences(faces: list[FontFace], layouts: LayoutSet = BUILTIN) -> list[P
 
 def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = None, translation=None,
                layouts: LayoutSet = BUILTIN) -> list[str]:
-    """Write `doc` as EPUB 3 at `target` (atomically).  Returns warnings (none: pandoc's fail the build).
+    """Write `doc` as EPUB 3 at `target` (atomically).  Returns warnings (metadata_warnings; pandoc's fail the
+    build).
 
     pandoc is run directly (the binary pypandoc ships) rather than through pypandoc.convert_text, which
     changes the working directory of the whole process (os.chdir) and cannot set one variable for the child.
@@ -485,7 +519,7 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
             message = done.stderr.decode("utf-8", "replace").strip()
             raise BookletError(f"pandoc failed ({done.returncode}): {message}", target)
         _complete_package(book, tmp, doc, font_licences(faces, layouts))
-    return []
+    return metadata_warnings(doc, publisher)
 
 
 # --- what pandoc leaves out ---------------------------------------------------------------------------------
