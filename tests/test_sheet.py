@@ -153,7 +153,7 @@ def test_html_long_disclaimer_is_left_to_the_full_guide():
     assert doc.meta.disclaimer in shown
     doc.meta.disclaimer = " ".join(["Long"] * (words + 1))
     shown = "".join(parse_html(render_html(doc, "sheet")).find(".//section[@id='sheet-about']").itertext())
-    assert "Long Long" not in shown and "the source's own disclaimer is in the full guide" in shown
+    assert "Long Long" not in shown and "the full disclaimer is in the full guide" in shown
 
 
 def test_html_refuses_a_document_without_the_roles():
