@@ -412,3 +412,21 @@ def test_a_book_nobody_is_named_for_is_a_warning(tmp_path):
     built = _build(tmp_path, SOURCE_DATE_EPOCH="1900000000")
     assert "[publisher]" in built.stderr and "no creator" in built.stderr
     assert "<dc:creator" not in _opf_and_about(epub)[0]
+
+
+def test_the_website_disclaimer_of_seed_000_is_replaced_by_the_project_disclaimer_with_a_warning(tmp_path):
+    from pipeline.project import Project
+    from test_cli import booklet
+
+    built = booklet("build", "--format", "epub", "--locale", "en", "--doc", PMN, "--out", str(tmp_path))
+    assert built.returncode == 0, built.stderr
+    [warning] = [line for line in built.stderr.splitlines() if ": warning: editorial: " in line and "website" in line]
+    source = (REPO / "sources" / PMN / "000_9e41c6a0c7bff43e.txt").read_text(encoding="utf-8").splitlines()
+    line = int(warning.split(":")[1])
+    assert source[line - 1].startswith("Disclaimer:")
+    with zipfile.ZipFile(tmp_path / "en" / f"{PMN}.epub") as z:
+        files = {name: z.read(name) for name in z.namelist()}
+    shown = [words(d) for root in chapters(files).values() for d in root.iter(f"{XHTML}div")
+             if "disclaimer" in (d.get("class") or "").split()]
+    assert shown == [" ".join(Project(REPO).settings.disclaimer.split())]
+    assert not any(b"bookmark" in data.lower() for name, data in files.items() if name.endswith(".xhtml"))
