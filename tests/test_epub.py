@@ -382,8 +382,8 @@ def test_an_undated_anonymous_source_gets_the_build_date_and_the_project_publish
     assert "1970" not in opf
     # the book says where its date comes from: the source states none
     assert "Last updated: not stated by the source" in about
-    assert f"Edition date: {long_date(day.isoformat(), 'en')} (the day this edition was made: the source gives no date)" \
-        in about
+    assert f"Edition date: {long_date(day.isoformat(), 'en')} (this edition's date: the source gives no date of its " \
+           "own)" in about
 
 
 def test_without_source_date_epoch_an_undated_source_is_dated_by_its_last_commit(tmp_path):

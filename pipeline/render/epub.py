@@ -283,7 +283,7 @@ def about(doc: Document, translation=None) -> list[dict]:
         blocks.append(line(_(entry.label), value))
     if not doc.meta.last_updated:  # the book's date is the edition's: say so, beside "Last updated: not stated"
         blocks.append(line(_("Edition date:"), text(_(
-            "%(date)s (the day this edition was made: the source gives no date)",
+            "%(date)s (this edition's date: the source gives no date of its own)",
             date=long_date(edition_date(doc), doc.lang)))))
     if doc.meta.disclaimer:
         blocks.append(div("", ["disclaimer"], [para(unit(doc.meta, "disclaimer"))],
