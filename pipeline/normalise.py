@@ -42,6 +42,64 @@ EDITORIAL_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("word count note", re.compile(r"^\(?word count\b[^)]*\)?$", re.I)),
 ]
 
+# Website copy: what a site says to its visitors, never to a patient holding a leaflet ("bookmark this website",
+# "Thank you for giving your valuable time to read the article", "share this article", "subscribe to our
+# newsletter", "this site uses cookies").  A disclaimer holding any of it was copied from the website whole: it
+# is dropped with a warning, and the handout prints the project's disclaimer (booklet.toml `disclaimer`).  In
+# the corpus's languages, English and Spanish first; phrases, never single words ("share", "cookies"), so that
+# a real medical disclaimer ("share this leaflet with your carer" is not one of them) is kept.
+_THANKS_FOR = (r"(?:reading|visiting|your (?:visit|time|interest)|(?:giving|taking) (?:your |the )?(?:valuable |precious )?"
+               r"time|stopping by|subscribing|sharing|being (?:a |our )?(?:reader|visitor|subscriber)s?)")
+WEBSITE_COPY: list[tuple[str, re.Pattern[str]]] = [
+    ("bookmark", re.compile(
+        r"\bbookmark (?:this|our|the) (?:page|site|website|web ?site|article|blog|post|guide)\b|"
+        r"\badd (?:this|our) (?:page|site|website) to your (?:bookmarks|favou?rites)\b|"
+        r"\b(?:guard[ae]|añad[ae]|agrega|agregue|marca|marque|guardar|añadir|agregar) (?:esta|este|nuestra|nuestro) "
+        r"(?:página|sitio(?: web)?|web|artículo|blog) (?:a|en|como) (?:sus |tus |los )?(?:favoritos|marcadores)\b|"
+        r"\bajoutez (?:cette page|ce site) à vos favoris\b|\b(?:setzen sie|speichern sie) (?:diese seite|diesen artikel) "
+        r"(?:als|in ihre) (?:lesezeichen|favoriten)\b", re.I)),
+    ("thanks for reading", re.compile(
+        rf"\bthank(?:s| you)(?: so much| very much)? for {_THANKS_FOR}\b|"
+        r"\bthank(?:s| you)\b[^.!?]{0,60}\bread(?:ing)? (?:this|the|our) (?:article|post|blog|page)\b|"
+        r"\bgracias por (?:leer|visitar|su visita|tu visita|(?:su|tu) (?:tiempo|interés|lectura)|compartir|"
+        r"suscribirte|suscribirse|dedicar)\b|"
+        r"\bmerci (?:de|pour) (?:votre (?:lecture|visite)|avoir lu|nous lire)\b|"
+        r"\b(?:vielen )?dank (?:fürs lesen|für ihren besuch|für ihr interesse)\b", re.I)),
+    ("share this", re.compile(
+        r"\bshare (?:this|the|our) (?:article|post|page|blog|website|site|link)\b|"
+        r"\bshare (?:it |this )?with (?:someone|anyone|your friends|friends and family|others) who (?:might|may|"
+        r"could|would) (?:find|benefit|like)\b|"
+        r"\b(?:like|follow) us on (?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|social media)\b|"
+        r"\bcompart(?:e|a|ir|elo|alo|irlo) (?:este|esta|nuestro|nuestra) (?:artículo|página|publicación|entrada|blog)\b|"
+        r"\bcompárt(?:elo|alo) (?:con (?:tus|sus) amigos|en (?:las )?redes)\b|"
+        r"\bsíg(?:uenos|anos) en (?:facebook|twitter|x|instagram|las redes)\b|"
+        r"\bpartagez (?:cet article|cette page)\b|\bteilen sie diesen (?:artikel|beitrag)\b", re.I)),
+    ("subscribe", re.compile(
+        r"\bsubscribe (?:to|for)\b|\bsign up (?:to|for) (?:our|the) (?:newsletter|updates|mailing list)\b|"
+        r"\bour (?:newsletter|mailing list)\b|"
+        r"\bsuscr[íi]b(?:ete|ase|irse|irte) (?:a|al|en)\b|\bnuestro boletín\b|"
+        r"\babonnez-vous\b|\bnotre (?:newsletter|lettre d'information)\b|\babonnieren sie\b", re.I)),
+    ("cookies", re.compile(
+        r"\b(?:this|our) (?:site|website|web ?site|page) uses cookies\b|\bwe use cookies\b|\bcookie (?:policy|settings)\b|"
+        r"\b(?:accept|reject) (?:all )?cookies\b|"
+        r"\b(?:este sitio(?: web)?|esta (?:web|página)|nuestro sitio) (?:utiliza|usa) cookies\b|"
+        r"\b(?:utilizamos|usamos) cookies\b|\bpolítica de cookies\b|\baceptar (?:las |todas las )?cookies\b|"
+        r"\bce site utilise des cookies\b|\bdiese (?:website|seite) verwendet cookies\b", re.I)),
+    ("visitor address", re.compile(
+        r"\b(?:boost|grow|expand) your knowledge\b|\bstay ahead (?:in|on) your health journey\b|"
+        r"\b(?:leave|drop) (?:a|us a|your) comment\b|\bcomment below\b|\bvisit our (?:website|site|blog)\b|"
+        r"\bcheck back (?:regularly|often|soon|for updates)\b|"
+        r"\b(?:deja|déjanos|deje) (?:un|tu|su) comentario\b|\bvisita (?:nuestro|nuestra) (?:sitio|web|blog|página)\b",
+        re.I)),
+]
+
+
+def website_copy(text: str) -> tuple[str, str] | None:
+    """The first website-copy phrase in `text`: (rule name, the words found), or None."""
+    found = [(m.start(), name, m.group()) for name, pattern in WEBSITE_COPY if (m := pattern.search(text))]
+    return min(found)[1:] if found else None
+
+
 # Page chrome: whole lines a browser copies along with the article (links, buttons, banners, labels).  A
 # line (paragraph or list item) that matches one of these in full is dropped with a warning naming the rule.
 # Patterns are whole-line and short, in the corpus's languages (en, es, fr, de), so article text is never hit.
@@ -468,6 +526,11 @@ def _editorial(lines: list[_Line], ctx: _Context) -> list[_Line]:
                 reason = "listed in the document's metadata"
         if reason:
             ctx.drop_line("editorial", line, f"editorial leftover ({reason})")
+            continue
+        if not line.is_item and (disclaimer := _DISCLAIMER.match(SOURCE_MARK.sub("", line.text))) \
+                and (copy := website_copy(disclaimer["text"])):
+            ctx.drop_line("editorial", line, f"disclaimer copied from a website (website copy, {copy[0]}: "
+                          f"“{copy[1]}”); the project's disclaimer is printed instead")
             continue
         out.append(line)
     return out

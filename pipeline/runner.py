@@ -14,6 +14,7 @@ import concurrent.futures
 import contextlib
 import itertools
 import os
+import subprocess
 import tempfile
 import threading
 import time
@@ -219,13 +220,16 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
             summary.add(*(TaskReport(task.key, "would build", _one(inputs)) for task, inputs in stale.items()))
             continue
         document = _load(project, doc_id, say)
+        environment = {k: os.environ[k] for k in ("SOURCE_DATE_EPOCH",) if k in os.environ}
+        if "SOURCE_DATE_EPOCH" not in environment and not document.meta.last_updated:
+            if epoch := source_epoch(project.resolve(doc_id).path):  # an EPUB is dated; the source says no date
+                environment["SOURCE_DATE_EPOCH"] = epoch
         for locale in dict.fromkeys(task.locale for task in stale):
             tasks = [task for task in stale if task.locale == locale]
             hints = {task: hint for task in tasks if (hint := state.fit_hint(task)) is not None}
             # --force starts over: the render cache too
             cached = {} if request.force else {name: data for task in tasks for name, data in state.cached(task).items()}
             files, origins = _job_files(project, document, locale, clinic)
-            environment = {k: os.environ[k] for k in ("SOURCE_DATE_EPOCH",) if k in os.environ}
             yield (Job(settings, files, origins, environment, request.out, document, locale, tasks, request.paper,
                        clinic, request.allow_incomplete, hints, fingerprints.cache_salt, cached),
                    {task: stale[task] for task in tasks})
@@ -276,6 +280,23 @@ def _recorded(say: Callable[[Message], None], messages: list[Message]) -> Callab
 
 def _one(inputs: dict[str, str]) -> str:
     return digest("\n".join(f"{k}={v}" for k, v in sorted(inputs.items())).encode("utf-8"))
+
+
+def source_epoch(path: Path) -> str | None:
+    """When the source file was last committed (seconds since 1970, as SOURCE_DATE_EPOCH), where it is in a
+    git work tree with no uncommitted change; None otherwise (or without git)."""
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args, "--", path.name], cwd=path.parent, capture_output=True, text=True,
+                                  timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    epoch = git("log", "-1", "--format=%ct")
+    if not epoch or not epoch.isdigit() or git("status", "--porcelain") != "":
+        return None
+    return epoch
 
 
 def _load(project, doc_id: str, say) -> Document:

@@ -9,7 +9,7 @@ from pipeline import normalise as normalise_module
 from pipeline.errors import BookletError
 from pipeline.normalise import normalise
 
-from conftest import PMN, SOURCES
+from conftest import PMN, REPO, SOURCES
 
 
 def rules_of(result):
@@ -124,6 +124,70 @@ def test_byline_date_and_disclaimer_move_to_metadata():
                                    "reviewed_by": "the Editorial Board", "last_updated": "2025-07-03"}
 
 
+WEBSITE_DISCLAIMERS = [
+    # the seed's, in short: both of its website phrases
+    ("Disclaimer: This guide is for general information only. If you are suffering from this condition bookmark this "
+     "website or share with someone who might find it useful! Thank you for giving your valuable time to read the "
+     "article.", "bookmark this website"),
+    ("Medical disclaimer: Always ask your doctor. Bookmark this page for later.", "Bookmark this page"),
+    ("Disclaimer – General information only. Thanks for reading!", "Thanks for reading"),
+    ("Disclaimer: Not medical advice. Thank you for visiting our site.", "Thank you for visiting"),
+    ("Disclaimer: Ask a professional. Please share this article with your friends.", "share this article"),
+    ("Disclaimer: For information only. Subscribe to our newsletter for weekly tips.", "Subscribe to"),
+    ("Disclaimer: General information. This website uses cookies to improve your experience.",
+     "This website uses cookies"),
+    ("Disclaimer: Educational content. Leave a comment below and follow us on Facebook.", "Leave a comment"),
+    ("Disclaimer: Información general. Guarde esta página en sus favoritos y compártala.", "Guarde esta página en sus favoritos"),
+    ("Aviso: Gracias por leer nuestro artículo.", None),  # not a disclaimer line: "Aviso:" is not read as one
+    ("Disclaimer: Consulte a su médico. ¡Gracias por leer!", "Gracias por leer"),
+    ("Disclaimer: Información general. Comparte este artículo con quien lo necesite.", "Comparte este artículo"),
+    ("Disclaimer: Solo información. Suscríbete a nuestro boletín.", "Suscríbete a"),
+    ("Disclaimer: Solo información. Este sitio web utiliza cookies propias y de terceros.",
+     "Este sitio web utiliza cookies"),
+]
+
+
+@pytest.mark.parametrize("line, phrase", WEBSITE_DISCLAIMERS)
+def test_a_disclaimer_copied_from_a_website_is_dropped_with_a_warning(line, phrase):
+    result = normalise(f"Body text.\n{line}\nLast Updated: July 03, 2025.\n")
+    if phrase is None:
+        assert line in result.text and "disclaimer" not in result.front_matter
+        return
+    assert result.text == "Body text.\n"
+    assert "disclaimer" not in result.front_matter  # so the project's disclaimer is printed
+    assert result.front_matter["last_updated"] == "2025-07-03"  # the rest of the front matter is still read
+    [change] = [c for c in result.changes if c.rule == "editorial"]
+    assert change.warning and change.line == 2
+    assert "website" in change.message and f"“{phrase}”" in change.message and "project's disclaimer" in change.message
+
+
+@pytest.mark.parametrize("disclaimer", [
+    "This leaflet gives general information only. It is not a substitute for advice from your own doctor. Share "
+    "this leaflet with the people who care for you, and bring it to your next appointment.",
+    "The information in this guide is reviewed every three years. Thank your care team for their support by "
+    "telling them what helped; ask them before changing any medicine.",
+    "Este folleto ofrece solo información general. No sustituye el consejo de su médico. Compártalo con su "
+    "familia y consulte siempre a un profesional sanitario.",
+    "Do not stop a medicine without asking your doctor. Cookies, cakes and sugary drinks can raise blood sugar.",
+])
+def test_a_real_medical_disclaimer_is_kept(disclaimer):
+    result = normalise(f"Body text.\nDisclaimer: {disclaimer}\n")
+    assert result.front_matter == {"disclaimer": disclaimer}
+    assert not [c for c in result.changes if c.warning]
+
+
+def test_the_seed_disclaimer_is_website_copy_and_the_project_disclaimer_is_printed(loaded_seeds):
+    from pipeline.project import Project
+
+    loaded = loaded_seeds[PMN]
+    raw_lines = (SOURCES / PMN / "000_9e41c6a0c7bff43e.txt").read_text(encoding="utf-8").splitlines()
+    [change] = [c for c in loaded.changes if c.rule == "editorial" and "website" in c.message]
+    assert change.warning and raw_lines[change.line - 1].startswith("Disclaimer:")
+    assert loaded.document.meta.disclaimer is None
+    project = Project(REPO)
+    assert project.load(PMN).document.meta.disclaimer == project.settings.disclaimer
+
+
 @pytest.mark.parametrize("written, iso", [("3 July 2025", "2025-07-03"), ("2025-07-03", "2025-07-03"),
                                           ("Jul 3, 2025", "2025-07-03"), ("03.07.2025", "2025-07-03")])
 def test_dates_become_iso(written, iso):
@@ -149,7 +213,8 @@ def test_seed_changes_are_all_reported_with_their_lines(loaded_seeds):
     loaded = loaded_seeds[PMN]
     raw_lines = (SOURCES / PMN / "000_9e41c6a0c7bff43e.txt").read_text(encoding="utf-8").splitlines()
     counts = Counter(c.rule for c in loaded.changes)
-    assert counts["citations"] == 26 and counts["editorial"] == 2 and counts["front-matter"] == 3
+    # two editorial leftovers and the website's disclaimer; byline (author, reviewer) and date moved to metadata
+    assert counts["citations"] == 26 and counts["editorial"] == 3 and counts["front-matter"] == 2
     assert counts["bullets"] == raw_lines.count("-")
     for change in loaded.changes:
         assert 1 <= change.line <= len(raw_lines)

@@ -70,9 +70,9 @@ LABELS = {
         "Phone:": "Teléfono:", "Address:": "Dirección:", "Opening hours:": "Horario:", "Website:": "Sitio web:",
         "Source:": "Fuente:", "Last updated:": "Última actualización:", "Full guide:": "Guía completa:",
         "QR code linking to the full guide: %(url)s": "Código QR que lleva a la guía completa: %(url)s",
-        "General information only, not advice for your own situation; the source's own disclaimer is in the full "
-        "guide.": "Solo información general, no un consejo para su situación; el aviso legal de la fuente está "
-                  "en la guía completa.",
+        "General information only, not advice for your own situation; the full disclaimer is in the full guide.":
+            "Solo información general, no un consejo para su situación; el aviso legal completo está en la guía "
+            "completa.",
         "Translation not yet reviewed by a clinician": "Traducción aún no revisada por un profesional sanitario",
         "About this information": "Sobre esta información",
     },
@@ -84,8 +84,8 @@ LABELS = {
         "Phone:": "الهاتف:", "Address:": "العنوان:", "Opening hours:": "ساعات العمل:", "Website:": "الموقع:",
         "Source:": "المصدر:", "Last updated:": "آخر تحديث:", "Full guide:": "الدليل الكامل:",
         "QR code linking to the full guide: %(url)s": "رمز QR يفتح الدليل الكامل: %(url)s",
-        "General information only, not advice for your own situation; the source's own disclaimer is in the full "
-        "guide.": "معلومات عامة فقط وليست نصيحة لحالتك؛ إخلاء المسؤولية الخاص بالمصدر في الدليل الكامل.",
+        "General information only, not advice for your own situation; the full disclaimer is in the full guide.":
+            "معلومات عامة فقط وليست نصيحة لحالتك؛ إخلاء المسؤولية الكامل في الدليل الكامل.",
         "Translation not yet reviewed by a clinician": "لم يراجع أي طبيب هذه الترجمة بعد",
         "About this information": "عن هذه المعلومات",
     },

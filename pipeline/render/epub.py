@@ -74,8 +74,11 @@ def link(inlines: list[dict], url: str, classes: tuple[str, ...] = (), attribute
 
 
 def link_or_text(url: str) -> list[dict]:
-    """Only http(s) URLs become links, as in the print layouts."""
-    return [link(text(url), url)] if is_web_url(url) else text(url)
+    """Only http(s) URLs become links, as in the print layouts; an address reads left to right in every
+    language (`dir`: in right-to-left text its trailing "/" would otherwise jump to its other end)."""
+    if is_web_url(url):
+        return [link(text(url), url, attributes=[["dir", "ltr"]])]
+    return [span(text(url), [["dir", "ltr"]])]
 
 
 class NoteRefs:
@@ -142,20 +145,56 @@ def unit(owner, field: str) -> list[dict]:
     return [span(text(getattr(owner, field)), [["lang", lang], ["dir", text_direction(lang)]])]
 
 
+def block_lang(owner, *fields: str) -> list[list[str]]:
+    """`lang` and `dir` attributes for the block holding `fields` of `owner` when all of them (those it has) fall
+    back to the same other language, as html.block_lang does for print: the whole block then reads in that
+    direction (an English paragraph in an Arabic book starts on the left, its note markers at its end on the
+    right), not only the text inside its span."""
+    langs = {owner.langs.get(field) for field in fields if getattr(owner, field, None)}
+    if len(langs) != 1 or None in langs:
+        return []
+    lang = langs.pop()
+    return [["lang", lang], ["dir", text_direction(lang)]]
+
+
+def in_block_lang(blocks: list[dict], attributes: list[list[str]]) -> list[dict]:
+    """`blocks` in a Div with `attributes` (pandoc writes <div lang=… dir=…>), or as they are without any."""
+    return [div("", [], blocks, attributes)] if attributes else blocks
+
+
+def with_block_lang(node: dict, attributes: list[list[str]]) -> dict:
+    return div("", [], [node], attributes) if attributes else node
+
+
 def block(b, refs: NoteRefs) -> dict:
     if isinstance(b, Paragraph):
-        return para(unit(b, "text") + refs.cite(b.citations))
+        return with_block_lang(para(unit(b, "text") + refs.cite(b.citations)), block_lang(b, "text"))
     if isinstance(b, ListBlock):
-        items = [[{"t": "Plain", "c": ([strong(unit(item, "term")), SPACE, word("–"), SPACE] if item.term else [])
-                   + unit(item, "text") + refs.cite(item.citations)}] for item in b.items]
+        # a list all of whose items fall back to one language reads in that language, its markers included;
+        # otherwise each item that does reads so inside the list
+        whole = _common_lang([block_lang(item, "term", "text") for item in b.items])
+        items = [in_block_lang([{"t": "Plain", "c": ([strong(unit(item, "term")), SPACE, word("–"), SPACE]
+                                                     if item.term else [])
+                                 + unit(item, "text") + refs.cite(item.citations)}],
+                               [] if whole else block_lang(item, "term", "text")) for item in b.items]
         if b.ordered:
-            return {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}
-        return {"t": "BulletList", "c": items}
+            listed = {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}
+        else:
+            listed = {"t": "BulletList", "c": items}
+        return with_block_lang(listed, whole)
     if isinstance(b, QuestionAnswer):
-        return div("", ["qa"], [para([strong(unit(b, "question"))]), para(unit(b, "answer") + refs.cite(b.citations))])
+        question = in_block_lang([para([strong(unit(b, "question"))])], block_lang(b, "question"))
+        answer = in_block_lang([para(unit(b, "answer") + refs.cite(b.citations))], block_lang(b, "answer"))
+        return div("", ["qa"], question + answer)
     if isinstance(b, Table):
         return table(b, refs)
     raise TypeError(f"no EPUB rendering for {type(b).__name__}")
+
+
+def _common_lang(attributes: list[list[list[str]]]) -> list[list[str]]:
+    """The attributes every one of `attributes` has, where they are all the same and not empty."""
+    first = attributes[0] if attributes else []
+    return first if first and all(a == first for a in attributes) else []
 
 
 NO_ATTR = ["", [], []]
@@ -166,10 +205,12 @@ def table(t: Table, refs: NoteRefs) -> dict:
     first column names the rows, a row head column whose cells are <th scope="row">.  pandoc writes a cell's
     attributes as given but adds no `scope` of its own, so each heading cell carries it."""
     def cell(c: TableCell, scope: str | None) -> list:
-        return [["", [], [["scope", scope]] if scope else []], {"t": "AlignDefault"}, 1, 1,
+        attributes = ([["scope", scope]] if scope else []) + block_lang(c, "text")
+        return [["", [], attributes], {"t": "AlignDefault"}, 1, 1,
                 [{"t": "Plain", "c": unit(c, "text") + refs.cite(c.citations)}]]
 
-    caption = [None, [{"t": "Plain", "c": unit(t, "caption") + refs.cite(t.citations)}] if t.caption else []]
+    caption = [None, in_block_lang([{"t": "Plain", "c": unit(t, "caption") + refs.cite(t.citations)}],
+                                   block_lang(t, "caption")) if t.caption else []]
     width = max(len(row) for row in [t.header, *t.rows])
     head = [NO_ATTR, [[NO_ATTR, [cell(c, "col") for c in t.header]]] if t.header else []]
     rows = [[NO_ATTR, [cell(c, "row" if k == 0 and t.row_headers else None) for k, c in enumerate(row)]]
@@ -182,10 +223,38 @@ def table(t: Table, refs: NoteRefs) -> dict:
 def section(s: Section, refs: NoteRefs) -> list[dict]:
     """The book title is metadata (depth 0), so a top-level section (depth 1) is a level-1 header and, with
     --split-level=1, a chapter file of its own."""
-    blocks = [header(s.depth, s.id, unit(s, "title"))] + [block(b, refs) for b in s.blocks]
+    blocks = [header(s.depth, s.id, unit(s, "title"), attributes=block_lang(s, "title"))]
+    blocks += [block(b, refs) for b in s.blocks]
     for child in s.sections:
         blocks += section(child, refs)
     return blocks
+
+
+def use_mark(number: int, use: int) -> str:
+    """How the endnote names one place that cites it: "1a", "1b", … "1z", "1aa" (Wikipedia's way, with the
+    note's number so that a mark read alone says which note it belongs to)."""
+    letters = ""
+    while use:
+        use, rest = divmod(use - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return f"{number}{letters}"
+
+
+def back_links(number: int, ref_ids: list[str]) -> list[dict]:
+    """A labelled list of links back to each place that cites note `number`: "Back to the text: 1a 1b 1c".
+    Each link shows its own mark and has an accessible name of its own ("1b: back to reference 1, use 2"),
+    the mark first so that the name holds what is shown (WCAG 2.5.3).  No arrow: "↩" points the wrong way in
+    a right-to-left book (and no layout font has it).  Each mark is isolated (`dir`), so in right-to-left text
+    the marks follow the label from right to left, 1a nearest to it, instead of forming one left-to-right run."""
+    if not ref_ids:
+        return []
+    inlines = text(_("Back to the text:"))
+    for use, ref_id in enumerate(ref_ids, start=1):
+        mark = use_mark(number, use)
+        name = _("%(mark)s: back to reference %(number)s, use %(use)s", mark=mark, number=number, use=use)
+        inlines += [SPACE, link([word(mark)], f"#{ref_id}", ("backlink",),
+                                [["role", "doc-backlink"], ["aria-label", name], ["dir", "ltr"]])]
+    return [{"t": "Span", "c": [["", ["backlinks"], []], inlines]}]
 
 
 def sources(doc: Document, refs: NoteRefs) -> list[dict]:
@@ -194,15 +263,11 @@ def sources(doc: Document, refs: NoteRefs) -> list[dict]:
         return []
     entries = []
     for c in doc.citations:
-        back = []
-        for k, ref_id in enumerate(refs.occurrences.get(c.number, []), start=1):
-            # "^", as Wikipedia marks a way back: the layout fonts have no "↩", and a reading system would draw
-            # it from whatever font the device has (the glyph check refuses that)
-            back += [SPACE, link([word(f"^{k}")], f"#{ref_id}", ("backlink",),
-                                 [["role", "doc-backlink"], ["aria-label", _("Back to the text")]])]
+        back = back_links(c.number, refs.occurrences.get(c.number, []))
         entries.append(div(citation_id(c.number), ["citation"],
-                           [para([strong([word(f"[{c.number}]")]), SPACE] + text(f"{c.publisher}:") + [SPACE]
-                                 + link_or_text(c.url) + back)], [["epub:type", "endnote"]]))
+                           [para([strong([word(f"[{c.number}]")]), SPACE] + isolated(f"{c.publisher}:") + [SPACE]
+                                 + link_or_text(c.url) + ([SPACE] + back if back else []))],
+                           [["epub:type", "endnote"]]))
     return [header(1, SOURCES_ID, _("Sources"), attributes=[["epub:type", "endnotes"], ["role", "doc-endnotes"]]),
             div("", ["sources"], entries)]
 
@@ -220,8 +285,13 @@ def about(doc: Document, translation=None) -> list[dict]:
         if entry.url:
             value += [SPACE] + link_or_text(entry.url)
         blocks.append(line(_(entry.label), value))
+    if not doc.meta.last_updated:  # the book's date is the edition's: say so, beside "Last updated: not stated"
+        blocks.append(line(_("Edition date:"), text(_(
+            "%(date)s (this edition's date: the source gives no date of its own)",
+            date=long_date(edition_date(doc), doc.lang)))))
     if doc.meta.disclaimer:
-        blocks.append(div("", ["disclaimer"], [para(unit(doc.meta, "disclaimer"))]))
+        blocks.append(div("", ["disclaimer"], [para(unit(doc.meta, "disclaimer"))],
+                          block_lang(doc.meta, "disclaimer")))
     return blocks
 
 
@@ -272,16 +342,16 @@ def metadata(doc: Document, publisher: Publisher | None = None, translation=None
     if meta.keywords:
         m["subject"] = _list(meta.keywords)
     # MARC relator roles: author, reviewer, translator
-    people = [("creator", "aut", a.author or a.publisher), ("contributor", "rev", a.reviewed_by),
+    made_by, made_as = creator(doc, publisher)
+    people = [("creator", made_as, made_by), ("contributor", "rev", a.reviewed_by),
               ("contributor", "trl", translation.translator if translation else None)]
     for key, role, name in people:
         if name:
-            person = {"t": "MetaMap", "c": {"role": _string(role), "text": _inlines(name)}}
+            person = {"t": "MetaMap", "c": {"text": _inlines(name)} | ({"role": _string(role)} if role else {})}
             m.setdefault(key, {"t": "MetaList", "c": []})["c"].append(person)
     if publisher.name or a.publisher:
         m["publisher"] = _inlines(publisher.name or a.publisher)
-    if meta.last_updated:
-        m["date"] = _string(meta.last_updated)
+    m["date"] = _string(edition_date(doc))
     if meta.printed_licence:
         m["rights"] = _inlines(meta.printed_licence)
     if is_web_url(meta.url):
@@ -295,8 +365,8 @@ def accessibility(doc: Document) -> dict:
     everything it shows (so the text alone is sufficient)."""
     summary = _("Text with headings, a table of contents and numbered source notes that link back to the "
                 "text. The only image is the cover, described in text. No sound or animation. Checked "
-                "automatically with EPUBCheck and DAISY Ace against WCAG 2.1 Level AA; no manual audit has "
-                "been made.")
+                "automatically only, with EPUBCheck and DAISY Ace; nobody has audited its accessibility, and it "
+                "claims conformance to no accessibility standard.")
     return {
         "modes": ["textual", "visual"],
         "sufficient": ["textual"],
@@ -311,7 +381,8 @@ def document_ast(doc: Document, publisher: Publisher | None = None, translation=
     check_document(doc)
     # pandoc would put text before the first heading in a chapter of its own under an invented id; name it.
     refs = NoteRefs()
-    blocks = ([header(1, INTRO_ID, unit(doc, "title"))] + [block(b, refs) for b in doc.blocks]) if doc.blocks else []
+    blocks = ([header(1, INTRO_ID, unit(doc, "title"), attributes=block_lang(doc, "title"))]
+              + [block(b, refs) for b in doc.blocks]) if doc.blocks else []
     for s in doc.sections:
         blocks += section(s, refs)
     blocks += sources(doc, refs) + about(doc, translation)
@@ -320,13 +391,42 @@ def document_ast(doc: Document, publisher: Publisher | None = None, translation=
 
 
 def source_date_epoch(doc: Document) -> str:
-    """The environment's SOURCE_DATE_EPOCH if set, else midnight UTC of the document's date, else 0: pandoc
-    writes it as dcterms:modified and as the zip entries' dates."""
+    """When this edition is dated, in seconds since 1970 UTC: the environment's SOURCE_DATE_EPOCH if set (a
+    build sets it, and `booklet build` sets it from the source file's last commit where the source states no
+    date: runner.source_epoch), else midnight UTC of the document's date, else midnight UTC today (the day
+    the edition is made; never 1970).  pandoc writes it as dcterms:modified and as the zip entries' dates."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return os.environ["SOURCE_DATE_EPOCH"]
+    day = (datetime.date.fromisoformat(doc.meta.last_updated) if doc.meta.last_updated
+           else datetime.datetime.now(datetime.timezone.utc).date())
+    return str(calendar.timegm(day.timetuple()))
+
+
+def edition_date(doc: Document) -> str:
+    """The book's dc:date: the source's own date, or where it states none, the day of source_date_epoch."""
     if doc.meta.last_updated:
-        return str(calendar.timegm(datetime.date.fromisoformat(doc.meta.last_updated).timetuple()))
-    return "0"
+        return doc.meta.last_updated
+    epoch = int(source_date_epoch(doc))
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).date().isoformat()
+
+
+def creator(doc: Document, publisher: Publisher | None = None) -> tuple[str | None, str | None]:
+    """The book's creator and its MARC relator role: the source's author, else its publisher (aut, as
+    before), else the project's publisher, who made this edition, named with no role (a reading system lists
+    it as the book's creator rather than "Unknown"); (None, None) when nobody is known."""
+    a = doc.meta.attribution
+    if a.author or a.publisher:
+        return a.author or a.publisher, "aut"
+    if publisher is not None and publisher.name:
+        return publisher.name, None
+    return None, None
+
+
+def metadata_warnings(doc: Document, publisher: Publisher | None = None) -> list[str]:
+    if creator(doc, publisher)[0] is None:
+        return ["the source names no author or publisher and booklet.toml names no [publisher]: the EPUB has no "
+                "creator or publisher (reading systems show \"Unknown\"); set `name` under [publisher]"]
+    return []
 
 
 # --- pandoc -----------------------------------------------------------------------------------------------
@@ -387,8 +487,9 @@ def font_licences(faces: list[FontFace], layouts: LayoutSet = BUILTIN) -> list[P
 
 def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = None, translation=None,
                layouts: LayoutSet = BUILTIN, cache: RenderCache | None = None) -> list[str]:
-    """Write `doc` as EPUB 3 at `target` (atomically).  Returns warnings (none: pandoc's fail the build).  The
-    cover image and the font subsets come from `cache` where an earlier build made them for the same input.
+    """Write `doc` as EPUB 3 at `target` (atomically).  Returns warnings (metadata_warnings; pandoc's fail the
+    build).  The cover image and the font subsets come from `cache` where an earlier build made them for the
+    same input.
 
     pandoc is run directly (the binary pypandoc ships) rather than through pypandoc.convert_text, which
     changes the working directory of the whole process (os.chdir) and cannot set one variable for the child.
@@ -436,21 +537,21 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
             message = done.stderr.decode("utf-8", "replace").strip()
             raise BookletError(f"pandoc failed ({done.returncode}): {message}", target)
         _complete_package(book, tmp, doc, font_licences(faces, layouts))
-    return []
+    return metadata_warnings(doc, publisher)
 
 
 # --- what pandoc leaves out ---------------------------------------------------------------------------------
 
-CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
-CERTIFIED_BY = "booklet automated checks (EPUBCheck, DAISY Ace)"
 _CHAPTER = re.compile(r"EPUB/text/ch\d+\.xhtml")
 _FIRST_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S)
 _HTML_START = re.compile(r"(<html\b[^>]*)>")
+# pandoc copies a heading's attributes onto the <section> it opens (makeSections)
+_SECTION_LANG = re.compile(r'(<section\b[^>]*?) lang="[^"]*" dir="(?:ltr|rtl)"')
 
 
 def _complete_package(book: Path, target: Path, doc: Document, licences: list[Path]) -> None:
     """Copy pandoc's EPUB to `target`, adding to the package document what pandoc cannot write (the
-    conformance claim, the subtitle as a refined title), the licences of the embedded fonts, giving each
+    main title's type, the subtitle as a refined title), the licences of the embedded fonts, giving each
     chapter its heading as <title> instead of its file name, and every page of a right-to-left book (the
     navigation and title pages too) `dir="rtl"` on <html>, which pandoc's epub3 template never writes.  Entry order, dates and compression are kept,
     so output stays reproducible and `mimetype` stays first and stored."""
@@ -462,7 +563,7 @@ def _complete_package(book: Path, target: Path, doc: Document, licences: list[Pa
             if info.filename == "EPUB/content.opf":
                 data = _complete_opf(data.decode("utf-8"), doc, licences).encode("utf-8")
             elif _CHAPTER.fullmatch(info.filename):
-                data = _title_from_heading(data.decode("utf-8")).encode("utf-8")
+                data = _title_from_heading(_section_without_lang(data.decode("utf-8"))).encode("utf-8")
             elif info.filename == "EPUB/text/cover.xhtml":
                 data = _described_cover(data.decode("utf-8"), cover_alt(doc)).encode("utf-8")
             if info.filename.endswith(".xhtml") and text_direction(doc.lang) == "rtl":
@@ -483,9 +584,9 @@ def _check_well_formed(name: str, data: bytes, target: Path) -> None:
 
 
 def _complete_opf(opf: str, doc: Document, licences: list[Path]) -> str:
-    extra = [f'<meta property="dcterms:conformsTo">{xml_escape(CONFORMANCE)}</meta>',
-             f'<meta property="a11y:certifiedBy">{xml_escape(CERTIFIED_BY)}</meta>',
-             '<meta refines="#epub-title-1" property="title-type">main</meta>']
+    # No dcterms:conformsTo or a11y:certifiedBy: a conformance level is claimed after an audit, and nobody has
+    # audited these books; the accessibility summary says what was checked, and how (automatically only).
+    extra = ['<meta refines="#epub-title-1" property="title-type">main</meta>']
     if doc.meta.subtitle:
         extra += [f'<dc:title id="epub-subtitle">{xml_escape(doc.meta.subtitle)}</dc:title>',
                   '<meta refines="#epub-subtitle" property="title-type">subtitle</meta>']
@@ -509,6 +610,12 @@ def _described_cover(xhtml: str, alt: str) -> str:
         raise BookletError("pandoc's cover page has an unexpected shape; cannot describe the cover image")
     return _COVER_SVG.sub(lambda m: f'<img src="{m.group(1)}" alt="{xml_escape(alt, {chr(34): "&quot;"})}" />',
                           xhtml, count=1)
+
+
+def _section_without_lang(xhtml: str) -> str:
+    """A heading shown in another language (a fallback) has its `lang` and `dir`; pandoc copies them onto its
+    whole <section>, which would set the section's translated text in that language and direction too."""
+    return _SECTION_LANG.sub(r"\1", xhtml)
 
 
 def _title_from_heading(xhtml: str) -> str:
