@@ -221,9 +221,10 @@ def layout_templates(layout: str, layouts: LayoutSet = BUILTIN) -> set[str]:
 
 def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clinic: Clinic | None = None,
                 guide_url: str | None = None, body_pt: float | None = None, translation=None,
-                source_edition=None, layouts: LayoutSet = BUILTIN) -> str:
+                source_edition=None, layouts: LayoutSet = BUILTIN, pad_pages: int = 0) -> str:
     """The layout's HTML for `doc`.  `body_pt` overrides the manifest's body size (the fit rule steps it
-    down); `clinic` and `guide_url` fill the layouts that show them.  A bilingual layout also needs the
+    down); `clinic` and `guide_url` fill the layouts that show them; `pad_pages` asks an imposed layout for that
+    many pages to write on before its back cover (render/pdf.py counts them).  A bilingual layout also needs the
     `source_edition` (build.Edition) that `doc` was translated from: the page is in its language, with a column
     for each of the two, each column labelled through its own catalog (`doc`'s: the current labels)."""
     check_document(doc)
@@ -234,7 +235,7 @@ def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clin
         raise BookletError(f"{layout} needs sections with roles {', '.join(missing)}", doc.meta.source_file or doc.id)
     name = template_name(layout, layouts)
     settings = dict(paper=paper, options=manifest.options, clinic=clinic, guide_url=guide_url,
-                    body_pt=body_pt or manifest.body_pt, translation=translation)
+                    body_pt=body_pt or manifest.body_pt, translation=translation, pad_pages=pad_pages)
     try:
         template = environment(layouts).get_template(name)
         if not manifest.bilingual:
