@@ -9,12 +9,14 @@ Content and page furniture are told apart by the tagged PDF: WeasyPrint puts the
 page's structure elements is furniture."""
 from __future__ import annotations
 
+import functools
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from pdfplumber.structure import PDFStructTree
+from pdfplumber.structure import PDFStructTree, StructTreeMissing
 from pypdf import PdfReader
 
 from conftest import REPO
@@ -74,6 +76,40 @@ def marks(page) -> list[dict]:
     return found
 
 
+@dataclass(frozen=True)
+class Page:
+    """What these tests read of one page: its size, its marks (`marks`), and {marked-content id: the types of
+    its structure elements, outermost first} (`structure`)."""
+
+    number: int
+    width: float
+    height: float
+    marks: list[dict]
+    structure: dict[int, list[str]]
+
+    @property
+    def chars(self) -> list[dict]:
+        return [m for m in self.marks if "text" in m]
+
+    @property
+    def content(self) -> list[dict]:
+        return [c for c in self.chars if c.get("mcid") in self.structure]
+
+    @property
+    def furniture(self) -> list[dict]:
+        return [c for c in self.chars if c.get("mcid") not in self.structure]
+
+
+@functools.cache
+def read(path: Path) -> list[Page]:
+    """Every page of a PDF, read once for all the tests (pdfplumber is slow); an untagged PDF (the booklet's
+    print file) has no structure."""
+    with pdfplumber.open(path) as pdf:
+        tagged = "StructTreeRoot" in pdf.doc.catalog
+        return [Page(page.page_number, page.width, page.height, marks(page), structure(pdf, page) if tagged else {})
+                for page in pdf.pages]
+
+
 def trimmed_pages(page, booklet_page_size=None) -> list[tuple[float, float, float, float]]:
     """The trimmed page(s) on a sheet as (x0, top, x1, bottom): the page itself, or on an imposed booklet's
     sheet the two booklet pages, each centred in its half (render/impose.py), of the size of the tagged pages."""
@@ -100,18 +136,17 @@ def test_every_mark_is_10mm_from_the_trimmed_edge(built_pdfs, kind, locale):
     for path in files(built_pdfs, kind, locale):
         size = None
         if kind in CONFIG["layouts"] and load_manifest(kind).impose:
-            with pdfplumber.open(path.with_name(path.name.replace(f".{kind}.", f".{BOOKLET_PAGES}."))) as pages:
-                size = pages.pages[0].width, pages.pages[0].height
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                boxes = trimmed_pages(page, size)
-                for mark in marks(page):
-                    middle = (mark["x0"] + mark["x1"]) / 2
-                    box = next((b for b in boxes if b[0] <= middle <= b[2]), boxes[0])
-                    gap = edge_gap(mark, box)
-                    measured += 1
-                    if gap < EDGE_MM * MM - 0.01:
-                        too_close.append((path.name, page.page_number, f"{gap / MM:.1f} mm", describe(mark)))
+            first = read(path.with_name(path.name.replace(f".{kind}.", f".{BOOKLET_PAGES}.")))[0]
+            size = first.width, first.height
+        for page in read(path):
+            boxes = trimmed_pages(page, size)
+            for mark in page.marks:
+                middle = (mark["x0"] + mark["x1"]) / 2
+                box = next((b for b in boxes if b[0] <= middle <= b[2]), boxes[0])
+                gap = edge_gap(mark, box)
+                measured += 1
+                if gap < EDGE_MM * MM - 0.01:
+                    too_close.append((path.name, page.number, f"{gap / MM:.1f} mm", describe(mark)))
     assert measured
     assert not too_close, too_close[:12]
 
@@ -146,15 +181,12 @@ TAGGED = [kind for kind in kinds() if kind in ("guide", "large-print", BOOKLET_P
 def test_running_headers_are_one_line(built_pdfs, kind, locale):
     wrapped, with_header = [], 0
     for path in files(built_pdfs, kind, locale):
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                content = structure(pdf, page)
-                header = [c for c in page.chars if c["text"].strip() and c.get("mcid") not in content
-                          and c["bottom"] < page.height / 2]
-                if header:
-                    with_header += 1
-                    if lines_of(header) > 1:
-                        wrapped.append((path.name, page.page_number, "".join(c["text"] for c in header)))
+        for page in read(path):
+            header = [c for c in page.furniture if c["bottom"] < page.height / 2]
+            if header:
+                with_header += 1
+                if lines_of(header) > 1:
+                    wrapped.append((path.name, page.number, "".join(c["text"] for c in header)))
     assert with_header, "no page carries a running header"  # (an Arabic proof's English sections carry none)
     assert not wrapped, wrapped[:8]
 
@@ -165,18 +197,15 @@ def page_fill(out: Path, kind: str, locale: str):
     is the band between the highest and the lowest content character of the document's inner pages (not the
     covers, which have a design of their own)."""
     for path in files(out, kind, locale):
-        with pdfplumber.open(path) as pdf:
-            pages = []
-            for page in pdf.pages:
-                content = structure(pdf, page)
-                chars = [c for c in page.chars if c["text"].strip() and c.get("mcid") in content]
-                shapes = [m for m in marks(page) if "text" not in m]
-                first = min(chars, key=lambda c: (round(c["top"]), c["x0"]), default=None)
-                pages.append((page.page_number, chars, shapes, content.get(first["mcid"], []) if first else []))
-            inner = [c for _, chars, _, _ in pages[1:-1] for c in chars]
-            top, bottom = min(c["top"] for c in inner), max(c["bottom"] for c in inner)
-            yield path, [(number, max([(m["bottom"] - top) / (bottom - top) for m in chars + shapes], default=0),
-                          first) for number, chars, shapes, first in pages]
+        pages = []
+        for page in read(path):
+            chars, shapes = page.content, [m for m in page.marks if "text" not in m]
+            first = min(chars, key=lambda c: (round(c["top"]), c["x0"]), default=None)
+            pages.append((page.number, chars, shapes, page.structure.get(first["mcid"], []) if first else []))
+        inner = [c for _, chars, _, _ in pages[1:-1] for c in chars]
+        top, bottom = min(c["top"] for c in inner), max(c["bottom"] for c in inner)
+        yield path, [(number, max([(m["bottom"] - top) / (bottom - top) for m in chars + shapes], default=0),
+                      first) for number, chars, shapes, first in pages]
 
 
 def starts_chapter(types: list[str]) -> bool:
@@ -211,17 +240,14 @@ def test_booklet_fills_its_sheets_and_ends_on_its_back_cover(built_pdfs, locale)
         count = len(reader.pages)
         assert count % PAGES_PER_SHEET == 0, (path.name, count)
         assert reader.get_destination_page_number(reader.named_destinations[ABOUT_ID]) == count - 1, path.name
-        with pdfplumber.open(path) as pdf:
-            furniture = [[c for c in page.chars if c["text"].strip() and c.get("mcid") not in structure(pdf, page)]
-                         for page in pdf.pages]
-            size = pdf.pages[0].width, pdf.pages[0].height
+        pages = read(path)
+        furniture = [page.furniture for page in pages]
+        size = pages[0].width, pages[0].height
         assert furniture[-1] == [], (path.name, "".join(c["text"] for c in furniture[-1]))
         assert all(furniture[1:-1]), "the inner pages carry their page numbers"
         sheets = path.with_name(path.name.replace(f".{BOOKLET_PAGES}.", ".booklet."))
-        with pdfplumber.open(sheets) as pdf:
-            blank = [(side.page_number, slot) for side in pdf.pages
-                     for slot, box in enumerate(trimmed_pages(side, size))
-                     if not [m for m in marks(side) if box[0] <= (m["x0"] + m["x1"]) / 2 <= box[2]]]
+        blank = [(side.number, slot) for side in read(sheets) for slot, box in enumerate(trimmed_pages(side, size))
+                 if not [m for m in side.marks if box[0] <= (m["x0"] + m["x1"]) / 2 <= box[2]]]
         assert not blank, (sheets.name, blank)
 
 
