@@ -43,3 +43,18 @@ def document_folder(parent: Path, text: str, meta_extra: str = "") -> Path:
 def table_texts(table) -> list[list[str]]:
     """A model.Table's text, row by row: its column headings (if any), then its body rows."""
     return [[cell.text for cell in row] for row in ([table.header] if table.header else []) + table.rows]
+
+
+@pytest.fixture(scope="session")
+def built_pdfs(tmp_path_factory) -> Path:
+    """Every PDF `booklet build` makes from this repository (booklet.toml: every layout, en es fr ar), built
+    once for the session, translated editions below their publish gate too (`--allow-incomplete`): what is
+    measured on them is the layouts, on real pages in every language.  Returns the output folder."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("built-pdfs")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "build", "--format", "pdf", "--allow-incomplete", "-q",
+                             "--out", str(out)], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return out

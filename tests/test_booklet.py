@@ -204,9 +204,11 @@ FOOTER = re.compile(r"Page (\d+) of (\d+)|(\d+) of (\d+) Page")  # the second: E
 
 def footers(sheets: Path) -> list[tuple]:
     """Per imposed side, the page number in the footer of its (left, right) half, or None for a blank half.
-    The front cover carries no page furniture; it is page 1, known by the facts it states."""
+    The covers carry no page furniture: the front cover is page 1, known by the facts it states, and the back
+    cover the last page, known by the about box it holds."""
     sides = []
     with pdfplumber.open(sheets) as pdf:
+        count = 2 * len(pdf.pages)
         for side in pdf.pages:
             halves = []
             for x0, x1 in ((0, side.width / 2), (side.width / 2, side.width)):
@@ -214,8 +216,9 @@ def footers(sheets: Path) -> list[tuple]:
                 found = FOOTER.findall(text)
                 assert len(found) <= 1, text
                 cover = not found and "Language" in text and "Last updated" in text
-                halves.append(int(found[0][0] or found[0][3]) if found else 1 if cover else None)
-                if not found and not cover:
+                back = not found and {"About", "information"} <= set(text.split())
+                halves.append(int(found[0][0] or found[0][3]) if found else 1 if cover else count if back else None)
+                if not found and not cover and not back:
                     assert text.strip() == ""  # a blank half, not a page without its footer
             sides.append(tuple(halves))
     return sides
@@ -232,18 +235,24 @@ def seed_booklet(loaded_seeds, tmp_path_factory):
 
 @pytest.mark.slow
 def test_seed_booklet_sheets(seed_booklet):
+    """The seed's pages do not fill their last sheet: pages to write on do, before the back cover, so no half
+    of any sheet is blank; the about box is the back cover, on the outside of the fold."""
     doc, target, warnings = seed_booklet
     assert warnings == []
-    n = len(PdfReader(unimposed_path(target, "a4")).pages)
-    assert n % 4, "the seed must need blank pages for this test to mean anything"
+    pages = PdfReader(unimposed_path(target, "a4"))
+    n = len(pages.pages)
+    write_in = [i for i, page in enumerate(pages.pages) if "Questions for my care team" in page.extract_text()
+                or page.extract_text().split("\n")[0:2].count("Notes")]
+    assert write_in, "the seed must need padding for this test to mean anything"
+    assert write_in == list(range(n - 1 - len(write_in), n - 1))  # together, right before the back cover
+    assert n % 4 == 0
     sheets = PdfReader(target)
-    assert len(sheets.pages) == math.ceil(n / 4) * 2
+    assert len(sheets.pages) == n // 2
     for side in sheets.pages:
         assert (round(float(side.mediabox.width), 2), round(float(side.mediabox.height), 2)) == A4_LANDSCAPE
     sides = footers(target)
     assert sides == folded_order(n)
-    assert [page for side in sides for page in side].count(None) == math.ceil(n / 4) * 4 - n
-    # the about box is the back cover, on the outside of the fold
+    assert None not in [page for side in sides for page in side]
     with pdfplumber.open(target) as pdf:
         outer = pdf.pages[0]
         assert "About this information" in outer.within_bbox((0, 0, outer.width / 2, outer.height)).extract_text()

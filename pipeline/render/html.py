@@ -113,6 +113,19 @@ def has_long_word(value: object) -> bool:
     return isinstance(value, str) and any(len(word) > LONG_WORD_CHARS for word in value.split())
 
 
+def running_title(value: object, limit: int | None) -> str:
+    """A heading shortened for a running header: at most `limit` characters (the layout's budget for one line
+    in its header box, from its manifest), cut after a whole word and ended with "…"; whole when it fits or
+    when there is no limit.  Plain text: it becomes an attribute the stylesheet copies into the page margin."""
+    text = " ".join(str(value or "").split())
+    if not limit or len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if not text[limit - 1].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" /–-,;:&(") + "…"
+
+
 def is_web_url(value: object) -> bool:
     """Only http(s) URLs become links; anything else (javascript:, file:, data:) is shown as plain text."""
     return isinstance(value, str) and bool(_WEB_URL.match(value))
@@ -180,6 +193,7 @@ def environment(layouts: LayoutSet = BUILTIN) -> jinja2.Environment:
     env.filters["list_items"] = list_items
     env.filters["qr_svg"] = qr_svg
     env.filters["data_uri"] = image_data_uri
+    env.filters["running_title"] = running_title
     env.tests["web_url"] = is_web_url
     env.tests["long_word"] = has_long_word
     env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID, in_labels=in_labels,
@@ -207,9 +221,10 @@ def layout_templates(layout: str, layouts: LayoutSet = BUILTIN) -> set[str]:
 
 def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clinic: Clinic | None = None,
                 guide_url: str | None = None, body_pt: float | None = None, translation=None,
-                source_edition=None, layouts: LayoutSet = BUILTIN) -> str:
+                source_edition=None, layouts: LayoutSet = BUILTIN, pad_pages: int = 0) -> str:
     """The layout's HTML for `doc`.  `body_pt` overrides the manifest's body size (the fit rule steps it
-    down); `clinic` and `guide_url` fill the layouts that show them.  A bilingual layout also needs the
+    down); `clinic` and `guide_url` fill the layouts that show them; `pad_pages` asks an imposed layout for that
+    many pages to write on before its back cover (render/pdf.py counts them).  A bilingual layout also needs the
     `source_edition` (build.Edition) that `doc` was translated from: the page is in its language, with a column
     for each of the two, each column labelled through its own catalog (`doc`'s: the current labels)."""
     check_document(doc)
@@ -220,7 +235,7 @@ def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clin
         raise BookletError(f"{layout} needs sections with roles {', '.join(missing)}", doc.meta.source_file or doc.id)
     name = template_name(layout, layouts)
     settings = dict(paper=paper, options=manifest.options, clinic=clinic, guide_url=guide_url,
-                    body_pt=body_pt or manifest.body_pt, translation=translation)
+                    body_pt=body_pt or manifest.body_pt, translation=translation, pad_pages=pad_pages)
     try:
         template = environment(layouts).get_template(name)
         if not manifest.bilingual:

@@ -19,6 +19,7 @@ MM = 72 / 25.4
 # Landscape sheets in points, by paper name: two A5 pages on A4, two half-letter pages on US Letter.
 SHEETS_PT = {"a4": (297 * MM, 210 * MM), "letter": (11 * 72.0, 8.5 * 72.0)}
 
+PAGES_PER_SHEET = 4  # two on each side of a folded sheet
 Side = tuple[int | None, int | None]  # (left, right): 0-based page numbers, None for a blank slot
 
 
@@ -28,7 +29,7 @@ def saddle_stitch_order(n_pages: int, *, rtl: bool = False, keep_back_cover: boo
     after it (a one-page document has no back cover to keep)."""
     if n_pages < 1:
         raise ValueError(f"a booklet needs at least one page, not {n_pages}")
-    total = -(-n_pages // 4) * 4
+    total = -(-n_pages // PAGES_PER_SHEET) * PAGES_PER_SHEET
     padding: list[int | None] = [None] * (total - n_pages)
     pages: list[int | None] = list(range(n_pages))
     if keep_back_cover and n_pages > 1:
@@ -36,7 +37,7 @@ def saddle_stitch_order(n_pages: int, *, rtl: bool = False, keep_back_cover: boo
     else:
         pages = pages + padding
     sides: list[Side] = []
-    for sheet in range(total // 4):
+    for sheet in range(total // PAGES_PER_SHEET):
         sides.append((pages[total - 1 - 2 * sheet], pages[2 * sheet]))  # front
         sides.append((pages[2 * sheet + 1], pages[total - 2 - 2 * sheet]))  # back
     return [(right, left) for left, right in sides] if rtl else sides

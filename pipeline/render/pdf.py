@@ -46,7 +46,7 @@ from pipeline.render.fit import fit_to_pages
 from pipeline.render.fonts import check_glyphs
 from pipeline.render.html import base_url, render_html
 from pipeline.render.images import image_data_uri
-from pipeline.render.impose import SHEETS_PT, impose
+from pipeline.render.impose import PAGES_PER_SHEET, SHEETS_PT, impose
 from pipeline.render.layouts import BUILTIN, LayoutSet
 
 # Tagged, with /Lang from <html lang>, the title from <title> and DisplayDocTitle.  Same bytes on every run
@@ -280,9 +280,10 @@ def write_fitted_pdf(doc: Document, target: str | Path, layout: str = "guide", p
     images = {image_data_uri(clinic.logo)} if clinic and clinic.logo else set()
     source = doc.meta.source_file or doc.id
 
-    def render_at(body_pt: float | None = None) -> Rendering:
+    def render_at(body_pt: float | None = None, pad_pages: int = 0) -> Rendering:
         html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url, body_pt=body_pt,
-                           translation=translation, source_edition=source_edition, layouts=layouts)
+                           translation=translation, source_edition=source_edition, layouts=layouts,
+                           pad_pages=pad_pages)
         return render(html, target, layouts=layouts, images=images, source=source)
 
     body_pt = None
@@ -293,6 +294,10 @@ def write_fitted_pdf(doc: Document, target: str | Path, layout: str = "guide", p
         rendering = render_at()
     if manifest.impose is None:
         return save(rendering, target), body_pt
+    # A folded sheet carries four pages: fill the last sheet with pages to write on rather than blanks.  They go
+    # before the back cover, each on a page of its own, so the second layout is longer by exactly that many.
+    if pad_pages := -len(rendering.document.pages) % PAGES_PER_SHEET:
+        rendering = render_at(body_pt, pad_pages)
     pages = unimposed_path(target, paper)
     warnings = save(rendering, pages)
     write_saddle_stitched(pages, target, paper, doc.lang)
