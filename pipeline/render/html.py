@@ -21,7 +21,8 @@ from pipeline.config import Clinic
 from pipeline.i18n import catalogs
 from pipeline.errors import BookletError
 from pipeline.locales import babel_locale, is_pseudo
-from pipeline.model import Block, Document, ListBlock, ListItem
+from pipeline.i18n.units import overview
+from pipeline.model import Block, Document, ListBlock, ListItem, Paragraph
 from pipeline.render import (
     ABOUT_ID, CONTENTS_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction, current_labels,
     direction_of, direction_runs, labels_in, text_direction)
@@ -123,6 +124,33 @@ def role_blocks(doc: Document, role: str) -> list[Block]:
     return [block for section in doc.sections_with_role(role) for block in section.blocks]
 
 
+# The end of a sentence: ".", "!", "?" (Arabic "؟", CJK "。") and a space.  Not after an abbreviation of letters
+# and dots ("e.g.", "i.e."), a short capitalised one ("Dr.", "Fig.") or before a lower-case word ("approx. ten").
+_SENTENCE_END = re.compile(r"[.!?\u061f\u3002][\"'”’»)]*\s+")
+_ABBREVIATION = re.compile(r"(?:\w\.){2,}|[A-Z][a-z]{0,2}\.")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text` (all of it when it has one): its words as written, never rewritten."""
+    for end in _SENTENCE_END.finditer(text):
+        before = text[:end.start() + 1].split()[-1]
+        following = text[end.end():end.end() + 1]
+        if _ABBREVIATION.fullmatch(before.lstrip("(\"'“‘«")) or following.islower():
+            continue
+        return text[:end.end()].rstrip()
+    return text.strip()
+
+
+def overview_sentence(doc: Document) -> Paragraph | None:
+    """The first sentence of the document's overview (units.overview), with the language of its unit where that
+    fell back to the source's; None for a document without one."""
+    found = overview(doc)
+    if found is None:
+        return None
+    paragraph = found[1]
+    return Paragraph(first_sentence(paragraph.text), langs=dict(paragraph.langs))
+
+
 def list_items(blocks: list[Block]) -> list[ListItem]:
     return [item for block in blocks if isinstance(block, ListBlock) for item in block.items]
 
@@ -178,6 +206,7 @@ def environment(layouts: LayoutSet = BUILTIN) -> jinja2.Environment:
     env.filters["about_lines"] = lambda doc, translation=None: about_lines(doc, long_date, translation)
     env.filters["role_blocks"] = role_blocks
     env.filters["list_items"] = list_items
+    env.filters["overview_sentence"] = overview_sentence
     env.filters["qr_svg"] = qr_svg
     env.filters["data_uri"] = image_data_uri
     env.tests["web_url"] = is_web_url
