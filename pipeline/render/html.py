@@ -24,8 +24,8 @@ from pipeline.locales import babel_locale, is_pseudo
 from pipeline.i18n.units import overview
 from pipeline.model import Block, Document, ListBlock, ListItem, Paragraph
 from pipeline.render import (
-    ABOUT_ID, CONTENTS_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction, current_labels,
-    direction_of, direction_runs, labels_in, text_direction)
+    ABOUT_ID, CONTENTS_ID, SEE_DOCTOR_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction,
+    current_labels,    direction_of, direction_runs, labels_in, text_direction)
 from pipeline.render.images import image_data_uri, qr_svg
 from pipeline.render.layouts import BUILTIN, LayoutSet, missing_roles
 
@@ -211,7 +211,8 @@ def environment(layouts: LayoutSet = BUILTIN) -> jinja2.Environment:
     env.filters["data_uri"] = image_data_uri
     env.tests["web_url"] = is_web_url
     env.tests["long_word"] = has_long_word
-    env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID, in_labels=in_labels,
+    env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID, see_doctor_id=SEE_DOCTOR_ID,
+                       in_labels=in_labels,
                        labels_in_english=labels_in_english)
     return env
 
