@@ -76,7 +76,8 @@ def test_headings_are_20_to_22pt_bold_and_nothing_else_is(large_print, doc_id):
     for size in (SUBSECTION_PT, SECTION_PT):
         assert all("Bold" in c["fontname"] for c in sizes.get(size, [])), size
     sections = [s for s in doc.walk_sections() if s.depth == 1]
-    expected_22 = [doc.title, "Contents"] + [s.title for s in sections] + (
+    box = [s.title for s in doc.sections_with_role("see-doctor")][:1]  # the box after the contents (guide)
+    expected_22 = [doc.title, "Contents"] + box + [s.title for s in sections] + (
         ["Sources"] if doc.citations else []) + ["About this information"]
     # in document order, page by page: exactly the headings at each size, and no other text
     assert squeezed("".join(c["text"] for c in sizes[SECTION_PT])) == squeezed("".join(expected_22))
