@@ -237,11 +237,13 @@ def layout_templates(layout: str, layouts: LayoutSet = BUILTIN) -> set[str]:
 
 def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clinic: Clinic | None = None,
                 guide_url: str | None = None, body_pt: float | None = None, translation=None,
-                source_edition=None, layouts: LayoutSet = BUILTIN) -> str:
+                source_edition=None, layouts: LayoutSet = BUILTIN, row_heights: dict[str, float] | None = None) -> str:
     """The layout's HTML for `doc`.  `body_pt` overrides the manifest's body size (the fit rule steps it
     down); `clinic` and `guide_url` fill the layouts that show them.  A bilingual layout also needs the
     `source_edition` (build.Edition) that `doc` was translated from: the page is in its language, with a column
-    for each of the two, each column labelled through its own catalog (`doc`'s: the current labels)."""
+    for each of the two, each column labelled through its own catalog (`doc`'s: the current labels);
+    `row_heights` (CSS px by row name, from pdf.row_heights) sets the least height of each row's piece in both
+    columns, so that they line up."""
     check_document(doc)
     manifest = layouts.manifest(layout)
     if paper not in manifest.papers:
@@ -250,7 +252,7 @@ def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clin
         raise BookletError(f"{layout} needs sections with roles {', '.join(missing)}", doc.meta.source_file or doc.id)
     name = template_name(layout, layouts)
     settings = dict(paper=paper, options=manifest.options, clinic=clinic, guide_url=guide_url,
-                    body_pt=body_pt or manifest.body_pt, translation=translation)
+                    body_pt=body_pt or manifest.body_pt, translation=translation, row_heights=row_heights or {})
     try:
         template = environment(layouts).get_template(name)
         if not manifest.bilingual:

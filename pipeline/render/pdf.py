@@ -274,6 +274,17 @@ if getattr(weasyprint_tags._build_box_tree, "__name__", "") != "_with_language":
     weasyprint_tags._build_box_tree = _with_language
 
 
+def row_heights(rendering: Rendering) -> dict[str, float]:
+    """{row name: height in CSS px} of the tallest piece of each row (the elements with `data-row`, one per column
+    in a bilingual layout), border box, for the rows whose pieces differ; empty when they already line up."""
+    found: dict[str, list[float]] = {}
+    for _, box in _tagged_boxes(rendering):
+        name = box.element.get("data-row")
+        if name and isinstance(box, boxes.BlockBox):
+            found.setdefault(name, []).append(box.border_height())
+    return {name: max(heights) for name, heights in found.items() if max(heights) - min(heights) > 0.01}
+
+
 def heading_scopes(rendering: Rendering) -> list[tuple[int, str]]:
     """(page index, "Row" or "Column") of every table heading cell, in the order of their TH structure elements
     (a heading repeated on the next page is a cell there too).  "Row" where the <th> says scope="row", else
@@ -348,9 +359,16 @@ def write_fitted_pdf(doc: Document, target: str | Path, layout: str = "guide", p
     source = doc.meta.source_file or doc.id
 
     def render_at(body_pt: float | None = None) -> Rendering:
-        html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url, body_pt=body_pt,
-                           translation=translation, source_edition=source_edition, layouts=layouts)
-        return render(html, target, layouts=layouts, images=images, source=source)
+        def laid_out(rows=None) -> Rendering:
+            html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url, body_pt=body_pt,
+                               translation=translation, source_edition=source_edition, layouts=layouts,
+                               row_heights=rows)
+            return render(html, target, layouts=layouts, images=images, source=source)
+
+        rendering = laid_out()
+        # Columns side by side line up row by row: laid out again with each row as tall as its taller piece.
+        rows = row_heights(rendering) if manifest.bilingual else {}
+        return laid_out(rows) if rows else rendering
 
     body_pt = None
     if manifest.fit:
