@@ -16,7 +16,7 @@ from pipeline.i18n.catalogs import (
     ui_translations, unit_lookup)
 from pipeline.config import Gate
 from pipeline.i18n.qa import Problem, blocks_printing, check_unit, holds_dose
-from pipeline.i18n.units import Unit, translate, units
+from pipeline.i18n.units import Unit, overview, translate, units
 from pipeline.model import Document
 from pipeline.render.html import layout_templates
 from pipeline.render.layouts import BUILTIN, LayoutSet, Manifest, missing_roles
@@ -194,7 +194,8 @@ def labels_for(locale: str, translations: Path) -> LoadedCatalog | None:
 def untranslated_for(ed: Edition, manifest: Manifest | None, layout: str,
                      layout_set: LayoutSet = BUILTIN) -> list[str]:
     """What a layout that must be complete (the one-page sheet) would print untranslated: its units (title,
-    disclaimer and the sections of its roles; every unit for the EPUB, which has no manifest) and its labels
+    disclaimer, the sections of its roles, and the overview paragraph where its options print a sentence of it
+    (`overview = true`); every unit for the EPUB, which has no manifest) and its labels
     (those of the templates it renders with and of the renderers)."""
     if ed.translation is None:
         return []
@@ -202,7 +203,9 @@ def untranslated_for(ed: Edition, manifest: Manifest | None, layout: str,
         return [f"{u.id}: {u.text}" for u in ed.fallbacks]
     ids = {u.id for u in ed.fallbacks}
     roles = _section_roles(ed.document.sections, None)
-    gaps = [f"{u.id}: {u.text}" for u in units(ed.document) if u.id in ids and _used(u, roles, manifest)]
+    shown = overview(ed.document) if manifest.options.get("overview") else None
+    gaps = [f"{u.id}: {u.text}" for u in units(ed.document) if u.id in ids and
+            (_used(u, roles, manifest) or (shown is not None and u.id == shown[0]))]
     templates = {f"layouts/{name}" for name in layout_templates(layout, layout_set)}
     labels = missing_ui(ed.ui_catalog, _label_template(layout_set),
                         lambda name: name in templates or name.startswith("pipeline/render/"))

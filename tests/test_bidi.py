@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
-from pipeline.render import direction_runs
+from pipeline.config import load_clinic
+from pipeline.render import _, direction_runs, labels_in
 from pipeline.render.html import render_html
+from pipeline.sources import load, resolve
 
 from conftest import PMN, REPO
 from test_cli import booklet
@@ -137,3 +142,56 @@ def test_a_latin_dose_and_a_phone_number_in_arabic_text_keep_their_order(tmp_pat
     assert "500 mg" in out and "mg 500" not in out
     assert "+44 20 7946 0000" in out
     assert "375 mg/m² IV weekly × 4" in out
+
+
+# --- whole rows mirror in a right-to-left edition ---------------------------------------------------------------
+
+def letters(text: str) -> Counter:
+    """The letters of `text`, shaping undone (NFKC): the same for a word as typed and as pdfplumber reads it back
+    from a PDF, where Arabic comes out in visual order and ligatures in pieces."""
+    return Counter(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch).startswith("L"))
+
+
+def span_of(pdf: Path, text: str) -> tuple[float, float]:
+    """(x0, x1) of the piece of marked content on page 1 whose letters are those of `text`."""
+    with pdfplumber.open(pdf) as document:
+        pieces: dict[int, list] = {}
+        for ch in document.pages[0].chars:
+            pieces.setdefault(ch.get("mcid"), []).append(ch)
+    matches = [chars for chars in pieces.values() if letters("".join(ch["text"] for ch in chars)) == letters(text)]
+    assert len(matches) == 1, (text, len(matches))
+    return min(ch["x0"] for ch in matches[0]), max(ch["x1"] for ch in matches[0])
+
+
+@pytest.fixture(scope="module")
+def sheets_by_direction(tmp_path_factory):
+    """Seed 000's sheet in English and Arabic (the shipped catalogs), with the example clinic."""
+    out = tmp_path_factory.mktemp("mirrored")
+    result = booklet("build", "--doc", PMN, "--locale", "en", "--locale", "ar", "--layout", "sheet", "--format",
+                     "pdf", "--clinic", str(REPO / "examples" / "clinic.toml"), "--allow-incomplete", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return {locale: out / locale / f"{PMN}.sheet.pdf" for locale in ("en", "ar")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_the_sheet_rows_follow_the_direction_of_the_edition(sheets_by_direction, locale):
+    """Do before Avoid and the symptoms before the clinic's panel, in reading direction: left to right in English,
+    right to left in Arabic (each heading read back from the PDF by its letters, as the edition spells it)."""
+    from pipeline.build import edition
+
+    ed = edition(load(resolve(PMN, REPO / "sources")).document, locale, REPO / "translations")
+    title = {role: ed.document.sections_with_role(role)[0].title for role in ("do", "avoid")}
+    with labels_in(ed.labels):
+        symptoms = _("Key symptoms")
+    pdf = sheets_by_direction[locale]
+    do, avoid = span_of(pdf, title["do"]), span_of(pdf, title["avoid"])
+    first, second = span_of(pdf, symptoms), span_of(pdf, load_clinic(REPO / "examples" / "clinic.toml").name)
+    with pdfplumber.open(pdf) as document:
+        middle = document.pages[0].width / 2
+    if locale == "ar":  # each heading starts its column on the right: its right edge is the column's
+        assert do[1] > avoid[1] + 100 and do[0] > middle > avoid[1], (do, avoid)
+        assert first[1] > second[1] + 100 and first[0] > middle, (first, second)
+    else:
+        assert do[0] + 100 < avoid[0] and do[1] < middle < avoid[0], (do, avoid)
+        assert first[0] + 100 < second[0] and first[1] < middle, (first, second)

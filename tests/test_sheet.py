@@ -446,3 +446,111 @@ def test_cli_builds_the_sheet_and_skips_a_document_without_the_roles(tmp_path):
     expected = {(r, c) for r, row in enumerate(segno.make_qr(GUIDE_URL, error="m").matrix)
                 for c, dark in enumerate(row) if dark}
     assert drawn_qr_modules(sheet) == expected
+
+
+# --- what the condition is: one sentence of the overview under the title ---------------------------------------
+
+@pytest.mark.parametrize("text, first", [
+    ("Migraine is a headache. It comes back.", "Migraine is a headache."),
+    ("Steroids (e.g. prednisolone) help. Ask first.", "Steroids (e.g. prednisolone) help."),
+    ("Dr. Lee treats it. Ask her.", "Dr. Lee treats it."),
+    ("It starts approx. two days later. Then it fades.", "It starts approx. two days later."),
+    ("Is it rare? Yes.", "Is it rare?"),
+    ("الصداع شائع. يعود أحيانا.", "الصداع شائع."),
+    ("One sentence without a stop", "One sentence without a stop"),
+])
+def test_first_sentence_stops_at_the_first_sentence_end(text, first):
+    from pipeline.render.html import first_sentence
+
+    assert first_sentence(text) == first
+
+
+def test_the_overview_is_the_overview_section_else_the_introduction():
+    from pipeline.i18n.units import overview
+
+    doc = short_document()
+    assert overview(doc) is None  # neither: no sentence
+    doc.blocks = [ListBlock(items=[ListItem("a list first")]), Paragraph("Headaches are common. Most are harmless.")]
+    assert overview(doc) == ("intro.2", doc.blocks[1])
+    doc.sections.insert(0, Section("about", "About headaches", 1, role="overview",
+                                   blocks=[Paragraph("A headache is pain in the head. It has many causes.")]))
+    assert overview(doc) == ("about.1", doc.sections[0].blocks[0])
+    html = parse_html(render_html(doc, "sheet"))
+    [sentence] = [p for p in html.iter("p") if "overview" in (p.get("class") or "")]
+    assert sentence.text == "A headache is pain in the head."
+    header = html.find(".//header")
+    assert sentence in list(header)  # under the title, in the sheet's header
+
+
+@pytest.fixture(scope="module")
+def overview_sheets(tmp_path_factory) -> dict[str, Path]:
+    """Seed 000's sheet through `booklet build` with the shipped catalogs, in English, Spanish and Arabic."""
+    out = tmp_path_factory.mktemp("overview")
+    result = booklet("build", "--doc", PMN, "--locale", "en", "--locale", "es", "--locale", "ar", "--layout", "sheet",
+                     "--format", "pdf", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return {locale: out / locale / f"{PMN}.sheet.pdf" for locale in ("en", "es", "ar")}
+
+
+def arabic_words(text: str) -> list[str]:
+    """Words with their letters in order, shaping undone (NFKC); Arabic comes out of the PDF in visual order, so
+    each word is compared by its letters reversed too."""
+    import unicodedata
+    return re.findall(r"\w+", unicodedata.normalize("NFKC", text))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("locale", ["en", "es", "ar"])
+def test_sheet_says_what_the_condition_is_in_its_language(overview_sheets, locale):
+    """The first sentence of the overview paragraph, as the edition's catalog translates it, on the page, and the
+    English one not on a translated page."""
+    import unicodedata
+    from pipeline.build import edition
+    from pipeline.i18n.units import overview
+
+    source = load_seed()
+    english = overview(source)[1].text.split(". ")[0] + "."
+    ed = edition(source, locale, REPO / "translations")
+    translated = overview(ed.document)
+    assert "text" not in translated[1].langs  # the catalogs ship its translation
+    sentence = translated[1].text.split(". ")[0] + "."
+    pdf = overview_sheets[locale]
+    text = flat_text(pdf)
+    assert len(PdfReader(pdf).pages) == 1
+    if locale == "ar":
+        found = squeezed(unicodedata.normalize("NFKC", text))
+        words = arabic_words(sentence)
+        assert len(words) > 5 and all(w in found or w[::-1] in found for w in words), sentence
+    else:
+        assert squeezed(sentence) in squeezed(text)
+    if locale != "en":
+        assert squeezed(english) not in squeezed(text)
+
+
+def load_seed() -> Document:
+    from pipeline.sources import load, resolve
+
+    return load(resolve(PMN, REPO / "sources")).document
+
+
+@pytest.mark.slow
+def test_a_sheet_whose_overview_is_untranslated_is_held_back(tmp_path):
+    """The publish gate counts the overview sentence: without its translation the Spanish sheet is not built, and
+    the report names the unit."""
+    import shutil
+    from pipeline.i18n.catalogs import read_catalog, write_catalog
+    from pipeline.i18n.units import overview
+
+    shutil.copytree(REPO / "sources" / PMN, tmp_path / "sources" / PMN)
+    shutil.copytree(REPO / "translations", tmp_path / "translations")
+    (tmp_path / "booklet.toml").write_text('locales = ["es"]\nlayouts = ["sheet"]\nformats = ["pdf"]\n')
+    unit_id, paragraph = overview(load_seed())
+    po = tmp_path / "translations" / "es" / "LC_MESSAGES" / f"{PMN}.po"
+    loaded = read_catalog(po)
+    [message] = [m for m in loaded.catalog if m.id == paragraph.text]
+    message.string = ""
+    write_catalog(po, loaded.catalog, loaded.extra_headers)
+    result = booklet("build", "--locale", "es", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{PMN} sheet (es): not built, untranslated or fuzzy: {unit_id}:" in result.stderr
+    assert not (tmp_path / "out" / "es" / f"{PMN}.sheet.pdf").exists()

@@ -296,3 +296,62 @@ def test_refuses_an_incomplete_locale(project):
     assert "symptoms.1.1: Muscles in the feet" in error  # a unit the sheet needs, still in English
     assert "when-should-you-see-a-doctor.1:" not in error  # translated above
     assert not (project / "refused" / "es" / f"{PMN}.{LAYOUT}.pdf").exists()
+
+
+def top_of(page, text: str) -> float:
+    """The top of `text` on the page: of the run of consecutive pieces of marked content (one a line) whose
+    letters together are those of `text` (Arabic read back in visual order has the same letters)."""
+    from test_bidi import letters
+
+    pieces: dict[int, list] = {}
+    for ch in page.chars:
+        pieces.setdefault(ch.get("mcid"), []).append(ch)
+    ids, wanted = sorted(i for i in pieces if i is not None), letters(text)
+    runs = [ids[a:b] for a in range(len(ids)) for b in range(a + 1, min(a + 4, len(ids)) + 1)]
+    found = [run for run in runs if sum((letters("".join(c["text"] for c in pieces[i])) for i in run),
+                                        Counter()) == wanted]
+    assert len(found) == 1, (text, found)
+    return min(c["top"] for i in found[0] for c in pieces[i])
+
+
+ALERT = (0.607843, 0.109804, 0.109804)  # the warning panel's frame (#9b1c1c)
+
+
+@pytest.mark.slow
+def test_the_two_columns_line_up_row_by_row(built):
+    """The urgent signs' frames start and end level in both columns, whatever the length of the text in each
+    language (the Spanish and Arabic urgent signs are longer than the English), so the key symptoms under them
+    start level too (compared as text where both columns are in Latin script: glyph boxes differ by font)."""
+    for (locale, paper), pdf in built.items():
+        with pdfplumber.open(pdf) as document:
+            page = document.pages[0]
+            frames = [r for r in page.rects if r["fill"] and tuple(round(c, 3) for c in r["non_stroking_color"]) ==
+                      tuple(round(c, 3) for c in ALERT)]
+            columns = [[r for r in frames if (r["x0"] < page.width / 2) == left] for left in (True, False)]
+            assert all(columns), pdf
+            edges = [(min(r["top"] for r in rects), max(r["bottom"] for r in rects)) for rects in columns]
+            assert abs(edges[0][0] - edges[1][0]) < 0.5 and abs(edges[0][1] - edges[1][1]) < 0.5, (pdf, edges)
+            if locale == "es":
+                english, spanish = top_of(page, "Key symptoms"), top_of(page, LABELS["es"]["Key symptoms"])
+                assert abs(english - spanish) < 0.5, (pdf, english, spanish)
+
+
+@pytest.mark.slow
+def test_the_source_column_says_where_its_text_comes_from_and_how_current_it_is(built):
+    """Under the English column, its own source and date line in English, above the contacts; the translation's
+    line stays under both columns, in its language."""
+    from conftest import cldr_long_date
+
+    for (locale, paper), pdf in built.items():
+        with pdfplumber.open(pdf) as document:
+            page = document.pages[0]
+            contacts_top = page.search("Example Neurology Clinic")[0]["top"]
+            expected = f"Source: RxHarun. Last updated: {cldr_long_date('2025-07-03', 'en')}."
+            line = page.search(r"\s+".join(re.escape(word) for word in expected.split()))  # it may wrap
+            assert line and line[0]["top"] < contacts_top and line[0]["x1"] < page.width / 2, pdf
+        if locale == "es":
+            assert "Fuente: RxHarun" in page_text(pdf)
+
+
+def page_text(pdf: Path) -> str:
+    return re.sub(r"\s+", " ", PdfReader(pdf).pages[0].extract_text())

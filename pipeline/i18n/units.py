@@ -96,6 +96,21 @@ def _blocks(blocks, prefix: str, path: str, section: Section | None) -> Iterator
                                _setter(cell, "text"))
 
 
+def overview(doc: Document) -> tuple[str, Paragraph] | None:
+    """What the document is about, in one paragraph, with its unit id: the first paragraph of the section playing
+    the role `overview`, else the first paragraph of the introduction (the text before the first heading), else
+    None.  A layout that prints it (the sheet's sentence under the title) and the publish gate that checks what
+    a layout prints both ask here."""
+    for section in doc.sections_with_role("overview"):
+        for n, block in enumerate(section.blocks, start=1):
+            if isinstance(block, Paragraph):
+                return f"{section.id}.{n}", block
+    for n, block in enumerate(doc.blocks, start=1):
+        if isinstance(block, Paragraph):
+            return f"intro.{n}", block
+    return None
+
+
 def _sections(sections: list[Section], trail: list[str]) -> Iterator[tuple[Unit, Setter]]:
     for section in sections:
         path = " › ".join(trail + [section.title])

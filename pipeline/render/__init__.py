@@ -25,6 +25,7 @@ CONTENTS_ID = "booklet-contents"
 INTRO_ID = "booklet-intro"
 SOURCES_ID = "booklet-sources"
 ABOUT_ID = "booklet-about"
+SEE_DOCTOR_ID = "booklet-see-doctor"  # the guide's box near the front; the section keeps its own id
 
 # An imposed layout (the folded booklet) prints pages half the size of its paper; its file of plain pages is named
 # after that size.

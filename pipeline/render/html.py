@@ -21,10 +21,11 @@ from pipeline.config import Clinic
 from pipeline.i18n import catalogs
 from pipeline.errors import BookletError
 from pipeline.locales import babel_locale, is_pseudo
-from pipeline.model import Block, Document, ListBlock, ListItem
+from pipeline.i18n.units import overview
+from pipeline.model import Block, Document, ListBlock, ListItem, Paragraph
 from pipeline.render import (
-    ABOUT_ID, CONTENTS_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction, current_labels,
-    direction_of, direction_runs, labels_in, text_direction)
+    ABOUT_ID, CONTENTS_ID, SEE_DOCTOR_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction,
+    current_labels,    direction_of, direction_runs, labels_in, text_direction)
 from pipeline.render.images import image_data_uri, qr_svg
 from pipeline.render.layouts import BUILTIN, LayoutSet, missing_roles
 
@@ -136,6 +137,33 @@ def role_blocks(doc: Document, role: str) -> list[Block]:
     return [block for section in doc.sections_with_role(role) for block in section.blocks]
 
 
+# The end of a sentence: ".", "!", "?" (Arabic "؟", CJK "。") and a space.  Not after an abbreviation of letters
+# and dots ("e.g.", "i.e."), a short capitalised one ("Dr.", "Fig.") or before a lower-case word ("approx. ten").
+_SENTENCE_END = re.compile(r"[.!?\u061f\u3002][\"'”’»)]*\s+")
+_ABBREVIATION = re.compile(r"(?:\w\.){2,}|[A-Z][a-z]{0,2}\.")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text` (all of it when it has one): its words as written, never rewritten."""
+    for end in _SENTENCE_END.finditer(text):
+        before = text[:end.start() + 1].split()[-1]
+        following = text[end.end():end.end() + 1]
+        if _ABBREVIATION.fullmatch(before.lstrip("(\"'“‘«")) or following.islower():
+            continue
+        return text[:end.end()].rstrip()
+    return text.strip()
+
+
+def overview_sentence(doc: Document) -> Paragraph | None:
+    """The first sentence of the document's overview (units.overview), with the language of its unit where that
+    fell back to the source's; None for a document without one."""
+    found = overview(doc)
+    if found is None:
+        return None
+    paragraph = found[1]
+    return Paragraph(first_sentence(paragraph.text), langs=dict(paragraph.langs))
+
+
 def list_items(blocks: list[Block]) -> list[ListItem]:
     return [item for block in blocks if isinstance(block, ListBlock) for item in block.items]
 
@@ -191,12 +219,14 @@ def environment(layouts: LayoutSet = BUILTIN) -> jinja2.Environment:
     env.filters["about_lines"] = lambda doc, translation=None: about_lines(doc, long_date, translation)
     env.filters["role_blocks"] = role_blocks
     env.filters["list_items"] = list_items
+    env.filters["overview_sentence"] = overview_sentence
     env.filters["qr_svg"] = qr_svg
     env.filters["data_uri"] = image_data_uri
     env.filters["running_title"] = running_title
     env.tests["web_url"] = is_web_url
     env.tests["long_word"] = has_long_word
-    env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID, in_labels=in_labels,
+    env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID, see_doctor_id=SEE_DOCTOR_ID,
+                       in_labels=in_labels,
                        labels_in_english=labels_in_english)
     return env
 
@@ -221,12 +251,15 @@ def layout_templates(layout: str, layouts: LayoutSet = BUILTIN) -> set[str]:
 
 def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clinic: Clinic | None = None,
                 guide_url: str | None = None, body_pt: float | None = None, translation=None,
-                source_edition=None, layouts: LayoutSet = BUILTIN, pad_pages: int = 0) -> str:
+                source_edition=None, layouts: LayoutSet = BUILTIN, pad_pages: int = 0,
+                row_heights: dict[str, float] | None = None) -> str:
     """The layout's HTML for `doc`.  `body_pt` overrides the manifest's body size (the fit rule steps it
     down); `clinic` and `guide_url` fill the layouts that show them; `pad_pages` asks an imposed layout for that
     many pages to write on before its back cover (render/pdf.py counts them).  A bilingual layout also needs the
     `source_edition` (build.Edition) that `doc` was translated from: the page is in its language, with a column
-    for each of the two, each column labelled through its own catalog (`doc`'s: the current labels)."""
+    for each of the two, each column labelled through its own catalog (`doc`'s: the current labels);
+    `row_heights` (CSS px by row name, from pdf.row_heights) sets the least height of each row's piece in both
+    columns, so that they line up."""
     check_document(doc)
     manifest = layouts.manifest(layout)
     if paper not in manifest.papers:
@@ -235,7 +268,8 @@ def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clin
         raise BookletError(f"{layout} needs sections with roles {', '.join(missing)}", doc.meta.source_file or doc.id)
     name = template_name(layout, layouts)
     settings = dict(paper=paper, options=manifest.options, clinic=clinic, guide_url=guide_url,
-                    body_pt=body_pt or manifest.body_pt, translation=translation, pad_pages=pad_pages)
+                    body_pt=body_pt or manifest.body_pt, translation=translation, pad_pages=pad_pages,
+                    row_heights=row_heights or {})
     try:
         template = environment(layouts).get_template(name)
         if not manifest.bilingual:

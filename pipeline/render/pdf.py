@@ -7,9 +7,12 @@ build on anything else, and a log handler that turns WeasyPrint's ERROR records 
 its warnings back to the caller.  Laying out (`render`) and writing (`save`) are separate steps so that a fit
 rule (render/fit.py) can lay a layout out at several type sizes and write only the one that fits.
 
-WeasyPrint writes the language only once, for the whole document (the catalog's /Lang from <html lang>).  A page
-with a second language (the bilingual sheet) holds it in an <article lang>: `save` gives that article's
-structure element its own /Lang (with pikepdf), so that a screen reader switches voice there.  WeasyPrint
+WeasyPrint writes the language only once, for the whole document (the catalog's /Lang from <html lang>), so a
+screen reader would read an English fallback in a French handout with a French voice.  Every element whose
+language differs from its surroundings (a fallback paragraph, list item or heading with `lang`, a fallback
+<span lang>, the bilingual sheet's <article lang>, an English note in an Arabic edition) therefore gets its own
+/Lang on the structure element WeasyPrint makes for it: `save` hands WeasyPrint's tagger the languages by box
+while it writes (see `_tag_languages`), so each one lands on exactly the element made for its box.  WeasyPrint
 (70) tags a table's heading cells TH and links each data cell to its headings (/ID, /Headers), but writes no
 /Scope, which PDF/UA readers use to tell a column heading from a row heading: `save` adds it from the
 <th scope> of the HTML.  A table running onto several pages is one Table element per page, each with the
@@ -25,12 +28,15 @@ import re
 import threading
 import urllib.parse
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pikepdf
+import pydyf
 import weasyprint
+from weasyprint.pdf import tags as weasyprint_tags
 from pypdf import PdfReader
 from pypdf.generic import NameObject, TextStringObject
 from weasyprint.formatting_structure import boxes
@@ -158,13 +164,13 @@ def render(html: str, where: str | Path, *, layouts: LayoutSet = BUILTIN, folder
 def save(rendering: Rendering, target: str | Path) -> list[str]:
     """Write a rendering as a PDF at `target` (atomically).  Returns WeasyPrint's warnings; raises BookletError
     on a refused or missing asset or on any ERROR it logged (e.g. an image without alt text, which PDF/UA
-    requires).  An <article> in another language than the page gets that /Lang on its structure element, and a
-    table's heading cells their /Scope."""
-    articles, scopes = article_languages(rendering), heading_scopes(rendering)
-    with _weasyprint_records() as records, atomic_path(target) as tmp:
+    requires).  An element in another language than its surroundings gets that /Lang on its structure element
+    (`other_languages`), and a table's heading cells their /Scope."""
+    scopes = heading_scopes(rendering)
+    with _weasyprint_records() as records, atomic_path(target) as tmp, _tag_languages(other_languages(rendering)):
         try:
-            if articles or scopes:
-                complete_tags(rendering.document.write_pdf(**PDF_OPTIONS), articles, scopes, tmp, target)
+            if scopes:
+                complete_tags(rendering.document.write_pdf(**PDF_OPTIONS), scopes, tmp, target)
             else:
                 rendering.document.write_pdf(tmp, **PDF_OPTIONS)
         except FatalURLFetchingError as exc:
@@ -194,11 +200,89 @@ def _tagged_boxes(rendering: Rendering):
         yield from visit(page._page_box, index)  # WeasyPrint offers no public box tree
 
 
-def article_languages(rendering: Rendering) -> list[tuple[int, str | None]]:
-    """(page index, lang attribute) of every <article> box, in the order of their Art structure elements; empty
-    when none has a lang."""
-    found = [(page, box.element.get("lang")) for page, box in _tagged_boxes(rendering) if box.element_tag == "article"]
-    return found if any(lang for _, lang in found) else []
+def other_languages(rendering: Rendering) -> dict[int, str]:
+    """{id(box): language} for every box whose element is in another language than the box around it (its
+    structure element's parent): the language an element has by its own `lang` or its nearest ancestor's in the
+    HTML, the page's own at the top.  A box of the same element as its parent (an anonymous box, a line's
+    fragment, a list marker) inherits it, as a structure element inherits its parent's /Lang."""
+    found: dict[int, str] = {}
+    languages: dict[Any, str] = {}
+
+    def language(element) -> str:
+        return languages.get(element, "")
+
+    def visit(box, around: str):
+        if isinstance(box, AbsolutePlaceholder):
+            box = box._box
+        if isinstance(box, boxes.MarginBox):
+            return
+        own = around
+        if box.element is not None:
+            if box.element_tag == "html" and box.element not in languages:
+                _element_languages(box.element, box.element.get("lang", ""), languages)
+            own = language(box.element) or around
+            if own != around and box.element_tag not in ("html", "body"):
+                found[id(box)] = own
+        for child in getattr(box, "children", ()):
+            visit(child, own)
+
+    for page in rendering.document.pages:
+        visit(page._page_box, "")  # WeasyPrint offers no public box tree
+    return found
+
+
+def _element_languages(element, inherited: str, languages: dict) -> None:
+    """Each element of the HTML tree under `element` with its language: its own `lang`, else its parent's."""
+    own = element.get("lang") or inherited
+    languages[element] = own
+    for child in element:
+        if isinstance(child.tag, str):
+            _element_languages(child, own, languages)
+
+
+# The languages `save` is writing, by box (other_languages); None outside `save`.
+_LANGUAGES: ContextVar[dict[int, str] | None] = ContextVar("languages", default=None)
+
+
+@contextmanager
+def _tag_languages(languages: dict[int, str]):
+    token = _LANGUAGES.set(languages)
+    try:
+        yield
+    finally:
+        _LANGUAGES.reset(token)
+
+
+# WeasyPrint 70 makes the structure element(s) of each box in weasyprint.pdf.tags._build_box_tree, which calls
+# itself, by its module name, for every child box: wrapped once here, every box's elements pass through
+# `_with_language`, which gives them the box's language where `save` has one for it.  The wrapper changes nothing
+# else, and nothing at all outside `save`.  The tests read /Lang back from real PDFs (tests/test_languages.py),
+# so a WeasyPrint that builds its tree otherwise fails them instead of leaving the languages out unnoticed.
+_build_box_tree = weasyprint_tags._build_box_tree
+
+
+def _with_language(box, *args):
+    languages = _LANGUAGES.get()
+    lang = languages.get(id(box._box if isinstance(box, AbsolutePlaceholder) else box)) if languages else None
+    for element in _build_box_tree(box, *args):
+        if lang:
+            element["Lang"] = pydyf.String(lang)
+        yield element
+
+
+if getattr(weasyprint_tags._build_box_tree, "__name__", "") != "_with_language":
+    weasyprint_tags._build_box_tree = _with_language
+
+
+def row_heights(rendering: Rendering) -> dict[str, float]:
+    """{row name: height in CSS px} of the tallest piece of each row (the elements with `data-row`, one per column
+    in a bilingual layout), border box, for the rows whose pieces differ; empty when they already line up."""
+    found: dict[str, list[float]] = {}
+    for _, box in _tagged_boxes(rendering):
+        name = box.element.get("data-row")
+        if name and isinstance(box, boxes.BlockBox):
+            found.setdefault(name, []).append(box.border_height())
+    return {name: max(heights) for name, heights in found.items() if max(heights) - min(heights) > 0.01}
 
 
 def heading_scopes(rendering: Rendering) -> list[tuple[int, str]]:
@@ -209,12 +293,10 @@ def heading_scopes(rendering: Rendering) -> list[tuple[int, str]]:
             if isinstance(box, boxes.TableCellBox) and box.element_tag == "th"]
 
 
-def complete_tags(pdf: bytes, articles: list[tuple[int, str | None]], scopes: list[tuple[int, str]], out: Path,
-                  target: str | Path) -> None:
-    """Write `pdf` at `out` with /Lang on the Art structure element of every article (`article_languages`) whose
-    language is not the document's, and /Scope on every TH (`heading_scopes`).  The elements are matched to the
-    boxes in reading order and checked against their pages; a mismatch (another WeasyPrint) stops the build rather
-    than label the wrong text.  The file ID is derived from the content, so the same input gives the same bytes."""
+def complete_tags(pdf: bytes, scopes: list[tuple[int, str]], out: Path, target: str | Path) -> None:
+    """Write `pdf` at `out` with /Scope on every TH (`heading_scopes`).  The elements are matched to the boxes in
+    reading order and checked against their pages; a mismatch (another WeasyPrint) stops the build rather than
+    label the wrong cells.  The file ID is derived from the content, so the same input gives the same bytes."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         pages = {page.objgen: index for index, page in enumerate(document.pages)}
         elements = list(_structure_elements(document.Root.StructTreeRoot))
@@ -228,10 +310,6 @@ def complete_tags(pdf: bytes, articles: list[tuple[int, str | None]], scopes: li
                                    f"{[p + 1 if p is not None else None for p in found]}", target)
             return tagged
 
-        document_lang = str(document.Root.get("/Lang", ""))
-        for element, (_, lang) in zip(matched("/Art", articles, "language"), articles):
-            if lang and lang != document_lang:
-                element.Lang = pikepdf.String(lang)
         for element, (_, scope) in zip(matched("/TH", scopes, "table heading"), scopes):
             element.A.Scope = pikepdf.Name("/" + scope)
         document.save(out, deterministic_id=True)
@@ -281,10 +359,16 @@ def write_fitted_pdf(doc: Document, target: str | Path, layout: str = "guide", p
     source = doc.meta.source_file or doc.id
 
     def render_at(body_pt: float | None = None, pad_pages: int = 0) -> Rendering:
-        html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url, body_pt=body_pt,
-                           translation=translation, source_edition=source_edition, layouts=layouts,
-                           pad_pages=pad_pages)
-        return render(html, target, layouts=layouts, images=images, source=source)
+        def laid_out(rows=None) -> Rendering:
+            html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url, body_pt=body_pt,
+                               translation=translation, source_edition=source_edition, layouts=layouts,
+                               pad_pages=pad_pages, row_heights=rows)
+            return render(html, target, layouts=layouts, images=images, source=source)
+
+        rendering = laid_out()
+        # Columns side by side line up row by row: laid out again with each row as tall as its taller piece.
+        rows = row_heights(rendering) if manifest.bilingual else {}
+        return laid_out(rows) if rows else rendering
 
     body_pt = None
     if manifest.fit:
