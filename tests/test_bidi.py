@@ -100,7 +100,9 @@ def body_text(pdf: Path) -> str:
     (guide margins 25 mm top, 28 mm bottom: 71 pt to 762 pt)."""
     out = subprocess.run(["pdftotext", "-layout", "-x", "0", "-y", "71", "-W", "612", "-H", "691", str(pdf), "-"],
                          capture_output=True, text=True, check=True).stdout
-    return "".join(out.split())
+    # pdftotext marks the direction of the lines it reads on a page holding Arabic with embedding controls (LRE,
+    # RLE, PDF): its own annotation, not the PDF's text
+    return re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", "".join(out.split()))
 
 
 @pytest.mark.slow
@@ -112,7 +114,10 @@ def test_english_fallback_doses_keep_their_order_in_the_arabic_guide(tmp_path):
     text = body_text(pdf)
     doses = [unit.text for unit in _arabic_edition().fallbacks if re.search(r"\d", unit.text)]
     assert len(doses) > 20
-    out_of_order = [dose for dose in doses if "".join(dose.split()) not in text]
+    # pdftotext may put the bracket of a note marker that ends an English line ("…diagnosis.[1]") at that line's
+    # other end when Arabic text is near; the page shows it in place, so brackets are left out of the comparison
+    words = text.replace("[", "").replace("]", "")
+    out_of_order = [dose for dose in doses if "".join(dose.split()) not in words]
     assert not out_of_order, out_of_order[:5]
     assert "100mg/100mg/1mgIMweekly×4thenmonthly" in text
     # a whole item that falls back reads in its own direction: term, separator, text, then its markers

@@ -298,7 +298,7 @@ def test_a_table_stays_inside_the_page_and_no_row_is_split(layout, tmp_path):
             if isinstance(box, (boxes.TableBox, boxes.TextBox)):
                 assert box.position_x + box.margin_width() <= right + 0.5, f"past the margin on page {index + 1}"
             in_head = in_head or (isinstance(box, boxes.TableRowGroupBox) and box.element_tag == "thead")
-            if isinstance(box, boxes.TableRowBox):
+            if isinstance(box, boxes.TableRowBox) and index > 0:  # page 1 is the cover (its facts are a table)
                 if in_head:
                     headings_on.add(index)
                 else:
