@@ -314,6 +314,36 @@ def _load(project, doc_id: str, say) -> Document:
 JOBS_PER_WORKER = 40
 
 
+class _Pools:
+    """A process pool that is replaced by a new one after about JOBS_PER_WORKER jobs a worker: WeasyPrint keeps
+    a little memory per document (about 0.3 MB), which over hundreds of documents would grow without bound.
+    Not the pool's own `max_tasks_per_child`: in Python 3.11 to 3.13 a pool that replaces a worker that way can
+    stop starting workers and wait forever (CPython gh-115634).  A pool that is replaced still runs the jobs
+    it was given; all are waited for at the end (or cancelled, if the build stops)."""
+
+    def __init__(self, workers: int, jobs_per_worker: int = JOBS_PER_WORKER):
+        self.workers, self.limit = workers, workers * jobs_per_worker
+        self.pools: list[ProcessPoolExecutor] = []
+        self.given = 0  # jobs given to the newest pool
+
+    def submit(self, fn, *args):
+        if not self.pools or self.given >= self.limit:
+            if self.pools:
+                self.pools[-1].shutdown(wait=False)
+            self.pools.append(ProcessPoolExecutor(max_workers=self.workers, initializer=_start_worker,
+                                                  initargs=(tempfile.gettempdir(), os.getpid())))
+            self.given = 0
+        self.given += 1
+        return self.pools[-1].submit(fn, *args)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, *_):
+        for pool in self.pools:
+            pool.shutdown(wait=True, cancel_futures=kind is not None)
+
+
 def _start_worker(folder: str, parent: int) -> None:
     """A new worker's temporary files go into the build's own temporary folder (fsio.build_tempdir), which the
     next build removes if this one is killed: workers are started afresh (spawned), not forked with it.  And a
@@ -385,12 +415,8 @@ def _run_jobs(planned: Iterator[tuple[Job, dict]], request: BuildRequest, state:
         elif request.jobs <= 1 or len(first) < 2 and len(first[0][0].tasks) < 2:
             executor = _Executor(_Done, lambda futures: None)
         else:
-            # A worker is replaced after JOBS_PER_WORKER jobs: WeasyPrint keeps a little memory per document
-            # (about 0.3 MB), which over hundreds of documents would grow without bound.
-            pool = stack.enter_context(ProcessPoolExecutor(
-                max_workers=request.jobs, max_tasks_per_child=JOBS_PER_WORKER,
-                initializer=_start_worker, initargs=(tempfile.gettempdir(), os.getpid())))
-            executor = _Executor(pool.submit, lambda futures: concurrent.futures.wait(
+            pools = stack.enter_context(_Pools(request.jobs))
+            executor = _Executor(pools.submit, lambda futures: concurrent.futures.wait(
                 futures, return_when=concurrent.futures.FIRST_COMPLETED))
         editions: collections.deque[_Edition] = collections.deque()
         try:

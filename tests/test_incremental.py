@@ -184,3 +184,17 @@ def test_every_message_has_a_stable_code_in_the_report_and_quiet_prints_only_war
     # quiet: the warnings and the summary, not one line per file written
     assert "wrote " not in result.stderr and "units shown in the source language" in result.stderr
     assert re.search(r"^6 built, 0 up to date", result.stderr, re.M)
+
+
+def test_worker_pools_are_replaced_and_every_job_still_runs():
+    """Workers are replaced by a new pool after a number of jobs (memory), and no job is lost or left waiting
+    at the change: more jobs than one pool takes, with a pool of two workers taking three jobs each."""
+    import os
+
+    from pipeline.runner import _Pools
+
+    with _Pools(2, jobs_per_worker=3) as pools:
+        futures = [pools.submit(os.getpid) for _ in range(20)]
+        done = [future.result(timeout=60) for future in futures]
+        assert len(pools.pools) == 4  # 20 jobs, 6 a pool
+    assert len(set(done)) > 2  # they ran in more than one pool's workers
