@@ -200,3 +200,15 @@ def test_the_sheet_rows_follow_the_direction_of_the_edition(sheets_by_direction,
     else:
         assert do[0] + 100 < avoid[0] and do[1] < middle < avoid[0], (do, avoid)
         assert first[0] + 100 < second[0] and first[1] < middle, (first, second)
+
+
+def test_the_right_to_left_blocks_hold_every_right_to_left_character():
+    """direction_runs skips text with no character of these blocks in a left-to-right context: none may lie
+    outside them (Unicode as the installed Python knows it)."""
+    import unicodedata
+
+    from pipeline.render import _RIGHT_TO_LEFT
+
+    outside = [hex(code) for code in range(0x110000)
+               if unicodedata.bidirectional(chr(code)) in ("R", "AL") and not _RIGHT_TO_LEFT.match(chr(code))]
+    assert outside == []

@@ -117,6 +117,9 @@ def about_lines(doc: Document, format_date: Callable[[str, str], str], translati
 _STRONG = {"ltr": frozenset({"L"}), "rtl": frozenset({"R", "AL"})}
 _NUMBER = frozenset({"EN", "AN"})
 _BRACKETS = {"(": ")", "[": "]", "{": "}"}
+# Every character whose bidi class is R or AL lies in these blocks (tests/test_bidi.py checks all of Unicode).
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff"
+                            "\U0001e800-\U0001efff]")
 # A phone number or other run of digit groups: its groups would be reversed in right-to-left text.
 _DIGIT_GROUPS = re.compile(r"\+?\(?\d[\d\s().\-/]*\d\)?")
 
@@ -132,6 +135,8 @@ def direction_runs(value: str, direction: str) -> list[tuple[str, str | None]]:
     IV weekly × 4", "(B1/B6/B12)", a URL), and in right-to-left text a phone number or other digit groups
     separated by spaces ("+44 20 7946 0000").  A run ends at the last letter or digit; the punctuation after it
     belongs to the sentence around it."""
+    if direction == "ltr" and not _RIGHT_TO_LEFT.search(value):
+        return [(value, None)] if value else []  # nothing reads the other way (most text, and fast)
     own = _STRONG[direction]
     other_direction = "ltr" if direction == "rtl" else "rtl"
     other = _STRONG[other_direction]
