@@ -168,16 +168,32 @@ def test_impose_centres_a_page_in_its_half_and_shrinks_only_a_larger_one(tmp_pat
 
 def test_back_cover_only_when_the_about_box_starts_on_the_last_page(tmp_path):
     half = SHEETS_PT["a4"][0] / 2
-    for about_page, first_side in ((4, (5, 1)), (3, (_, 1))):
-        pages = marked_pages(tmp_path / f"about-{about_page}.pdf", 5, about_page=about_page)
-        write_saddle_stitched(pages, tmp_path / "sheets.pdf", "a4", "en")
+    for back_cover, first_side in ((True, (5, 1)), (False, (_, 1))):
+        pages = marked_pages(tmp_path / "pages.pdf", 5)
+        write_saddle_stitched(pages, tmp_path / "sheets.pdf", "a4", "en", back_cover)
         assert placed_pages(PdfReader(tmp_path / "sheets.pdf").pages[0], half) == first_side
+
+
+@pytest.mark.slow
+def test_the_booklet_is_imposed_with_a_back_cover_where_its_about_box_starts_on_the_last_page(tmp_path,
+                                                                                             monkeypatch):
+    """The writer tells imposition from the layout's own anchors; the pages it wrote say the same."""
+    from pipeline.render import pdf
+
+    told = []
+    imposed = pdf.write_saddle_stitched
+    monkeypatch.setattr(pdf, "write_saddle_stitched", lambda *args: told.append(args[-1]) or imposed(*args))
+    target = tmp_path / "x.booklet.pdf"
+    WRITERS["pdf"](sample_document(), target, "booklet", paper="a4")
+    reader = PdfReader(unimposed_path(target, "a4"))
+    about = reader.get_destination_page_number(reader.named_destinations[ABOUT_ID])
+    assert told == [about == len(reader.pages) - 1] == [True]
 
 
 def test_write_saddle_stitched_is_atomic_and_deterministic(tmp_path, monkeypatch):
     pages = marked_pages(tmp_path / "pages.pdf", 6, about_page=5)
-    write_saddle_stitched(pages, tmp_path / "one.pdf", "a4", "en")
-    write_saddle_stitched(pages, tmp_path / "two.pdf", "a4", "en")
+    write_saddle_stitched(pages, tmp_path / "one.pdf", "a4", "en", True)
+    write_saddle_stitched(pages, tmp_path / "two.pdf", "a4", "en", True)
     assert (tmp_path / "one.pdf").read_bytes() == (tmp_path / "two.pdf").read_bytes()
 
     def fail(self, stream):
@@ -186,7 +202,7 @@ def test_write_saddle_stitched_is_atomic_and_deterministic(tmp_path, monkeypatch
 
     monkeypatch.setattr(PdfWriter, "write", fail)
     with pytest.raises(OSError):
-        write_saddle_stitched(pages, tmp_path / "three.pdf", "a4", "en")
+        write_saddle_stitched(pages, tmp_path / "three.pdf", "a4", "en", True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one.pdf", "pages.pdf", "two.pdf"]
 
 
