@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 from pipeline.config import Settings, check_language_tag
-from pipeline.errors import BookletError, ConfigError, Interrupted
+from pipeline.errors import BookletError, Interrupted
 from pipeline.fsio import build_tempdir, output_lock, remove_stale_parts, remove_stale_tempdirs, write_atomic
 from pipeline.messages import Message
 from pipeline.project import Project

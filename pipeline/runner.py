@@ -90,7 +90,7 @@ class Job:
     settings: Settings
     files: dict[str, bytes]  # the project files it reads: "translations/…", "layouts/…", "clinic/<logo>"
     origins: dict[str, str]  # the top folder of those names -> where it is in the project (named in messages)
-    environment: dict[str, str]  # what of the parent's environment makes the bytes (SOURCE_DATE_EPOCH)
+    source_date_epoch: str | None  # the build's, which dates an EPUB (read by the parent, passed to workers)
     out: Path  # where the parent will write the outputs (named in messages)
     document: Document
     locale: str
@@ -220,17 +220,16 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
             summary.add(*(TaskReport(task.key, "would build", _one(inputs)) for task, inputs in stale.items()))
             continue
         document = _load(project, doc_id, say)
-        environment = {k: os.environ[k] for k in ("SOURCE_DATE_EPOCH",) if k in os.environ}
-        if "SOURCE_DATE_EPOCH" not in environment and not document.meta.last_updated:
-            if epoch := source_epoch(project.resolve(doc_id).path):  # an EPUB is dated; the source says no date
-                environment["SOURCE_DATE_EPOCH"] = epoch
+        epoch = os.environ.get("SOURCE_DATE_EPOCH") or None
+        if epoch is None and not document.meta.last_updated:  # an EPUB is dated; the source says no date
+            epoch = source_epoch(project.resolve(doc_id).path)
         for locale in dict.fromkeys(task.locale for task in stale):
             tasks = [task for task in stale if task.locale == locale]
             hints = {task: hint for task in tasks if (hint := state.fit_hint(task)) is not None}
             # --force starts over: the render cache too
             cached = {} if request.force else {name: data for task in tasks for name, data in state.cached(task).items()}
             files, origins = _job_files(project, document, locale, clinic)
-            yield (Job(settings, files, origins, environment, request.out, document, locale, tasks, request.paper,
+            yield (Job(settings, files, origins, epoch, request.out, document, locale, tasks, request.paper,
                        clinic, request.allow_incomplete, hints, fingerprints.cache_salt, cached),
                    {task: stale[task] for task in tasks})
 
@@ -539,8 +538,8 @@ def _take(job: Job, translated: Translated, rendered: dict[Task, Outcome], input
 
 @contextlib.contextmanager
 def _laid_out(job: Job):
-    """The job's project files laid out in a folder of its own (its root), and the parent's environment."""
-    with tempfile.TemporaryDirectory(prefix="booklet-job-") as scratch, _environment(job.environment):
+    """The job's project files laid out in a folder of its own (its root)."""
+    with tempfile.TemporaryDirectory(prefix="booklet-job-") as scratch:
         root = Path(scratch) / "project"
         for name, data in job.files.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -579,21 +578,6 @@ def render_task(job: RenderJob) -> Outcome:
         outcome = _render_task(job, root, root.parent / "out")
         outcome.messages = _restored_messages(job.edition, root, outcome.messages)
     return outcome
-
-
-@contextlib.contextmanager
-def _environment(values: dict[str, str]):
-    """The parent's SOURCE_DATE_EPOCH in a worker, which may run on another machine, for the job's length."""
-    before = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in before.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _translate_edition(job: Job, root: Path) -> Translated:
@@ -640,7 +624,7 @@ def _translate_edition(job: Job, root: Path) -> Translated:
 def _render_task(job: RenderJob, root: Path, scratch: Path) -> Outcome:
     from pipeline.build import edition, labels_for
     from pipeline.i18n.catalogs import ui_translations
-    from pipeline.render import WRITERS, labels_in, output_path
+    from pipeline.render import WRITERS, output_path
     from pipeline.render.cache import RenderCache
     from pipeline.render.layouts import LayoutSet
 
@@ -656,11 +640,12 @@ def _render_task(job: RenderJob, root: Path, scratch: Path) -> Outcome:
                       if job.note else [])
     target = output_path(scratch, job.document, task.fmt, task.layout)
     cache = RenderCache(ed_job.cache_salt, ed_job.cached)
-    with labels_in(ui_translations(labels_for(ed_job.locale, translations))):
-        written = WRITERS[task.fmt](job.document, target, task.layout, paper=ed_job.paper, clinic=clinic,
-                                    guide_url=guide_url, publisher=settings.publisher, translation=job.translation,
-                                    source_edition=source, layouts=LayoutSet.for_project(root),
-                                    fit_hint=ed_job.fit_hints.get(task), cache=cache)
+    written = WRITERS[task.fmt](job.document, target, task.layout,
+                                labels=ui_translations(labels_for(ed_job.locale, translations)), paper=ed_job.paper,
+                                clinic=clinic, guide_url=guide_url, publisher=settings.publisher,
+                                translation=job.translation, source_edition=source,
+                                layouts=LayoutSet.for_project(root), fit_hint=ed_job.fit_hints.get(task), cache=cache,
+                                source_date_epoch=ed_job.source_date_epoch)
     outcome.body_pt, outcome.cache_used, outcome.cache_made = written.body_pt, cache.used, cache.made
     outcome.messages += [Message("render.warning", w, "warning", str(ed_job.out / ed_job.locale / target.name))
                          for w in written.warnings]

@@ -12,7 +12,7 @@ import pdfplumber
 import pytest
 
 from pipeline.config import load_clinic
-from pipeline.render import _, direction_runs, labels_in
+from pipeline.render import direction_runs
 from pipeline.render.html import render_html
 from pipeline.sources import load, resolve
 
@@ -46,11 +46,8 @@ def _arabic_edition():
 
 
 def test_a_fallback_block_carries_its_language_and_direction():
-    from pipeline.render import labels_in
-
     ed = _arabic_edition()
-    with labels_in(ed.labels):
-        html = render_html(ed.document, "guide", translation=ed.translation)
+    html = render_html(ed.document, "guide", labels=ed.labels, translation=ed.translation)
     item = re.search(r'<li([^>]*)><strong class="term">.*?B-complex injection', html)
     assert item and 'lang="en"' in item.group(1) and 'dir="ltr"' in item.group(1)
     assert '<sup class="cite" dir="ltr">' in html
@@ -58,8 +55,6 @@ def test_a_fallback_block_carries_its_language_and_direction():
 
 
 def test_runs_in_arabic_text_and_clinic_details_are_isolated():
-    from dataclasses import replace
-
     from pipeline.config import Clinic
 
     ed = _arabic_edition()
@@ -80,12 +75,10 @@ def test_runs_in_arabic_text_and_clinic_details_are_isolated():
 
 def test_epub_isolates_runs_with_dir():
     from pipeline.model import Paragraph
-    from pipeline.render.epub import block, NoteRefs, unit
+    from pipeline.render.epub import unit
 
     para = Paragraph(text=ARABIC_DOSE)
-    with_direction = __import__("pipeline.render", fromlist=["direction_of"]).direction_of
-    with with_direction("rtl"):
-        inlines = unit(para, "text")
+    inlines = unit(para, "text", "rtl")
     spans = [node for node in inlines if node["t"] == "Span"]
     assert [[w["c"] for w in s["c"][1] if w["t"] == "Str"] for s in spans] == [["500", "mg"], ["+44", "20", "7946", "0000"]]
     assert all(["dir", "ltr"] in s["c"][0][2] for s in spans)
@@ -187,8 +180,7 @@ def test_the_sheet_rows_follow_the_direction_of_the_edition(sheets_by_direction,
 
     ed = edition(load(resolve(PMN, REPO / "sources")).document, locale, REPO / "translations")
     title = {role: ed.document.sections_with_role(role)[0].title for role in ("do", "avoid")}
-    with labels_in(ed.labels):
-        symptoms = _("Key symptoms")
+    symptoms = ed.labels.gettext("Key symptoms")
     pdf = sheets_by_direction[locale]
     do, avoid = span_of(pdf, title["do"]), span_of(pdf, title["avoid"])
     first, second = span_of(pdf, symptoms), span_of(pdf, load_clinic(REPO / "examples" / "clinic.toml").name)

@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 from pipeline.config import Publisher
-from pipeline.errors import BookletError
 from pipeline.render.epub import epub_identifier, write_epub
 
 from conftest import PMN, REPO, cldr_language_name, cldr_long_date
@@ -191,14 +190,12 @@ def test_embedded_fonts_are_subset_to_the_characters_the_book_uses(locale, loade
 
     from conftest import REPO
     from pipeline.build import edition
-    from pipeline.render import labels_in
     from pipeline.render.fonts import font_faces
 
     ed = edition(loaded_seeds[PMN].document, locale, REPO / "translations")
     target = tmp_path / "book.epub"
-    with labels_in(ed.labels):
-        write_epub(ed.document, target, translation=ed.translation)
-        write_epub(ed.document, tmp_path / "again.epub", translation=ed.translation)
+    write_epub(ed.document, target, ed.labels, translation=ed.translation)
+    write_epub(ed.document, tmp_path / "again.epub", ed.labels, translation=ed.translation)
     with zipfile.ZipFile(target) as z:
         files = {name: z.read(name) for name in z.namelist()}
     printed = _printed_characters(files)
@@ -313,8 +310,6 @@ def check_back_links(files, labels):
     """Every endnote links back once to each place that cites it, in reading order; the links are told apart by
     what they show and by their accessible names, which hold what they show; the label before them comes from
     `labels`; nothing in them points a way."""
-    from pipeline.render import _, labels_in
-
     pages = chapters(files)
     ids = {(name, e.get("id")): e for name, root in pages.items() for e in root.iter() if e.get("id")}
     uses: dict[str, list[tuple[str, str]]] = {}
@@ -325,8 +320,7 @@ def check_back_links(files, labels):
     notes = [e for root in pages.values() for e in root.iter() if e.get(f"{EPUB_NS}type") == "endnote"]
     assert notes and max(len(u) for u in uses.values()) > 1  # a note cited more than once, or nothing is measured
     names = []
-    with labels_in(labels):
-        label = _("Back to the text:")
+    label = labels.gettext("Back to the text:")
     for note in notes:
         backs = [a for a in note.iter(f"{XHTML}a") if a.get("role") == "doc-backlink"]
         targets = [tuple(a.get("href").split("#")) for a in backs]
@@ -355,11 +349,9 @@ def test_back_links_are_one_per_use_and_told_apart(book):
 def test_back_links_in_the_arabic_book_are_labelled_in_arabic(arabic):
     ed, files = arabic
     check_back_links(files, ed.labels)
-    from pipeline.render import _, labels_in
-
-    with labels_in(ed.labels):
-        assert _("Back to the text:") != "Back to the text:"  # the shipped Arabic label, not the English id
-        name = _("%(mark)s: back to reference %(number)s, use %(use)s", mark="1b", number=1, use=2)
+    assert ed.labels.gettext("Back to the text:") != "Back to the text:"  # the shipped Arabic label, not the id
+    name = ed.labels.gettext("%(mark)s: back to reference %(number)s, use %(use)s") % dict(mark="1b", number=1,
+                                                                                             use=2)
     pages = chapters(files)
     assert name in {a.get("aria-label") for root in pages.values() for a in root.iter(f"{XHTML}a")}
 

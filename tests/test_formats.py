@@ -5,7 +5,6 @@ the expected outline below is written from the article, not captured from the re
 """
 from __future__ import annotations
 
-import json
 import socket
 from pathlib import Path
 

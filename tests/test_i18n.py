@@ -237,7 +237,6 @@ def test_update_sets_the_plural_forms_of_the_language_and_keeps_every_translatio
     run(project, "i18n", "extract")
     run(project, "i18n", "init", "es")
     po = project / "translations" / "es" / "LC_MESSAGES" / f"{TREATMENT}.po"
-    template = read_po((project / "translations" / "templates" / f"{TREATMENT}.pot").open("rb"))
     translate_po(po, {"title": "Tratamiento", PLASMA: PLASMA_ES})
     text = po.read_text(encoding="utf-8")
     plural_forms = re.search(r'^"Plural-Forms: .*?\\n"$', text, re.M | re.S).group(0)
@@ -317,7 +316,6 @@ def test_pseudo_sheet_shows_whether_longer_text_fits(loaded_seeds, tmp_path):
     what overflows instead of shrinking the type."""
     from pipeline.errors import BookletError
     from pipeline.i18n.pseudo import pseudo_text
-    from pipeline.render import labels_in
     from pipeline.render.pdf import write_pdf
     from conftest import PMN
 

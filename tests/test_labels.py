@@ -15,7 +15,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from pypdf import PdfReader
 
-from pipeline.render import labels_in
 from pipeline.render.epub import document_ast
 from pipeline.render.html import render_html
 
@@ -51,8 +50,7 @@ def hostile_translations() -> GNUTranslations:
 @pytest.mark.parametrize("layout", ["guide", "sheet", "large-print", "booklet"])
 def test_labels_are_escaped_in_every_layout(loaded_seeds, layout):
     doc = loaded_seeds[PMN].document
-    with labels_in(hostile_translations()):
-        html = render_html(doc, layout)
+    html = render_html(doc, layout, labels=hostile_translations())
     for raw in ["<!--", "-->", "<style>h1::after", "<link rel=\"attachment\"", "<script>", "<b>esto</b>"]:
         assert raw not in html
     assert "Índice&lt;!--" in html or layout not in ("guide", "large-print", "booklet")
@@ -73,8 +71,7 @@ def test_placeholder_values_are_escaped(loaded_seeds):
 
 def test_epub_labels_are_plain_text(loaded_seeds):
     doc = loaded_seeds[PMN].document
-    with labels_in(hostile_translations()):
-        ast = document_ast(doc)
+    ast = document_ast(doc, hostile_translations())
     words = []
 
     def walk(node):
@@ -153,3 +150,26 @@ def test_a_hostile_label_catalog_cannot_change_the_guide(tmp_path):
     # no CSS effect: the words of the style rule appear only inside the printed label
     assert squeezed.count("TAKE500MGNOW") == squeezed.count('content:"TAKE500MGNOW"')
     assert not _embedded_files(hostile_pdf)
+
+
+def test_labels_are_passed_to_each_render_and_stay_with_it(loaded_seeds):
+    """A render's labels come from the catalog it is given, for that render only: renders of two catalogs
+    interleaved on threads (as a Dask worker runs tasks) each print their own, and a render given none prints
+    English (issue 12: no label catalog read from process-global state)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    doc = loaded_seeds[PMN].document
+    catalogs = [hostile_translations(), None] * 4
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pages = list(pool.map(lambda labels: render_html(doc, "guide", labels=labels), catalogs))
+        books = list(pool.map(lambda labels: document_ast(doc, labels), catalogs))
+    for labels, html, ast in zip(catalogs, pages, books):
+        spanish = labels is not None
+        assert ("Índice&lt;!--" in html) == spanish and (">Contents<" in html) != spanish
+        assert (ast["meta"]["toc-title"]["c"][0]["c"] == "Índice<!--") == spanish
+
+
+def test_the_package_keeps_no_render_state_in_the_process():
+    """Labels, direction and languages reach the renderers as arguments: no context variable carries them."""
+    package = REPO / "pipeline"
+    assert not [p for p in package.rglob("*.py") if "contextvars" in p.read_text(encoding="utf-8")]

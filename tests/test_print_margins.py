@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from pdfplumber.structure import PDFStructTree, StructTreeMissing
+from pdfplumber.structure import PDFStructTree
 from pypdf import PdfReader
 
 from conftest import REPO

@@ -2,7 +2,6 @@
 and label translations of its own over the built-in ones."""
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest

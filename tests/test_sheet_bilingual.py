@@ -18,7 +18,6 @@ from pypdf import PdfReader
 from conftest import PMN, REPO
 from pipeline.build import edition
 from pipeline.i18n.catalogs import read_catalog, write_catalog
-from pipeline.render import labels_in
 from pipeline.render.html import render_html
 from pipeline.sources import load, resolve
 from test_cli import booklet
@@ -184,9 +183,8 @@ def html_for(project: Path, locale: str) -> str:
     translations = project / "translations"
     doc = source_document()
     ed = edition(doc, locale, translations)
-    with labels_in(ed.labels):
-        return render_html(ed.document, LAYOUT, translation=ed.translation,
-                           source_edition=edition(doc, doc.lang, translations))
+    return render_html(ed.document, LAYOUT, labels=ed.labels, translation=ed.translation,
+                       source_edition=edition(doc, doc.lang, translations))
 
 
 # --- the HTML -------------------------------------------------------------------------------------------------

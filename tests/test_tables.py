@@ -17,7 +17,6 @@ from babel.messages.pofile import read_po, write_po
 
 from pipeline.model import Document, Meta, Paragraph, Table
 from pipeline.pandoc_reader import read_structured
-from pipeline.render import labels_in
 from pipeline.render.html import render_html
 from pipeline.render.pdf import render, write_pdf
 from pipeline.sources import load, resolve
@@ -182,8 +181,7 @@ def test_a_translated_cell_is_printed_and_the_others_fall_back_visibly(tmp_path)
     assert table.rows[2][2].text == "5 ml up to 3 times a day" and table.rows[2][2].langs == {"text": "en"}
     assert "dose" in "; ".join(p.code for p in ed.rejected["brands-and-doses.2.r3.c3"])
     assert table.rows[1][2].langs == {"text": "en"}  # never translated
-    with labels_in(ed.labels):
-        html = render_html(ed.document, "guide", translation=ed.translation)
+    html = render_html(ed.document, "guide", labels=ed.labels, translation=ed.translation)
     assert '<td lang="en" dir="ltr"><span lang="en" dir="ltr">1 tablet once a day, in the evening</span></td>' in html
     assert '<th scope="col">Marca</th>' in html
 
@@ -212,8 +210,7 @@ def test_arabic_cells_read_right_to_left_with_their_doses_isolated(tmp_path):
                               "1 or 2 tablets every 4 to 6 hours": "قرص أو قرصان كل 4 إلى 6 ساعات",
                               "100 mg/5 ml": "100 mg/5 ml"})
     ed = edition(load(resolve("ibuprofen", project / "sources")).document, "ar", project / "translations")
-    with labels_in(ed.labels):
-        html = render_html(ed.document, "guide", translation=ed.translation)
+    html = render_html(ed.document, "guide", labels=ed.labels, translation=ed.translation)
     assert html.startswith("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">")
     assert '<td><span dir="ltr">100 mg/5 ml</span></td>' in html  # a Latin dose in Arabic text keeps its order
     assert '<th scope="row" lang="en" dir="ltr"><span lang="en" dir="ltr">Nurofen</span></th>' in html

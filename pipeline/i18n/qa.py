@@ -200,7 +200,7 @@ class _Reader:
         # Units follow a number directly ("500mg"), so they are bounded at their end only.
         atom = f"(?:(?i:{_phrase_pattern(longer, False)})|{_phrase_pattern(one_letter, False)})"
         per = tables.PER_WORDS.get(self.language)
-        joiner = rf"\s*/\s*" + (rf"|\s+{per}\s+" if per else "")
+        joiner = r"\s*/\s*" + (rf"|\s+{per}\s+" if per else "")
         # A hyphen joins a number to its unit in a compound: "30-second test", "3-metre walk", "10-mg tablet".
         self.unit = re.compile(rf"[- {_SPACES}]?(?P<unit>{atom}(?:(?:{joiner}){atom})*)(?!\w)")
         self.unit_joiner = re.compile(joiner)
@@ -208,7 +208,7 @@ class _Reader:
         self.words = re.compile(rf"[^\W\d_]+(?:-(?!{atom}(?!\w))[^\W\d_]+)*|\S")
         self.number_words = tables.NUMBER_WORDS.get(self.language, {})
         range_words = "|".join(rf"\s+{re.escape(word)}\s+" for word in tables.RANGE_WORDS.get(self.language, ()))
-        self.range = re.compile(rf"\s*[-–—]\s*" + (f"|{range_words}" if range_words else ""))
+        self.range = re.compile(r"\s*[-–—]\s*" + (f"|{range_words}" if range_words else ""))
         self.periods = _period_keys(tables.PERIOD_WORDS.get(self.language, {}))
         self.multipliers = {_key(phrase): count
                             for phrase, count in tables.MULTIPLIER_WORDS.get(self.language, {}).items()}

@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from gettext import NullTranslations
 from pathlib import Path
 from typing import Any, Callable
@@ -36,38 +34,9 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd
 RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"})
 
 
-# The labels' catalog for what is being rendered now: set with `labels_in` around a render; the layouts'
-# Jinja2 environment and the EPUB writer both read it through `_`.
-_LABELS: ContextVar[NullTranslations] = ContextVar("labels", default=NullTranslations())
-
-
-def _(message: str, **variables) -> str:
-    """A label in the current locale (the English itself where its catalog lacks it)."""
-    text = _LABELS.get().gettext(message)
-    return text % variables if variables else text
-
-
-def current_labels() -> NullTranslations:
-    return _LABELS.get()
-
-
 def N_(message: str) -> str:
     """Marks a label for extraction where it is translated later, at render time."""
     return message
-
-
-@contextmanager
-def _set(var: ContextVar, value):
-    """`var` holds `value` inside the block, and what it held before after it."""
-    token = var.set(value)
-    try:
-        yield
-    finally:
-        var.reset(token)
-
-
-def labels_in(translations: NullTranslations):
-    return _set(_LABELS, translations)
 
 
 @dataclass(frozen=True)
@@ -182,19 +151,6 @@ def _balanced(run: str) -> bool:
     return depth == 0
 
 
-_DIRECTION: ContextVar[str] = ContextVar("direction", default="ltr")
-
-
-def current_direction() -> str:
-    """The direction of the text being rendered now (its language's): set with `direction_of` around a
-    render and, in a bilingual layout, around each column."""
-    return _DIRECTION.get()
-
-
-def direction_of(direction: str):
-    return _set(_DIRECTION, direction)
-
-
 def citation_id(number: int) -> str:
     return f"cite-{number}"
 
@@ -265,10 +221,11 @@ class Written:
 
 @dataclass(frozen=True)
 class PrintOptions:
-    """What the PDF writer takes: the paper, the clinic, the guide's address (a QR code), the edition the
-    document was translated from (a bilingual layout sets it beside), the layouts' search path and the size
-    the fit rule starts from."""
+    """What the PDF writer takes: the labels' catalog, the paper, the clinic, the guide's address (a QR code),
+    the edition the document was translated from (a bilingual layout sets it beside), the layouts' search path
+    and the size the fit rule starts from."""
 
+    labels: NullTranslations = field(default_factory=NullTranslations)  # English where None is given
     paper: str = "a4"
     clinic: Any = None  # config.Clinic
     guide_url: str | None = None
@@ -280,20 +237,24 @@ class PrintOptions:
 
 @dataclass(frozen=True)
 class EpubOptions:
-    """What the EPUB writer takes (it has one layout and no paper size): the publisher, the translation's
-    state, the layouts' search path and the render cache (cover and font subsets)."""
+    """What the EPUB writer takes (it has one layout and no paper size): the labels' catalog, the publisher, the
+    translation's state, the layouts' search path, the render cache (cover and font subsets) and the build's
+    SOURCE_DATE_EPOCH, which dates it."""
 
+    labels: NullTranslations = field(default_factory=NullTranslations)
     publisher: Any = None  # config.Publisher
     translation: Any = None
     layouts: Any = None
     cache: Any = None  # render.cache.RenderCache
+    source_date_epoch: str | None = None
 
 
 def _write_pdf(doc: Document, target: Path, layout: str, options: PrintOptions) -> Written:
     from pipeline.render.layouts import BUILTIN
     from pipeline.render.pdf import write_fitted_pdf
 
-    return Written(*write_fitted_pdf(doc, target, layout=layout, paper=options.paper, clinic=options.clinic,
+    return Written(*write_fitted_pdf(doc, target, layout=layout, labels=options.labels, paper=options.paper,
+                                     clinic=options.clinic,
                                      guide_url=options.guide_url, translation=options.translation,
                                      source_edition=options.source_edition, layouts=options.layouts or BUILTIN,
                                      fit_hint=options.fit_hint))
@@ -303,8 +264,10 @@ def _write_epub(doc: Document, target: Path, layout: str, options: EpubOptions) 
     from pipeline.render.epub import write_epub
     from pipeline.render.layouts import BUILTIN
 
-    return Written(write_epub(doc, target, publisher=options.publisher, translation=options.translation,
-                              layouts=options.layouts or BUILTIN, cache=options.cache))
+    return Written(write_epub(doc, target, labels=options.labels, publisher=options.publisher,
+                              translation=options.translation,
+                              layouts=options.layouts or BUILTIN, cache=options.cache,
+                              epoch=options.source_date_epoch))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import tempfile
 import tomllib
 import uuid
 import zipfile
+from gettext import NullTranslations
 from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape as xml_escape
@@ -30,8 +31,7 @@ from pipeline.fsio import atomic_path
 from pipeline.locales import is_pseudo
 from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Section, Table, TableCell
 from pipeline.render import (
-    _, ABOUT_ID, INTRO_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction, direction_of,
-    direction_runs, text_direction)
+    ABOUT_ID, INTRO_ID, SOURCES_ID, about_lines, check_document, citation_id, direction_runs, text_direction)
 from pipeline.render.cache import RenderCache
 from pipeline.render.cover import cover_alt, cover_png
 from pipeline.render.fonts import FontFace, check_text_glyphs, font_faces, subset_font
@@ -119,11 +119,11 @@ def span(inlines: list[dict], attributes: list[list[str]]) -> dict:
     return {"t": "Span", "c": [["", [], attributes], inlines]}
 
 
-def isolated(value: str, direction: str | None = None) -> list[dict]:
-    """Plain text with every run of the other direction in a Span with `dir` (render.direction_runs), as in
-    print: a Latin dose or a phone number inside Arabic text keeps its order."""
+def isolated(value: str, direction: str) -> list[dict]:
+    """Plain text written in `direction` with every run of the other direction in a Span with `dir`
+    (render.direction_runs), as in print: a Latin dose or a phone number inside Arabic text keeps its order."""
     inlines: list[dict] = []
-    for piece, run in direction_runs(value, direction or current_direction()):
+    for piece, run in direction_runs(value, direction):
         nodes = text(piece)
         if piece[:1].isspace() and inlines:
             nodes = [SPACE] + nodes
@@ -136,12 +136,12 @@ def isolated(value: str, direction: str | None = None) -> list[dict]:
     return inlines
 
 
-def unit(owner, field: str) -> list[dict]:
+def unit(owner, field: str, direction: str) -> list[dict]:
     """A unit's text; a fallback to the source language is a span with that language and direction, as in
-    print; text in the book's language has its runs of the other direction isolated."""
+    print; text in the book's language (written in `direction`) has its runs of the other direction isolated."""
     lang = owner.langs.get(field)
     if not lang:
-        return isolated(getattr(owner, field))
+        return isolated(getattr(owner, field), direction)
     return [span(text(getattr(owner, field)), [["lang", lang], ["dir", text_direction(lang)]])]
 
 
@@ -166,31 +166,6 @@ def with_block_lang(node: dict, attributes: list[list[str]]) -> dict:
     return div("", [], [node], attributes) if attributes else node
 
 
-def block(b, refs: NoteRefs) -> dict:
-    if isinstance(b, Paragraph):
-        return with_block_lang(para(unit(b, "text") + refs.cite(b.citations)), block_lang(b, "text"))
-    if isinstance(b, ListBlock):
-        # a list all of whose items fall back to one language reads in that language, its markers included;
-        # otherwise each item that does reads so inside the list
-        whole = _common_lang([block_lang(item, "term", "text") for item in b.items])
-        items = [in_block_lang([{"t": "Plain", "c": ([strong(unit(item, "term")), SPACE, word("–"), SPACE]
-                                                     if item.term else [])
-                                 + unit(item, "text") + refs.cite(item.citations)}],
-                               [] if whole else block_lang(item, "term", "text")) for item in b.items]
-        if b.ordered:
-            listed = {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}
-        else:
-            listed = {"t": "BulletList", "c": items}
-        return with_block_lang(listed, whole)
-    if isinstance(b, QuestionAnswer):
-        question = in_block_lang([para([strong(unit(b, "question"))])], block_lang(b, "question"))
-        answer = in_block_lang([para(unit(b, "answer") + refs.cite(b.citations))], block_lang(b, "answer"))
-        return div("", ["qa"], question + answer)
-    if isinstance(b, Table):
-        return table(b, refs)
-    raise TypeError(f"no EPUB rendering for {type(b).__name__}")
-
-
 def _common_lang(attributes: list[list[list[str]]]) -> list[list[str]]:
     """The attributes every one of `attributes` has, where they are all the same and not empty."""
     first = attributes[0] if attributes else []
@@ -198,36 +173,6 @@ def _common_lang(attributes: list[list[list[str]]]) -> list[list[str]]:
 
 
 NO_ATTR = ["", [], []]
-
-
-def table(t: Table, refs: NoteRefs) -> dict:
-    """A pandoc Table as the print layouts set it: column headings <th scope="col"> in the head, and where the
-    first column names the rows, a row head column whose cells are <th scope="row">.  pandoc writes a cell's
-    attributes as given but adds no `scope` of its own, so each heading cell carries it."""
-    def cell(c: TableCell, scope: str | None) -> list:
-        attributes = ([["scope", scope]] if scope else []) + block_lang(c, "text")
-        return [["", [], attributes], {"t": "AlignDefault"}, 1, 1,
-                [{"t": "Plain", "c": unit(c, "text") + refs.cite(c.citations)}]]
-
-    caption = [None, in_block_lang([{"t": "Plain", "c": unit(t, "caption") + refs.cite(t.citations)}],
-                                   block_lang(t, "caption")) if t.caption else []]
-    width = max(len(row) for row in [t.header, *t.rows])
-    head = [NO_ATTR, [[NO_ATTR, [cell(c, "col") for c in t.header]]] if t.header else []]
-    rows = [[NO_ATTR, [cell(c, "row" if k == 0 and t.row_headers else None) for k, c in enumerate(row)]]
-            for row in t.rows]
-    body = [NO_ATTR, 1 if t.row_headers else 0, [], rows]
-    return {"t": "Table", "c": [NO_ATTR, caption, [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]] * width,
-                                head, [body], [NO_ATTR, []]]}
-
-
-def section(s: Section, refs: NoteRefs) -> list[dict]:
-    """The book title is metadata (depth 0), so a top-level section (depth 1) is a level-1 header and, with
-    --split-level=1, a chapter file of its own."""
-    blocks = [header(s.depth, s.id, unit(s, "title"), attributes=block_lang(s, "title"))]
-    blocks += [block(b, refs) for b in s.blocks]
-    for child in s.sections:
-        blocks += section(child, refs)
-    return blocks
 
 
 def use_mark(number: int, use: int) -> str:
@@ -240,59 +185,128 @@ def use_mark(number: int, use: int) -> str:
     return f"{number}{letters}"
 
 
-def back_links(number: int, ref_ids: list[str]) -> list[dict]:
-    """A labelled list of links back to each place that cites note `number`: "Back to the text: 1a 1b 1c".
-    Each link shows its own mark and has an accessible name of its own ("1b: back to reference 1, use 2"),
-    the mark first so that the name holds what is shown (WCAG 2.5.3).  No arrow: "↩" points the wrong way in
-    a right-to-left book (and no layout font has it).  Each mark is isolated (`dir`), so in right-to-left text
-    the marks follow the label from right to left, 1a nearest to it, instead of forming one left-to-right run."""
-    if not ref_ids:
-        return []
-    inlines = text(_("Back to the text:"))
-    for use, ref_id in enumerate(ref_ids, start=1):
-        mark = use_mark(number, use)
-        name = _("%(mark)s: back to reference %(number)s, use %(use)s", mark=mark, number=number, use=use)
-        inlines += [SPACE, link([word(mark)], f"#{ref_id}", ("backlink",),
-                                [["role", "doc-backlink"], ["aria-label", name], ["dir", "ltr"]])]
-    return [{"t": "Span", "c": [["", ["backlinks"], []], inlines]}]
+class BookAst:
+    """The blocks of one book: its labels come from `labels` (the catalog of its locale) and its text is
+    written in `direction`; `refs` collects the citation markers placed, for the endnotes' links back."""
 
+    def __init__(self, labels: NullTranslations, direction: str):
+        self.labels, self.direction, self.refs = labels, direction, NoteRefs()
 
-def sources(doc: Document, refs: NoteRefs) -> list[dict]:
-    """The citations as endnotes, each linking back to every place that cites it."""
-    if not doc.citations:
-        return []
-    entries = []
-    for c in doc.citations:
-        back = back_links(c.number, refs.occurrences.get(c.number, []))
-        entries.append(div(citation_id(c.number), ["citation"],
-                           [para([strong([word(f"[{c.number}]")]), SPACE] + isolated(f"{c.publisher}:") + [SPACE]
-                                 + link_or_text(c.url) + ([SPACE] + back if back else []))],
-                           [["epub:type", "endnote"]]))
-    return [header(1, SOURCES_ID, _("Sources"), attributes=[["epub:type", "endnotes"], ["role", "doc-endnotes"]]),
-            div("", ["sources"], entries)]
+    def unit(self, owner, field: str) -> list[dict]:
+        return unit(owner, field, self.direction)
 
+    def cite(self, numbers: list[int]) -> list[dict]:
+        return self.refs.cite(numbers)
 
-def about(doc: Document, translation=None) -> list[dict]:
-    """Where the information comes from, how current it is, and the disclaimer: as in the print layouts."""
-    def line(label: str, inlines: list[dict]) -> dict:
-        return para([strong(text(label)), SPACE] + inlines)
+    def block(self, b) -> dict:
+        if isinstance(b, Paragraph):
+            return with_block_lang(para(self.unit(b, "text") + self.cite(b.citations)), block_lang(b, "text"))
+        if isinstance(b, ListBlock):
+            # a list all of whose items fall back to one language reads in that language, its markers included;
+            # otherwise each item that does reads so inside the list
+            whole = _common_lang([block_lang(item, "term", "text") for item in b.items])
+            items = [in_block_lang([{"t": "Plain", "c": ([strong(self.unit(item, "term")), SPACE, word("–"), SPACE]
+                                                         if item.term else [])
+                                     + self.unit(item, "text") + self.cite(item.citations)}],
+                                   [] if whole else block_lang(item, "term", "text")) for item in b.items]
+            if b.ordered:
+                listed = {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}
+            else:
+                listed = {"t": "BulletList", "c": items}
+            return with_block_lang(listed, whole)
+        if isinstance(b, QuestionAnswer):
+            question = in_block_lang([para([strong(self.unit(b, "question"))])], block_lang(b, "question"))
+            answer = in_block_lang([para(self.unit(b, "answer") + self.cite(b.citations))], block_lang(b, "answer"))
+            return div("", ["qa"], question + answer)
+        if isinstance(b, Table):
+            return self.table(b)
+        raise TypeError(f"no EPUB rendering for {type(b).__name__}")
 
-    blocks = [header(1, ABOUT_ID, _("About this information"), ("about",))]
-    for entry in about_lines(doc, long_date, translation):
-        value = text(_(entry.text)) if entry.translatable else isolated(entry.text)
-        if entry.lang:
-            value = [span(value, [["lang", entry.lang], ["dir", text_direction(entry.lang)]])]
-        if entry.url:
-            value += [SPACE] + link_or_text(entry.url)
-        blocks.append(line(_(entry.label), value))
-    if not doc.meta.last_updated:  # the book's date is the edition's: say so, beside "Last updated: not stated"
-        blocks.append(line(_("Edition date:"), text(_(
-            "%(date)s (this edition's date: the source gives no date of its own)",
-            date=long_date(edition_date(doc), doc.lang)))))
-    if doc.meta.disclaimer:
-        blocks.append(div("", ["disclaimer"], [para(unit(doc.meta, "disclaimer"))],
-                          block_lang(doc.meta, "disclaimer")))
-    return blocks
+    def table(self, t: Table) -> dict:
+        """A pandoc Table as the print layouts set it: column headings <th scope="col"> in the head, and where
+        the first column names the rows, a row head column whose cells are <th scope="row">.  pandoc writes a
+        cell's attributes as given but adds no `scope` of its own, so each heading cell carries it."""
+        def cell(c: TableCell, scope: str | None) -> list:
+            attributes = ([["scope", scope]] if scope else []) + block_lang(c, "text")
+            return [["", [], attributes], {"t": "AlignDefault"}, 1, 1,
+                    [{"t": "Plain", "c": self.unit(c, "text") + self.cite(c.citations)}]]
+
+        caption = [None, in_block_lang([{"t": "Plain", "c": self.unit(t, "caption") + self.cite(t.citations)}],
+                                       block_lang(t, "caption")) if t.caption else []]
+        width = max(len(row) for row in [t.header, *t.rows])
+        head = [NO_ATTR, [[NO_ATTR, [cell(c, "col") for c in t.header]]] if t.header else []]
+        rows = [[NO_ATTR, [cell(c, "row" if k == 0 and t.row_headers else None) for k, c in enumerate(row)]]
+                for row in t.rows]
+        body = [NO_ATTR, 1 if t.row_headers else 0, [], rows]
+        return {"t": "Table", "c": [NO_ATTR, caption, [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]] * width,
+                                    head, [body], [NO_ATTR, []]]}
+
+    def section(self, s: Section) -> list[dict]:
+        """The book title is metadata (depth 0), so a top-level section (depth 1) is a level-1 header and, with
+        --split-level=1, a chapter file of its own."""
+        blocks = [header(s.depth, s.id, self.unit(s, "title"), attributes=block_lang(s, "title"))]
+        blocks += [self.block(b) for b in s.blocks]
+        for child in s.sections:
+            blocks += self.section(child)
+        return blocks
+
+    def back_links(self, number: int, ref_ids: list[str]) -> list[dict]:
+        """A labelled list of links back to each place that cites note `number`: "Back to the text: 1a 1b 1c".
+        Each link shows its own mark and has an accessible name of its own ("1b: back to reference 1, use 2"),
+        the mark first so that the name holds what is shown (WCAG 2.5.3).  No arrow: "↩" points the wrong way
+        in a right-to-left book (and no layout font has it).  Each mark is isolated (`dir`), so in right-to-left
+        text the marks follow the label from right to left, 1a nearest to it, instead of forming one
+        left-to-right run."""
+        if not ref_ids:
+            return []
+        inlines = text(self.labels.gettext("Back to the text:"))
+        for use, ref_id in enumerate(ref_ids, start=1):
+            mark = use_mark(number, use)
+            name = self.labels.gettext("%(mark)s: back to reference %(number)s, use %(use)s") % dict(
+                mark=mark, number=number, use=use)
+            inlines += [SPACE, link([word(mark)], f"#{ref_id}", ("backlink",),
+                                    [["role", "doc-backlink"], ["aria-label", name], ["dir", "ltr"]])]
+        return [{"t": "Span", "c": [["", ["backlinks"], []], inlines]}]
+
+    def sources(self, doc: Document) -> list[dict]:
+        """The citations as endnotes, each linking back to every place that cites it."""
+        if not doc.citations:
+            return []
+        entries = []
+        for c in doc.citations:
+            back = self.back_links(c.number, self.refs.occurrences.get(c.number, []))
+            entries.append(div(citation_id(c.number), ["citation"],
+                               [para([strong([word(f"[{c.number}]")]), SPACE]
+                                     + isolated(f"{c.publisher}:", self.direction) + [SPACE]
+                                     + link_or_text(c.url) + ([SPACE] + back if back else []))],
+                               [["epub:type", "endnote"]]))
+        return [header(1, SOURCES_ID, self.labels.gettext("Sources"),
+                       attributes=[["epub:type", "endnotes"], ["role", "doc-endnotes"]]),
+                div("", ["sources"], entries)]
+
+    def about(self, doc: Document, epoch: str, translation=None) -> list[dict]:
+        """Where the information comes from, how current it is, and the disclaimer: as in the print layouts;
+        the edition's date (from `epoch`) where the source gives none."""
+        def line(label: str, inlines: list[dict]) -> dict:
+            return para([strong(text(label)), SPACE] + inlines)
+
+        gettext = self.labels.gettext
+        blocks = [header(1, ABOUT_ID, gettext("About this information"), ("about",))]
+        for entry in about_lines(doc, long_date, translation):
+            value = text(gettext(entry.text)) if entry.translatable else isolated(entry.text, self.direction)
+            if entry.lang:
+                value = [span(value, [["lang", entry.lang], ["dir", text_direction(entry.lang)]])]
+            if entry.url:
+                value += [SPACE] + link_or_text(entry.url)
+            blocks.append(line(gettext(entry.label), value))
+        if not doc.meta.last_updated:  # the book's date is the edition's: say so, beside "Last updated: not stated"
+            blocks.append(line(gettext("Edition date:"), text(gettext(
+                "%(date)s (this edition's date: the source gives no date of its own)") % dict(
+                date=long_date(edition_date(doc, epoch), doc.lang)))))
+        if doc.meta.disclaimer:
+            blocks.append(div("", ["disclaimer"], [para(self.unit(doc.meta, "disclaimer"))],
+                              block_lang(doc.meta, "disclaimer")))
+        return blocks
 
 
 # --- metadata ---------------------------------------------------------------------------------------------
@@ -318,15 +332,16 @@ def _list(values: list[str]) -> dict:
     return {"t": "MetaList", "c": [_inlines(v) for v in values]}
 
 
-def metadata(doc: Document, publisher: Publisher | None = None, translation=None) -> dict:
+def metadata(doc: Document, labels: NullTranslations, epoch: str, publisher: Publisher | None = None,
+             translation=None) -> dict:
     meta, a = doc.meta, doc.meta.attribution
     publisher = publisher or Publisher()
-    claims = accessibility(doc)
+    claims = accessibility(labels)
     m = {
         "title": _inlines(doc.title),
         "lang": _string(doc.lang),
         "identifier": _string(epub_identifier(doc, publisher)),
-        "toc-title": _inlines(_("Contents")),
+        "toc-title": _inlines(labels.gettext("Contents")),
         "accessModes": _list(claims["modes"]),
         "accessModeSufficient": _list(claims["sufficient"]),
         "accessibilityFeatures": _list(claims["features"]),
@@ -351,7 +366,7 @@ def metadata(doc: Document, publisher: Publisher | None = None, translation=None
             m.setdefault(key, {"t": "MetaList", "c": []})["c"].append(person)
     if publisher.name or a.publisher:
         m["publisher"] = _inlines(publisher.name or a.publisher)
-    m["date"] = _string(edition_date(doc))
+    m["date"] = _string(edition_date(doc, epoch))
     if meta.printed_licence:
         m["rights"] = _inlines(meta.printed_licence)
     if is_web_url(meta.url):
@@ -359,11 +374,11 @@ def metadata(doc: Document, publisher: Publisher | None = None, translation=None
     return m
 
 
-def accessibility(doc: Document) -> dict:
+def accessibility(labels: NullTranslations) -> dict:
     """Schema.org accessibility claims derived from what this book contains: text with headings, a nested
     table of contents, endnotes linked both ways, and one image, the cover, whose text description says
     everything it shows (so the text alone is sufficient)."""
-    summary = _("Text with headings, a table of contents and numbered source notes that link back to the "
+    summary = labels.gettext("Text with headings, a table of contents and numbered source notes that link back to the "
                 "text. The only image is the cover, described in text. No sound or animation. Checked "
                 "automatically only, with EPUBCheck and DAISY Ace; nobody has audited its accessibility, and it "
                 "claims conformance to no accessibility standard.")
@@ -376,38 +391,41 @@ def accessibility(doc: Document) -> dict:
     }
 
 
-def document_ast(doc: Document, publisher: Publisher | None = None, translation=None) -> dict:
-    """The whole EPUB as a pandoc AST: intro blocks, every section, Sources, About."""
+def document_ast(doc: Document, labels: NullTranslations | None = None, publisher: Publisher | None = None,
+                 translation=None, epoch: str | None = None) -> dict:
+    """The whole EPUB as a pandoc AST: intro blocks, every section, Sources, About; its labels from `labels`
+    (the catalog of its locale; English without one), dated by source_date_epoch(doc, `epoch`)."""
     check_document(doc)
+    labels, epoch = labels or NullTranslations(), source_date_epoch(doc, epoch)
+    book = BookAst(labels, text_direction(doc.lang))
     # pandoc would put text before the first heading in a chapter of its own under an invented id; name it.
-    refs = NoteRefs()
-    blocks = ([header(1, INTRO_ID, unit(doc, "title"), attributes=block_lang(doc, "title"))]
-              + [block(b, refs) for b in doc.blocks]) if doc.blocks else []
+    blocks = ([header(1, INTRO_ID, book.unit(doc, "title"), attributes=block_lang(doc, "title"))]
+              + [book.block(b) for b in doc.blocks]) if doc.blocks else []
     for s in doc.sections:
-        blocks += section(s, refs)
-    blocks += sources(doc, refs) + about(doc, translation)
-    return {"pandoc-api-version": PANDOC_API_VERSION, "meta": metadata(doc, publisher, translation),
+        blocks += book.section(s)
+    blocks += book.sources(doc) + book.about(doc, epoch, translation)
+    return {"pandoc-api-version": PANDOC_API_VERSION, "meta": metadata(doc, labels, epoch, publisher, translation),
             "blocks": blocks}
 
 
-def source_date_epoch(doc: Document) -> str:
-    """When this edition is dated, in seconds since 1970 UTC: the environment's SOURCE_DATE_EPOCH if set (a
-    build sets it, and `booklet build` sets it from the source file's last commit where the source states no
-    date: runner.source_epoch), else midnight UTC of the document's date, else midnight UTC today (the day
-    the edition is made; never 1970).  pandoc writes it as dcterms:modified and as the zip entries' dates."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return os.environ["SOURCE_DATE_EPOCH"]
+def source_date_epoch(doc: Document, given: str | None = None) -> str:
+    """When this edition is dated, in seconds since 1970 UTC: `given` where the build gives it (its
+    SOURCE_DATE_EPOCH, or where the source states no date, the source file's last commit: runner), else
+    midnight UTC of the document's date, else midnight UTC today (the day the edition is made; never 1970).
+    pandoc writes it as dcterms:modified and as the zip entries' dates."""
+    if given:
+        return given
     day = (datetime.date.fromisoformat(doc.meta.last_updated) if doc.meta.last_updated
            else datetime.datetime.now(datetime.timezone.utc).date())
     return str(calendar.timegm(day.timetuple()))
 
 
-def edition_date(doc: Document) -> str:
-    """The book's dc:date: the source's own date, or where it states none, the day of source_date_epoch."""
+def edition_date(doc: Document, epoch: str) -> str:
+    """The book's dc:date: the source's own date, or where it states none, the day of `epoch`
+    (source_date_epoch)."""
     if doc.meta.last_updated:
         return doc.meta.last_updated
-    epoch = int(source_date_epoch(doc))
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).date().isoformat()
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
 
 
 def creator(doc: Document, publisher: Publisher | None = None) -> tuple[str | None, str | None]:
@@ -485,23 +503,25 @@ def font_licences(faces: list[FontFace], layouts: LayoutSet = BUILTIN) -> list[P
     return files
 
 
-def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = None, translation=None,
-               layouts: LayoutSet = BUILTIN, cache: RenderCache | None = None) -> list[str]:
-    """Write `doc` as EPUB 3 at `target` (atomically).  Returns warnings (metadata_warnings; pandoc's fail the
+def write_epub(doc: Document, target: str | Path, labels: NullTranslations | None = None,
+               publisher: Publisher | None = None, translation=None, layouts: LayoutSet = BUILTIN,
+               cache: RenderCache | None = None, epoch: str | None = None) -> list[str]:
+    """Write `doc` as EPUB 3 at `target` (atomically), its labels from `labels` (the catalog of its locale;
+    English without one), dated by source_date_epoch(doc, `epoch`).  Returns warnings (metadata_warnings; pandoc's fail the
     build).  The cover image and the font subsets come from `cache` where an earlier build made them for the
     same input.
 
     pandoc is run directly (the binary pypandoc ships) rather than through pypandoc.convert_text, which
     changes the working directory of the whole process (os.chdir) and cannot set one variable for the child.
     """
-    with direction_of(text_direction(doc.lang)):
-        ast = document_ast(doc, publisher, translation)
+    labels, epoch = labels or NullTranslations(), source_date_epoch(doc, epoch)
+    ast = document_ast(doc, labels, publisher, translation, epoch)
     source = json.dumps(ast, ensure_ascii=False).encode("utf-8")
     words = book_text(ast)
     check_text_glyphs(words, doc.meta.source_file or doc.id, layouts)  # as the PDF path does
     text = words + GENERATED_TEXT
     faces = embedded_faces(text, layouts)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(doc)}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
     with tempfile.TemporaryDirectory(prefix="booklet-epub-") as build, atomic_path(target) as tmp:
         build = Path(build)
         (build / "data").mkdir()
@@ -516,7 +536,8 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
                 raise BookletError(f"no {name} in the layouts", layouts.roots[0])
             shutil.copyfile(found, build / Path(name).name)
         (build / "fonts.css").write_text(embedded_fonts_css(faces), encoding="utf-8")
-        (build / "cover.png").write_bytes(cover_png(doc, translation=translation, layouts=layouts, cache=cache))
+        (build / "cover.png").write_bytes(cover_png(doc, labels, translation=translation, layouts=layouts,
+                                                          cache=cache))
         (build / "fonts").mkdir()
         for face in faces:  # the characters the book uses, not the whole font (Noto Sans alone is 0.5 MB)
             inputs = (face.path.read_bytes(), "".join(sorted(set(text))).encode("utf-8"))
@@ -536,7 +557,7 @@ def write_epub(doc: Document, target: str | Path, publisher: Publisher | None = 
         if done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip()
             raise BookletError(f"pandoc failed ({done.returncode}): {message}", target)
-        _complete_package(book, tmp, doc, font_licences(faces, layouts))
+        _complete_package(book, tmp, doc, cover_alt(doc, labels), font_licences(faces, layouts))
     return metadata_warnings(doc, publisher)
 
 
@@ -549,9 +570,9 @@ _HTML_START = re.compile(r"(<html\b[^>]*)>")
 _SECTION_LANG = re.compile(r'(<section\b[^>]*?) lang="[^"]*" dir="(?:ltr|rtl)"')
 
 
-def _complete_package(book: Path, target: Path, doc: Document, licences: list[Path]) -> None:
+def _complete_package(book: Path, target: Path, doc: Document, cover_text: str, licences: list[Path]) -> None:
     """Copy pandoc's EPUB to `target`, adding to the package document what pandoc cannot write (the
-    main title's type, the subtitle as a refined title), the licences of the embedded fonts, giving each
+    main title's type, the subtitle as a refined title), `cover_text` as the cover image's text, the licences of the embedded fonts, giving each
     chapter its heading as <title> instead of its file name, and every page of a right-to-left book (the
     navigation and title pages too) `dir="rtl"` on <html>, which pandoc's epub3 template never writes.  Entry order, dates and compression are kept,
     so output stays reproducible and `mimetype` stays first and stored."""
@@ -565,7 +586,7 @@ def _complete_package(book: Path, target: Path, doc: Document, licences: list[Pa
             elif _CHAPTER.fullmatch(info.filename):
                 data = _title_from_heading(_section_without_lang(data.decode("utf-8"))).encode("utf-8")
             elif info.filename == "EPUB/text/cover.xhtml":
-                data = _described_cover(data.decode("utf-8"), cover_alt(doc)).encode("utf-8")
+                data = _described_cover(data.decode("utf-8"), cover_text).encode("utf-8")
             if info.filename.endswith(".xhtml") and text_direction(doc.lang) == "rtl":
                 data = _HTML_START.sub(r'\1 dir="rtl">', data.decode("utf-8"), count=1).encode("utf-8")
             out.writestr(info, data, compress_type=info.compress_type)

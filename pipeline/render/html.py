@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from gettext import NullTranslations
@@ -24,8 +25,8 @@ from pipeline.locales import babel_locale, is_pseudo
 from pipeline.i18n.units import overview
 from pipeline.model import Block, Document, ListBlock, ListItem, Paragraph
 from pipeline.render import (
-    ABOUT_ID, CONTENTS_ID, SEE_DOCTOR_ID, SOURCES_ID, about_lines, check_document, citation_id, current_direction,
-    current_labels,    direction_of, direction_runs, labels_in, text_direction)
+    ABOUT_ID, CONTENTS_ID, SEE_DOCTOR_ID, SOURCES_ID, about_lines, check_document, citation_id, direction_runs,
+    text_direction)
 from pipeline.render.images import image_data_uri, qr_svg
 from pipeline.render.layouts import BUILTIN, LayoutSet, missing_roles
 
@@ -58,31 +59,31 @@ def language_name(tag: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def unit_text(owner, field: str):
+def unit_text(owner, field: str, direction: str):
     """A unit's text, wrapped in a span with its language where it is a fallback to the source language,
-    so readers, screen readers, hyphenation and shaping treat it as that language; in its own language, its
-    runs of the other direction isolated (see `isolated`)."""
-    return in_language(getattr(owner, field), owner.langs.get(field))
+    so readers, screen readers, hyphenation and shaping treat it as that language; in its own language (written
+    in `direction`), its runs of the other direction isolated (see `isolated`)."""
+    return in_language(getattr(owner, field), owner.langs.get(field), direction)
 
 
-def in_language(value: str, lang: str | None):
+def in_language(value: str, lang: str | None, direction: str):
     """`value` in a span with its language and direction, where it is not the document's (`lang` set); the
     `dir` attribute keeps the bidi algorithm from reordering it with its neighbours.  Text in the document's
-    language has its runs of the other direction isolated."""
+    language (written in `direction`) has its runs of the other direction isolated."""
     if not lang:
-        return isolated(value)
+        return isolated(value, direction)
     return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, text_direction(lang), value)
 
 
-def isolated(value, direction: str | None = None) -> Markup:
+def isolated(value, direction: str) -> Markup:
     """Plain text (escaped) with every run of the other direction in a `<span dir>` of its own: a dose, a
     Latin term or a URL inside Arabic text, a phone number's digit groups, an Arabic word inside English
-    (render.direction_runs).  `direction` is that of the text around it, by default the one being rendered."""
+    (render.direction_runs).  `direction` is that of the text around it."""
     if value is None:
         return Markup("")
     if isinstance(value, Markup):
         return value
-    pieces = direction_runs(str(value), direction or current_direction())
+    pieces = direction_runs(str(value), direction)
     return Markup("").join(Markup('<span dir="{}">{}</span>').format(run, text) if run else escape(text)
                            for text, run in pieces)
 
@@ -96,12 +97,6 @@ def block_lang(owner, *fields: str) -> Markup:
         return Markup("")
     lang = langs.pop()
     return Markup(' lang="{}" dir="{}"').format(lang, text_direction(lang))
-
-
-def labels_in_english(doc: Document) -> bool:
-    """Whether this edition's labels print in English for want of any translation into its language (an
-    edition in the language its source was written in, which nobody has translated the labels into yet)."""
-    return catalogs.labels_in_english(current_labels(), doc.lang)
 
 
 # A word longer than this may not fit a table column on the narrowest page (A5 at 12 pt, large print at 18 pt):
@@ -184,15 +179,61 @@ class Column:
         return text_direction(self.document.lang)
 
 
-def in_labels(labels: NullTranslations, direction: str | None = None, caller=None) -> str:
-    """`{% call in_labels(catalog, dir) %}…{% endcall %}`: the block's labels come from `catalog` and its text
-    is in direction `dir` (a bilingual layout labels each column in its own language)."""
-    with labels_in(labels), direction_of(direction or current_direction()):
-        return caller()
+class TextScope:
+    """What the text a render is writing is in: the catalog its labels come from and its direction.  One for
+    each render, given to its own Jinja2 environment (never read from the process), and changed inside it only
+    by a bilingual layout, which labels each column in its own language (`in_labels`)."""
+
+    def __init__(self, labels: NullTranslations, direction: str):
+        self.labels, self.direction = labels, direction
+
+    def in_labels(self, labels: NullTranslations, direction: str | None = None, caller=None) -> str:
+        """`{% call in_labels(catalog, dir) %}…{% endcall %}`: the block's labels come from `catalog` and its
+        text is in direction `dir`."""
+        with self._within(labels, direction or self.direction):
+            return caller()
+
+    @contextmanager
+    def _within(self, labels: NullTranslations, direction: str):
+        before = self.labels, self.direction
+        self.labels, self.direction = labels, direction
+        try:
+            yield
+        finally:
+            self.labels, self.direction = before
+
+    def labels_in_english(self, doc: Document) -> bool:
+        """Whether this edition's labels print in English for want of any translation into its language (an
+        edition in the language its source was written in, which nobody has translated the labels into yet)."""
+        return catalogs.labels_in_english(self.labels, doc.lang)
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, shared by the environments of every render on one search path:
+    Jinja2 checks each against its source, and compiles only what is new or changed.  (Jinja2 ships caches on
+    disk and in memcached only.)"""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 @lru_cache(maxsize=None)
-def environment(layouts: LayoutSet = BUILTIN) -> jinja2.Environment:
+def _compiled(layouts: LayoutSet) -> _CompiledTemplates:
+    return _CompiledTemplates()
+
+
+def environment(layouts: LayoutSet = BUILTIN, scope: TextScope | None = None) -> jinja2.Environment:
+    """A Jinja2 environment for the templates on `layouts` whose labels and text direction come from `scope`
+    (English, left to right, without one).  A new one for each render, so that nothing of one render reaches
+    another: making it costs little, as they share their compiled templates."""
+    scope = scope or TextScope(NullTranslations(), "ltr")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(root) for root in layouts.roots]),
         autoescape=True,
@@ -200,20 +241,20 @@ def environment(layouts: LayoutSet = BUILTIN) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=_compiled(layouts),
     )
-    # Labels go through the catalog of the locale being rendered (render.labels_in sets it per build).  A
-    # translation is text like any other: Jinja2's new-style gettext would mark it safe and print it as HTML (a
-    # msgstr ending in "<!--" would blank the rest of the page), so it is escaped here, before Jinja2 marks it
+    # A translation is text like any other: Jinja2's new-style gettext would mark it safe and print it as HTML
+    # (a msgstr ending in "<!--" would blank the rest of the page), so it is escaped here, before Jinja2 marks it
     # safe and fills its %(name)s placeholders (whose values Markup's % escapes in turn).  Markup a label needs
     # comes from the template, as a placeholder's value (the footer's page-number spans).
-    env.install_gettext_callables(gettext=lambda message: escape(current_labels().gettext(message)),
-                                  ngettext=lambda one, many, n: escape(current_labels().ngettext(one, many, n)),
+    env.install_gettext_callables(gettext=lambda message: escape(scope.labels.gettext(message)),
+                                  ngettext=lambda one, many, n: escape(scope.labels.ngettext(one, many, n)),
                                   newstyle=True)
     env.filters["long_date"] = long_date
     env.filters["language_name"] = language_name
-    env.filters["unit"] = unit_text
-    env.filters["in_language"] = in_language
-    env.filters["isolate"] = isolated
+    env.filters["unit"] = lambda owner, field: unit_text(owner, field, scope.direction)
+    env.filters["in_language"] = lambda value, lang: in_language(value, lang, scope.direction)
+    env.filters["isolate"] = lambda value, direction=None: isolated(value, direction or scope.direction)
     env.filters["block_lang"] = block_lang
     env.filters["cite_id"] = citation_id
     env.filters["about_lines"] = lambda doc, translation=None: about_lines(doc, long_date, translation)
@@ -226,8 +267,7 @@ def environment(layouts: LayoutSet = BUILTIN) -> jinja2.Environment:
     env.tests["web_url"] = is_web_url
     env.tests["long_word"] = has_long_word
     env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID, see_doctor_id=SEE_DOCTOR_ID,
-                       in_labels=in_labels,
-                       labels_in_english=labels_in_english)
+                       in_labels=scope.in_labels, labels_in_english=scope.labels_in_english)
     return env
 
 
@@ -249,15 +289,17 @@ def layout_templates(layout: str, layouts: LayoutSet = BUILTIN) -> set[str]:
     return found
 
 
-def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clinic: Clinic | None = None,
+def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *,
+                labels: NullTranslations | None = None, clinic: Clinic | None = None,
                 guide_url: str | None = None, body_pt: float | None = None, translation=None,
                 source_edition=None, layouts: LayoutSet = BUILTIN, pad_pages: int = 0,
                 row_heights: dict[str, float] | None = None) -> str:
-    """The layout's HTML for `doc`.  `body_pt` overrides the manifest's body size (the fit rule steps it
+    """The layout's HTML for `doc`, its labels from `labels` (the catalog of its locale; English without one).
+    `body_pt` overrides the manifest's body size (the fit rule steps it
     down); `clinic` and `guide_url` fill the layouts that show them; `pad_pages` asks an imposed layout for that
     many pages to write on before its back cover (render/pdf.py counts them).  A bilingual layout also needs the
     `source_edition` (build.Edition) that `doc` was translated from: the page is in its language, with a column
-    for each of the two, each column labelled through its own catalog (`doc`'s: the current labels);
+    for each of the two, each column labelled through its own catalog (`doc`'s: `labels`);
     `row_heights` (CSS px by row name, from pdf.row_heights) sets the least height of each row's piece in both
     columns, so that they line up."""
     check_document(doc)
@@ -270,18 +312,20 @@ def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *, clin
     settings = dict(paper=paper, options=manifest.options, clinic=clinic, guide_url=guide_url,
                     body_pt=body_pt or manifest.body_pt, translation=translation, pad_pages=pad_pages,
                     row_heights=row_heights or {})
+    labels = labels or NullTranslations()
     try:
-        template = environment(layouts).get_template(name)
         if not manifest.bilingual:
-            with direction_of(text_direction(doc.lang)):
-                return template.render(doc=doc, dir=text_direction(doc.lang), **settings)
+            scope = TextScope(labels, text_direction(doc.lang))
+            template = environment(layouts, scope).get_template(name)
+            return template.render(doc=doc, dir=scope.direction, **settings)
         if source_edition is None:
             raise BookletError(f"layout {layout!r} needs the source-language edition beside the translation",
                                doc.meta.source_file or doc.id)
         source = source_edition.document
         check_document(source)
-        columns = [Column(source, source_edition.labels), Column(doc, current_labels())]
-        with labels_in(source_edition.labels), direction_of(text_direction(source.lang)):
-            return template.render(doc=source, dir=text_direction(source.lang), columns=columns, **settings)
+        columns = [Column(source, source_edition.labels), Column(doc, labels)]
+        scope = TextScope(source_edition.labels, text_direction(source.lang))
+        template = environment(layouts, scope).get_template(name)
+        return template.render(doc=source, dir=scope.direction, columns=columns, **settings)
     except jinja2.TemplateNotFound as exc:
         raise BookletError(f"layout {layout!r} needs {exc.name}", layouts.roots[0]) from None

@@ -11,8 +11,8 @@ WeasyPrint writes the language only once, for the whole document (the catalog's 
 screen reader would read an English fallback in a French handout with a French voice.  Every element whose
 language differs from its surroundings (a fallback paragraph, list item or heading with `lang`, a fallback
 <span lang>, the bilingual sheet's <article lang>, an English note in an Arabic edition) therefore gets its own
-/Lang on the structure element WeasyPrint makes for it: `save` hands WeasyPrint's tagger the languages by box
-while it writes (see `_tag_languages`), so each one lands on exactly the element made for its box.  WeasyPrint
+/Lang on the structure element WeasyPrint makes for it: `save` marks each such box with its language before it
+writes (see `_with_language`), so each one lands on exactly the element made for its box.  WeasyPrint
 (70) tags a table's heading cells TH and links each data cell to its headings (/ID, /Headers), but writes no
 /Scope, which PDF/UA readers use to tell a column heading from a row heading: `save` adds it from the
 <th scope> of the HTML.  A table running onto several pages is one Table element per page, each with the
@@ -28,8 +28,8 @@ import re
 import threading
 import urllib.parse
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
+from gettext import NullTranslations
 from pathlib import Path
 from typing import Any
 
@@ -165,9 +165,10 @@ def save(rendering: Rendering, target: str | Path) -> list[str]:
     """Write a rendering as a PDF at `target` (atomically).  Returns WeasyPrint's warnings; raises BookletError
     on a refused or missing asset or on any ERROR it logged (e.g. an image without alt text, which PDF/UA
     requires).  An element in another language than its surroundings gets that /Lang on its structure element
-    (`other_languages`), and a table's heading cells their /Scope."""
+    (`mark_other_languages`), and a table's heading cells their /Scope."""
     scopes = heading_scopes(rendering)
-    with _weasyprint_records() as records, atomic_path(target) as tmp, _tag_languages(other_languages(rendering)):
+    mark_other_languages(rendering)
+    with _weasyprint_records() as records, atomic_path(target) as tmp:
         try:
             if scopes:
                 complete_tags(rendering.document.write_pdf(**PDF_OPTIONS), scopes, tmp, target)
@@ -200,12 +201,15 @@ def _tagged_boxes(rendering: Rendering):
         yield from visit(page._page_box, index)  # WeasyPrint offers no public box tree
 
 
-def other_languages(rendering: Rendering) -> dict[int, str]:
-    """{id(box): language} for every box whose element is in another language than the box around it (its
-    structure element's parent): the language an element has by its own `lang` or its nearest ancestor's in the
-    HTML, the page's own at the top.  A box of the same element as its parent (an anonymous box, a line's
-    fragment, a list marker) inherits it, as a structure element inherits its parent's /Lang."""
-    found: dict[int, str] = {}
+# The attribute `mark_other_languages` gives a box of the rendering it marks, for `_with_language` to read.
+_LANG_MARK = "_booklet_lang"
+
+
+def mark_other_languages(rendering: Rendering) -> None:
+    """Mark with its language (`_LANG_MARK`) every box whose element is in another language than the box around
+    it (its structure element's parent): the language an element has by its own `lang` or its nearest
+    ancestor's in the HTML, the page's own at the top.  A box of the same element as its parent (an anonymous
+    box, a line's fragment, a list marker) inherits it, as a structure element inherits its parent's /Lang."""
     languages: dict[Any, str] = {}
 
     def language(element) -> str:
@@ -222,13 +226,12 @@ def other_languages(rendering: Rendering) -> dict[int, str]:
                 _element_languages(box.element, box.element.get("lang", ""), languages)
             own = language(box.element) or around
             if own != around and box.element_tag not in ("html", "body"):
-                found[id(box)] = own
+                setattr(box, _LANG_MARK, own)
         for child in getattr(box, "children", ()):
             visit(child, own)
 
     for page in rendering.document.pages:
         visit(page._page_box, "")  # WeasyPrint offers no public box tree
-    return found
 
 
 def _element_languages(element, inherited: str, languages: dict) -> None:
@@ -240,30 +243,16 @@ def _element_languages(element, inherited: str, languages: dict) -> None:
             _element_languages(child, own, languages)
 
 
-# The languages `save` is writing, by box (other_languages); None outside `save`.
-_LANGUAGES: ContextVar[dict[int, str] | None] = ContextVar("languages", default=None)
-
-
-@contextmanager
-def _tag_languages(languages: dict[int, str]):
-    token = _LANGUAGES.set(languages)
-    try:
-        yield
-    finally:
-        _LANGUAGES.reset(token)
-
-
 # WeasyPrint 70 makes the structure element(s) of each box in weasyprint.pdf.tags._build_box_tree, which calls
 # itself, by its module name, for every child box: wrapped once here, every box's elements pass through
-# `_with_language`, which gives them the box's language where `save` has one for it.  The wrapper changes nothing
-# else, and nothing at all outside `save`.  The tests read /Lang back from real PDFs (tests/test_languages.py),
+# `_with_language`, which gives them the language `save` marked their box with (mark_other_languages).  The
+# wrapper changes nothing else, and nothing at all for a box without a mark.  The tests read /Lang back from real PDFs (tests/test_languages.py),
 # so a WeasyPrint that builds its tree otherwise fails them instead of leaving the languages out unnoticed.
 _build_box_tree = weasyprint_tags._build_box_tree
 
 
 def _with_language(box, *args):
-    languages = _LANGUAGES.get()
-    lang = languages.get(id(box._box if isinstance(box, AbsolutePlaceholder) else box)) if languages else None
+    lang = getattr(box._box if isinstance(box, AbsolutePlaceholder) else box, _LANG_MARK, None)
     for element in _build_box_tree(box, *args):
         if lang:
             element["Lang"] = pydyf.String(lang)
@@ -336,21 +325,21 @@ def html_to_pdf(html: str, target: str | Path, *, layouts: LayoutSet = BUILTIN, 
 
 
 def write_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: str = "a4", *,
-              clinic: Clinic | None = None, guide_url: str | None = None, translation=None,
-              source_edition=None, layouts: LayoutSet = BUILTIN) -> list[str]:
+              labels: NullTranslations | None = None, clinic: Clinic | None = None, guide_url: str | None = None,
+              translation=None, source_edition=None, layouts: LayoutSet = BUILTIN) -> list[str]:
     """Render `doc` with the layout named `layout` (found on `layouts`) on `paper` ("a4" or "letter") to `target`;
     returns warnings (write_fitted_pdf says more)."""
-    return write_fitted_pdf(doc, target, layout, paper, clinic=clinic, guide_url=guide_url, translation=translation,
-                            source_edition=source_edition, layouts=layouts)[0]
+    return write_fitted_pdf(doc, target, layout, paper, labels=labels, clinic=clinic, guide_url=guide_url,
+                            translation=translation, source_edition=source_edition, layouts=layouts)[0]
 
 
 def write_fitted_pdf(doc: Document, target: str | Path, layout: str = "guide", paper: str = "a4", *,
-                     clinic: Clinic | None = None, guide_url: str | None = None, translation=None,
+                     labels: NullTranslations | None = None, clinic: Clinic | None = None, guide_url: str | None = None, translation=None,
                      source_edition=None, layouts: LayoutSet = BUILTIN,
                      fit_hint: float | None = None) -> tuple[list[str], float | None]:
     """Render `doc` with the layout named `layout` (found on `layouts`) on `paper` ("a4" or "letter") to `target`;
-    returns warnings and, for a layout with a fit rule, the body size it was set at.
-    An imposed layout (its manifest's `impose`) writes its tagged pages beside `target` (unimposed_path) and
+    returns warnings and, for a layout with a fit rule, the body size it was set at.  Its labels come from
+    `labels`, the catalog of its locale (English without one).  An imposed layout (its manifest's `impose`) writes its tagged pages beside `target` (unimposed_path) and
     the sheets to print at `target`.  A layout with a fit rule (the one-page sheet) is laid out at smaller
     body sizes until it fits, searched from `fit_hint` (the size that fitted last time) when given.  A bilingual
     layout needs the `source_edition` (build.Edition) that `doc` was translated from."""
@@ -360,8 +349,8 @@ def write_fitted_pdf(doc: Document, target: str | Path, layout: str = "guide", p
 
     def render_at(body_pt: float | None = None, pad_pages: int = 0) -> Rendering:
         def laid_out(rows=None) -> Rendering:
-            html = render_html(doc, layout=layout, paper=paper, clinic=clinic, guide_url=guide_url, body_pt=body_pt,
-                               translation=translation, source_edition=source_edition, layouts=layouts,
+            html = render_html(doc, layout=layout, paper=paper, labels=labels, clinic=clinic, guide_url=guide_url,
+                               body_pt=body_pt, translation=translation, source_edition=source_edition, layouts=layouts,
                                pad_pages=pad_pages, row_heights=rows)
             return render(html, target, layouts=layouts, images=images, source=source)
 
