@@ -44,6 +44,7 @@ class Edition:
     source_lang: str | None = None  # the language `document` was translated from (None: it is the source)
     source_words: int = 0  # words of the source's units, for the share translated
     rejected: dict[str, list[Problem]] = field(default_factory=dict)  # unit id -> why its translation is not shown
+    fuzzy: frozenset[str] = frozenset()  # ids of the units whose translation waits for a translator's confirmation
 
     @property
     def percent_translated(self) -> float:
@@ -56,7 +57,9 @@ class Edition:
         """Why a unit is shown in the source language."""
         if problems := self.rejected.get(unit.id):
             return "failed the QA check: " + "; ".join(f"{p.code}: {p.message}" for p in problems)
-        return "untranslated or fuzzy"
+        if unit.id in self.fuzzy:
+            return "fuzzy: its translation waits for a translator to confirm it"
+        return "untranslated"
 
 
 @dataclass(frozen=True)
@@ -169,13 +172,15 @@ def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
         return text
 
     translated = translate(doc, locale, checked)
+    fuzzy = frozenset(unit.id for unit in translated.fallbacks
+                      if (entry := content.catalog.get(unit.text)) is not None and entry.fuzzy and entry.string)
     source_language = babel_locale(doc.lang).get_display_name(babel_locale(locale))
     translator = re.sub(r"\s*<[^>]*>\s*$", "", content.catalog.last_translator or "").strip()
     state = TranslationState(source_language=source_language, incomplete=bool(translated.fallbacks),
                              review=content.review, reviewed=content.reviewed,
                              translator=None if translator in ("", "FULL NAME") else translator)
     return Edition(translated.document, locale, ui_translations(ui), state, translated.fallbacks, ui, doc.lang,
-                   sum(len(u.text.split()) for u in units(doc)), rejected)
+                   sum(len(u.text.split()) for u in units(doc)), rejected, fuzzy)
 
 
 def with_source_language(locales: list[str], lang: str) -> list[str]:

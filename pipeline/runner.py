@@ -108,7 +108,7 @@ class Outcome:
     """What a worker made of one task."""
 
     task: Task
-    status: str  # "built", "skipped", "refused" (the build must fail)
+    status: str  # "built", "skipped", "refused" or "failed" (the build must fail; the rest of it goes on)
     files: dict[str, bytes] = field(default_factory=dict)  # output file name (in the locale's folder) -> bytes
     messages: list[Message] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)  # file names an earlier build wrote that must go
@@ -523,15 +523,20 @@ def _take(job: Job, translated: Translated, rendered: dict[Task, Outcome], input
         for path, data in written.items():
             write_atomic(path, data)
         messages = outcome.messages + [Message("build.wrote", f"wrote {path}") for path in reversed(written)]
-        for message in messages[1:] if outcome.status == "refused" else messages:  # a refusal is said at the end
-            say(message)
+        # a refusal is said at the end, a failure as one of the build's errors
+        held = {"refused": outcome.messages[:1], "failed": outcome.messages[-1:]}.get(outcome.status, [])
+        for message in messages:
+            if message not in held:
+                say(message)
+        if outcome.status == "failed":
+            summary.errors += [str(message) for message in held]
         if outcome.status == "built":
             state.keep(outcome.cache_made)
             state.record(task, inputs[task], written | report, body_pt=outcome.body_pt, cache=outcome.cache_used,
                          seconds=outcome.seconds)
         elif outcome.status == "skipped":
             state.record(task, inputs[task], {}, outcome.messages[0].text, code=outcome.messages[0].code)
-        else:  # refused: checked again next time, so that a build that refuses it fails every time
+        else:  # refused or failed: checked again next time, so that the build fails every time
             state.forget(task)
         summary.add(TaskReport(task.key, outcome.status, _one(inputs[task]), outcome.seconds, messages))
 
@@ -640,12 +645,17 @@ def _render_task(job: RenderJob, root: Path, scratch: Path) -> Outcome:
                       if job.note else [])
     target = output_path(scratch, job.document, task.fmt, task.layout)
     cache = RenderCache(ed_job.cache_salt, ed_job.cached)
-    written = WRITERS[task.fmt](job.document, target, task.layout,
-                                labels=ui_translations(labels_for(ed_job.locale, translations)), paper=ed_job.paper,
-                                clinic=clinic, guide_url=guide_url, publisher=settings.publisher,
-                                translation=job.translation, source_edition=source,
-                                layouts=LayoutSet.for_project(root), fit_hint=ed_job.fit_hints.get(task), cache=cache,
-                                source_date_epoch=ed_job.source_date_epoch)
+    try:
+        written = WRITERS[task.fmt](job.document, target, task.layout,
+                                    labels=ui_translations(labels_for(ed_job.locale, translations)),
+                                    paper=ed_job.paper, clinic=clinic, guide_url=guide_url,
+                                    publisher=settings.publisher, translation=job.translation, source_edition=source,
+                                    layouts=LayoutSet.for_project(root), fit_hint=ed_job.fit_hints.get(task),
+                                    cache=cache, source_date_epoch=ed_job.source_date_epoch)
+    except BookletError as exc:  # this output fails; the others of the build go on
+        outcome.status, outcome.seconds = "failed", time.perf_counter() - started
+        outcome.messages.append(_failure(exc, job, translations))
+        return outcome
     outcome.body_pt, outcome.cache_used, outcome.cache_made = written.body_pt, cache.used, cache.made
     outcome.messages += [Message("render.warning", w, "warning", str(ed_job.out / ed_job.locale / target.name))
                          for w in written.warnings]
@@ -654,6 +664,48 @@ def _render_task(job: RenderJob, root: Path, scratch: Path) -> Outcome:
         p for p in target.parent.iterdir() if p != target)}
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _failure(exc: BookletError, job: RenderJob, translations: Path) -> Message:
+    """The error of a failed render; for a layout that overflows its pages, about the unit that overflows, at
+    its line in the catalog that translates it (in the source language: in the source file), which is where a
+    translator shortens it."""
+    from pipeline.i18n.catalogs import catalog_path
+    from pipeline.render.fit import PageOverflow
+
+    message = Message("render.failed", str(exc), "error")
+    if not (isinstance(exc, PageOverflow) and exc.overflowing):
+        return message
+    doc, locale = job.edition.document, job.edition.locale
+    place = (_catalog_place(exc.overflowing.text, catalog_path(translations, locale, doc.id))
+             if job.translation is not None else _source_place(exc.overflowing.text, doc))
+    if place is None:
+        return message
+    return Message("render.overflow", f"{doc.id} ({locale}): {exc.message}", "error", str(place[0]), place[1])
+
+
+def _catalog_place(shown: str, catalog: Path) -> tuple[Path, int] | None:
+    """The msgstr line of the catalog entry whose translation is the longest text within `shown` (a unit as
+    printed: a list item may add its term, a paragraph its citation markers)."""
+    from pipeline.i18n import po
+
+    if not catalog.is_file():
+        return None
+    shown = " ".join(shown.split())
+    found = [(len(text), entry.msgstr_lines[0]) for entry in po.parse(catalog).entries
+             if not (entry.obsolete or entry.fuzzy) and (text := " ".join(entry.msgstr.get(0, "").split()))
+             and text in shown]
+    return (catalog, max(found)[1]) if found else None
+
+
+def _source_place(shown: str, doc: Document) -> tuple[Path, int] | None:
+    """The source line of the unit whose text is the longest within `shown`."""
+    from pipeline.i18n.units import units
+
+    shown = " ".join(shown.split())
+    found = [(len(unit.text), unit.line) for unit in units(doc)
+             if unit.line and " ".join(unit.text.split()) in shown]
+    return (Path(doc.meta.source_file), max(found)[1]) if found and doc.meta.source_file else None
 
 
 def _fallback_report(ed, folder: Path, messages: list[Message]) -> tuple[str, bytes | None] | None:
@@ -665,7 +717,9 @@ def _fallback_report(ed, folder: Path, messages: list[Message]) -> tuple[str, by
     lines = [f"{u.id}\t{u.path}\t{u.text}\t{ed.reason(u)}" for u in ed.fallbacks]
     if not lines:
         return name, None
-    failed = f", {len(ed.rejected)} of them because their translation failed the QA check" if ed.rejected else ""
+    fuzzy = sum(u.id in ed.fuzzy for u in ed.fallbacks)  # a rejected translation is one that is not fuzzy
+    kinds = [f"{len(lines) - fuzzy - len(ed.rejected)} untranslated", f"{fuzzy} fuzzy"] + (
+        [f"{len(ed.rejected)} because their translation failed the QA check"] if ed.rejected else [])
     messages.append(Message("translation.fallbacks", f"{ed.document.id} ({ed.locale}): {len(lines)} units shown in "
-                            f"the source language{failed}; listed in {folder / name}", "warning"))
+                            f"the source language ({', '.join(kinds)}); listed in {folder / name}", "warning"))
     return name, ("\n".join(lines) + "\n").encode("utf-8")

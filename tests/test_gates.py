@@ -87,13 +87,14 @@ def test_gate_values_are_checked(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_translation_that_changes_a_dose_is_never_printed(tmp_path):
+def dose_project(tmp_path, spanish: dict[str, str], fuzzy: frozenset[str] = frozenset()) -> Path:
+    """A two-paragraph leaflet translated into Spanish with `spanish` (entries in `fuzzy` marked so)."""
     root = tmp_path / "project"
     doc = root / "sources" / "dose"
     doc.mkdir(parents=True)
     (doc / "meta.toml").write_text('title = "Dose"\nlang = "en"\nfile = "a.md"\n', encoding="utf-8")
-    (doc / "a.md").write_text("# Dose\n\nTake 500 mg twice daily with food.\n\nDrink plenty of water.\n",
-                              encoding="utf-8")
+    (doc / "a.md").write_text("# Dose\n\nTake 500 mg twice daily with food.\n\nDrink plenty of water.\n\n"
+                              "Rest when you can.\n", encoding="utf-8")
     (root / "booklet.toml").write_text('[gates.guide]\nmin_words = 0\ncritical_roles = []\ndoses = false\n',
                                        encoding="utf-8")
     assert booklet("i18n", "extract", cwd=root).returncode == 0
@@ -101,18 +102,67 @@ def test_a_translation_that_changes_a_dose_is_never_printed(tmp_path):
     po = root / "translations" / "es" / "LC_MESSAGES" / "dose.po"
     with po.open("rb") as f:
         catalog = read_po(f)
-    wrong = {"Dose": "Dosis", "Take 500 mg twice daily with food.": "Tome 50 mg dos veces al día con comida.",
-             "Drink plenty of water.": "Beba mucha agua."}
     for message in catalog:
-        if message.id in wrong:
-            message.string = wrong[message.id]
+        if message.id in spanish:
+            message.string = spanish[message.id]
+            if message.id in fuzzy:
+                message.flags.add("fuzzy")
     with po.open("wb") as f:
         write_po(f, catalog)
+    return root
+
+
+def test_a_translation_that_changes_a_dose_is_never_printed(tmp_path):
+    wrong = {"Dose": "Dosis", "Take 500 mg twice daily with food.": "Tome 50 mg dos veces al día con comida.",
+             "Drink plenty of water.": "Beba mucha agua."}
+    root = dose_project(tmp_path, wrong)
     result = booklet("build", "--locale", "es", "--layout", "guide", "--format", "pdf", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert "1 of them because their translation failed the QA check" in result.stderr
+    assert ("3 units shown in the source language (2 untranslated, 0 fuzzy, 1 because their translation failed "
+            "the QA check)") in result.stderr  # the other two: "Rest when you can." and the project's disclaimer
     text = text_of(root / "output" / "es" / "dose.guide.pdf")
     assert "Beba mucha agua." in text and "Take 500 mg twice daily with food." in text
     assert "50 mg" not in text.replace("500 mg", "")
     report = (root / "output" / "es" / "dose.untranslated.txt").read_text(encoding="utf-8")
     assert "failed the QA check: dose-number" in report
+
+
+def test_the_report_tells_fuzzy_units_from_untranslated_ones(tmp_path):
+    spanish = {"Dose": "Dosis", "Take 500 mg twice daily with food.": "Tome 500 mg dos veces al día con comida.",
+               "Drink plenty of water.": "Beba mucha agua."}
+    root = dose_project(tmp_path, spanish, fuzzy=frozenset({"Drink plenty of water."}))
+    result = booklet("build", "--locale", "es", "--layout", "guide", "--format", "pdf", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "3 units shown in the source language (2 untranslated, 1 fuzzy)" in result.stderr
+    rows = [line.split("\t") for line in
+            (root / "output" / "es" / "dose.untranslated.txt").read_text(encoding="utf-8").splitlines()]
+    reasons = {unit: reason for unit, _, _, reason in rows}
+    assert reasons == {"intro.2": "fuzzy: its translation waits for a translator to confirm it",
+                       "intro.3": "untranslated", "disclaimer": "untranslated"}
+    assert "Beba mucha agua." not in text_of(root / "output" / "es" / "dose.guide.pdf")
+
+
+@pytest.mark.slow
+def test_a_sheet_that_overflows_names_its_unit_and_catalog_line_and_the_build_goes_on(tmp_path):
+    """A translation too long for the one-page sheet fails that sheet only: the error quotes the unit that runs
+    onto page 2 and gives its msgstr line, where the translator shortens it; the other outputs are built."""
+    project = seed_project(tmp_path)
+    po = project / "translations" / "fr" / "LC_MESSAGES" / f"{PMN}.po"
+    short = "Faites les exercices prescrits à la maison"
+    long = short + ", doucement et régulièrement, en vous reposant entre chaque série" * 40 + "."
+    text = po.read_text(encoding="utf-8")
+    assert text.count(f'msgstr "{short}.') == 1
+    po.write_text(text.replace(f'msgstr "{short}.', f'msgstr "{long[:-1]}.'), encoding="utf-8")
+    line = next(n for n, row in enumerate(po.read_text(encoding="utf-8").splitlines(), 1)
+                if row.startswith(f'msgstr "{short},'))
+    result = booklet("build", "--locale", "fr", "--locale", "en", "--layout", "sheet", "--layout", "guide",
+                     "--format", "pdf", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith(f"booklet: error: {po}:{line}: {PMN} (fr): the sheet layout"), result.stderr
+    assert re.search(rf'\(from "{short}, doucement et .*…"\) runs onto page 2', error), error
+    assert "•" not in error
+    assert (project / "output" / "en" / f"{PMN}.sheet.pdf").is_file()  # the rest of the build went on
+    assert (project / "output" / "en" / f"{PMN}.guide.pdf").is_file()
+    assert not (project / "output" / "fr" / f"{PMN}.sheet.pdf").exists()
+    assert re.search(r"\d+ built, 0 up to date, \d+ skipped, 1 failed", result.stderr), result.stderr

@@ -19,7 +19,7 @@ from conftest import PMN, REPO, TREATMENT, cldr_long_date
 from pipeline.config import load_clinic
 from pipeline.errors import BookletError
 from pipeline.model import Attribution, Citation, Document, ListBlock, ListItem, Meta, Paragraph, Section
-from pipeline.render.fit import body_sizes, fit_to_pages, overflow
+from pipeline.render.fit import Overflowing, body_sizes, described, fit_to_pages, overflowing
 from pipeline.render.html import render_html
 from pipeline.render.images import image_data_uri
 from pipeline.render.layouts import Fit, Manifest, load_manifest
@@ -388,7 +388,21 @@ def test_overflow_names_a_picture_by_its_alt_text(tmp_path):
     html = ('<!DOCTYPE html><html lang="en"><title>t</title><section><h2>Contact</h2>'
             '<div style="height: 240mm"></div><img src="dot.svg" alt="Logo of the clinic"></section></html>')
     rendering = render(html, tmp_path / "x.pdf", folders=[tmp_path], base=tmp_path.as_uri() + "/")
-    assert overflow(rendering, 1) == 'section "Contact" (from "Logo of the clinic")'
+    assert described(overflowing(rendering, 1)) == 'section "Contact" (from "Logo of the clinic")'
+
+
+def test_overflow_quotes_the_unit_not_its_bullet(tmp_path):
+    """A list item that starts the next page is quoted whole, from its first word, not by its marker; a
+    paragraph that runs on from the page before is quoted from its start, so a translator finds it."""
+    items = "".join(f"<li>Item number {n} of the list, which a translator shortens</li>" for n in range(60))
+    html = ('<!DOCTYPE html><html lang="en"><title>t</title><section><h2>Symptoms</h2>'
+            f'<div style="height: 200mm"></div><ul>{items}</ul></section></html>')
+    found = overflowing(render(html, tmp_path / "x.pdf"), 1)
+    assert found.section == "Symptoms"
+    assert re.fullmatch(r"Item number \d+ of the list, which a translator shortens", found.text), found
+    long = " ".join(f"word{n}" for n in range(700))
+    html = f'<!DOCTYPE html><html lang="en"><title>t</title><section><h2>Warning</h2><p>{long}</p></section></html>'
+    assert overflowing(render(html, tmp_path / "y.pdf"), 1) == Overflowing(long, "Warning")
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 step the type down until it fits, never below the Clear Print floor; if nothing fits, say what overflows."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from weasyprint.formatting_structure import boxes
@@ -12,7 +13,29 @@ from pipeline.render.layouts import Manifest
 if TYPE_CHECKING:
     from pipeline.render.pdf import Rendering
 
-FIRST_WORDS = 8  # of the first line that lands past the budget, quoted in the error
+FIRST_WORDS = 12  # of the unit that lands past the budget, quoted in the error
+# The elements that hold one unit a translator translates (a paragraph, a list item, a cell, a heading):
+# the error quotes the whole unit, not the word or bullet that happens to come first on the next page.
+UNIT_TAGS = frozenset({"p", "li", "td", "th", "dt", "dd", "caption", "figcaption", "h1", "h2", "h3", "h4", "h5",
+                       "h6"})
+
+
+@dataclass(frozen=True)
+class Overflowing:
+    """What runs past a layout's page budget: the whole text of the first unit (or picture) there, and the
+    heading of its section."""
+
+    text: str
+    section: str | None
+
+
+class PageOverflow(BookletError):
+    """Even the smallest body size overflows; `overflowing` says with what, so that the build can name the unit
+    and its catalog line."""
+
+    def __init__(self, message: str, where: str, overflowing: Overflowing | None):
+        super().__init__(message, where)
+        self.overflowing = overflowing
 
 
 def body_sizes(manifest: Manifest) -> list[float]:
@@ -56,40 +79,50 @@ def fit_to_pages(render_at: Callable[[float], Rendering], manifest: Manifest, wh
     if high == len(sizes):
         rendering = laid_out[len(sizes) - 1]
         pages = len(rendering.document.pages)
-        raise BookletError(
+        found = overflowing(rendering, budget)
+        raise PageOverflow(
             f"{what} does not fit on {budget} page{'s' if budget > 1 else ''} even at {sizes[-1]:g} pt, the smallest "
-            f"body size allowed (tried {manifest.body_pt:g} down to {sizes[-1]:g} pt): {overflow(rendering, budget)} "
-            f"runs onto page {budget + 1} of {pages}", where)
+            f"body size allowed (tried {manifest.body_pt:g} down to {sizes[-1]:g} pt): {described(found)} "
+            f"runs onto page {budget + 1} of {pages}", where, found)
     return laid_out[high], sizes[high]
 
 
-def overflow(rendering: Rendering, budget: int) -> str:
-    """The first text or picture past the page budget, with the heading of its section: what to shorten."""
+def overflowing(rendering: Rendering, budget: int) -> Overflowing | None:
+    """The first unit or picture past the page budget, with the heading of its section: what to shorten."""
     page_box = rendering.document.pages[budget]._page_box  # WeasyPrint offers no public box tree
-    found = _first_content(page_box, None)
+    found = _first_content(page_box, None, None)
+    if found is None:
+        return None
+    text, section = found
+    return Overflowing(" ".join(text.split()), _heading_text(section) if section is not None else None)
+
+
+def described(found: Overflowing | None) -> str:
+    """`found` in a few words for a message: its section and the first words of its text."""
     if found is None:
         return "nothing but borders and spacing"
-    text, section = found
-    words = text.split()
+    words = found.text.split()
     quote = " ".join(words[:FIRST_WORDS]) + (" …" if len(words) > FIRST_WORDS else "")
-    heading = _heading_text(section) if section is not None else None
-    return f'section "{heading}" (from "{quote}")' if heading else f'"{quote}"'
+    return f'section "{found.section}" (from "{quote}")' if found.section else f'"{quote}"'
 
 
-def _first_content(box, section):
+def _first_content(box, section, unit):
     """(text, enclosing <section> element) of the first non-blank text or picture (named by its alt text or
-    SVG title) in `box`, depth first, skipping the page margins (running footer)."""
-    if isinstance(box, boxes.MarginBox):
+    SVG title) in `box`, depth first, skipping the page margins (running footer) and generated content (a
+    list's bullet): for text, the whole text of the unit element (UNIT_TAGS) around it."""
+    if isinstance(box, boxes.MarginBox) or "::" in (getattr(box, "element_tag", None) or ""):
         return None
     if getattr(box, "element_tag", None) == "section":
         section = box.element
+    if getattr(box, "element_tag", None) in UNIT_TAGS and unit is None:
+        unit = box.element
     if isinstance(box, boxes.TextBox) and box.text.strip():
-        return box.text, section
+        return ("".join(unit.itertext()) if unit is not None else box.text), section
     if isinstance(box, boxes.ReplacedBox):
         titles = (e.text for e in box.element.iter() if isinstance(e.tag, str) and e.tag.endswith("title"))
         return box.element.get("alt") or next(titles, None) or "a picture", section
     for child in getattr(box, "children", ()):
-        if found := _first_content(child, section):
+        if found := _first_content(child, section, unit):
             return found
     return None
 
