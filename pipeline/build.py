@@ -16,6 +16,7 @@ from pipeline.i18n.catalogs import (
     ui_translations, unit_lookup)
 from pipeline.config import Gate
 from pipeline.i18n.qa import Problem, blocks_printing, check_unit, holds_dose
+from pipeline.i18n.review import PARTLY, REVIEWED, ReviewStatus
 from pipeline.i18n.units import Unit, overview, translate, units
 from pipeline.model import Document
 from pipeline.render.html import layout_templates
@@ -28,9 +29,17 @@ class TranslationState:
 
     source_language: str  # named in the edition's language: "inglés"
     incomplete: bool  # some units are shown in the source language
-    review: str  # the catalog's X-Clinical-Review: "none", or who and when
-    reviewed: bool
+    review: ReviewStatus  # how far the catalog's clinical review covers it as it is now
     translator: str | None = None  # the catalog's Last-Translator, without the e-mail address
+
+    @property
+    def reviewed(self) -> bool:
+        return self.review.state == REVIEWED
+
+    @property
+    def partly_reviewed(self) -> bool:
+        """Reviewed, but some entries were translated or changed after the review."""
+        return self.review.state == PARTLY
 
 
 @dataclass
@@ -177,7 +186,7 @@ def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
     source_language = babel_locale(doc.lang).get_display_name(babel_locale(locale))
     translator = re.sub(r"\s*<[^>]*>\s*$", "", content.catalog.last_translator or "").strip()
     state = TranslationState(source_language=source_language, incomplete=bool(translated.fallbacks),
-                             review=content.review, reviewed=content.reviewed,
+                             review=content.review_status(),
                              translator=None if translator in ("", "FULL NAME") else translator)
     return Edition(translated.document, locale, ui_translations(ui), state, translated.fallbacks, ui, doc.lang,
                    sum(len(u.text.split()) for u in units(doc)), rejected, fuzzy)

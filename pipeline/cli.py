@@ -295,12 +295,14 @@ def i18n_stats(project: Project, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([asdict(r) | {"percent": r.percent} for r in rows], ensure_ascii=False, indent=2))
         return
-    header = f"{'locale':8} {'catalog':36} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} {'words done':>11} {'%':>6}"
+    header = (f"{'locale':8} {'catalog':36} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} {'words done':>11} "
+              f"{'%':>6}  review")
     click.echo(header)
     for r in rows:
         words = f"{r.words['translated']}/{sum(r.words.values())}"
+        review = r.review + (f" ({r.changed_since_review} changed since)" if r.changed_since_review else "")
         click.echo(f"{r.locale:8} {r.name:36} {r.translated:>10} {r.fuzzy:>6} {r.untranslated:>9} {words:>11} "
-                   f"{r.percent:>6}")
+                   f"{r.percent:>6}  {review}")
 
 
 @i18n.command("check")
@@ -323,6 +325,38 @@ def i18n_check(project: Project) -> None:
             click.echo(f"{path}:{line}: {kind}: {problem.severity} {problem.code}: {problem.message}")
     if errors:
         raise BookletError(f"{errors} translation problem(s) to fix (listed above)", project.translations_dir)
+
+
+@i18n.command("review")
+@click.argument("locale")
+@click.argument("doc_ids", nargs=-1, required=True, metavar="DOC_ID...")
+@click.option("--by", "reviewer", required=True, help="Who reviewed the translation (name and role).")
+@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day of the review (YYYY-MM-DD); today by default.")
+@click.option("--scope", default="", help="What the review covered, in a few words (shown by `i18n stats`).")
+@click.pass_obj
+def i18n_review(project: Project, locale: str, doc_ids, reviewer: str, date, scope: str) -> None:
+    """Record a clinician's review of DOC_ID's catalog in LOCALE: the header names who, when and what, and
+    every translated entry is marked as reviewed as it is now; an entry translated or changed later makes
+    the catalog "partly reviewed", in `i18n stats` and on the handouts."""
+    import datetime
+
+    from pipeline.i18n.catalogs import REVIEW_HEADER, catalog_path, read_catalog, write_catalog
+    from pipeline.i18n.review import Review, mark_reviewed
+
+    _check_locale(locale, "LOCALE")
+    if ";" in reviewer or ";" in scope or not reviewer.strip():
+        raise click.BadParameter("a name (and a scope) without ';'", param_hint="--by / --scope")
+    day = (date or datetime.datetime.now(datetime.timezone.utc)).date().isoformat()
+    review = Review(reviewer.strip(), day, scope.strip())
+    for doc_id in doc_ids:
+        path = catalog_path(project.translations_dir, locale, doc_id)
+        if not path.is_file():
+            raise BookletError(f"no catalog of {doc_id} in {locale} (`booklet i18n init {locale}`)", path)
+        loaded = read_catalog(path, locale)
+        marked = mark_reviewed(loaded.catalog, review)
+        write_catalog(path, loaded.catalog, {**loaded.extra_headers, REVIEW_HEADER: review.header()})
+        click.echo(f"reviewed {path}: {marked} translated entries, by {review.reviewer} on {review.date}", err=True)
 
 
 @i18n.command("missing")

@@ -553,10 +553,16 @@ def _laid_out(job: Job):
 
 
 def _restored(job: Job, root: Path, text: str | None) -> str | None:
-    """`text` naming the project's files again where it names the job's copies of them."""
-    for key, origin in job.origins.items():
-        text = text.replace(str(root / key), origin) if text else text
+    """`text` naming the project's files and the output folder again where it names the job's copies of them
+    (a worker writes its outputs in `_scratch(root)`)."""
+    for copy, origin in [*((root / key, origin) for key, origin in job.origins.items()), (_scratch(root), job.out)]:
+        text = text.replace(str(copy), str(origin)) if text else text
     return text
+
+
+def _scratch(root: Path) -> Path:
+    """Where a worker writes the outputs of a job laid out at `root`."""
+    return root.parent / "out"
 
 
 def _restored_messages(job: Job, root: Path, messages: list[Message]) -> list[Message]:
@@ -580,7 +586,7 @@ def render_task(job: RenderJob) -> Outcome:
     """A worker: one task of a translated edition, rendered to the bytes of its files (an imposed print file
     comes with its tagged pages in reading order)."""
     with _laid_out(job.edition) as root:
-        outcome = _render_task(job, root, root.parent / "out")
+        outcome = _render_task(job, root, _scratch(root))
         outcome.messages = _restored_messages(job.edition, root, outcome.messages)
     return outcome
 

@@ -21,7 +21,9 @@ def assert_one_line_error(result, *needles):
     """One error line, and nothing else but warnings about files said before it (a source's licence note)."""
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.strip().splitlines() if ": warning: " not in line]
+    # a build's summary line ("0 built, … 1 failed in 0.6 s") may come before it
+    lines = [line for line in result.stderr.strip().splitlines()
+             if ": warning: " not in line and not re.fullmatch(r"\d+ built, .* failed in [\d.]+ s", line)]
     assert len(lines) == 1 and lines[0].startswith("booklet: error: "), result.stderr
     assert result.stderr.strip().splitlines()[-1] == lines[0], result.stderr
     for needle in needles:

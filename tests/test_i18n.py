@@ -252,7 +252,7 @@ def test_update_sets_the_plural_forms_of_the_language_and_keeps_every_translatio
     assert loaded.catalog.plural_forms == get_plural("es").plural_forms
     assert {(m.context, m.id): (m.string, m.fuzzy) for m in loaded.catalog if m.id} == before
     assert before[(None, "Treatment of neurological paraneoplastic syndromes")] == ("Tratamiento", False)
-    assert loaded.review == "Dr A. Reviewer, 2026-12-01"
+    assert loaded.extra_headers["X-Clinical-Review"] == "Dr A. Reviewer, 2026-12-01"
     assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)]).returncode == 0
 
 

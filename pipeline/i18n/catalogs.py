@@ -5,8 +5,8 @@ Files: `translations/templates/<name>.pot`, `translations/<locale>/LC_MESSAGES/<
 `<name>` is `ui` (the labels of the layouts) or a document id.  Catalogs are written the way
 GNU msgcat and msgmerge lay them out (pipeline.i18n.po), atomically, and not at all when only their dates
 would change, so version control sees real changes only.  Every command reads them through the one strict
-reader of pipeline.i18n.po.  Headers Babel does not know (ours: `X-Clinical-Review`) are kept here; a
-catalog that loses it (e.g. after `pybabel update`) counts as not reviewed.
+reader of pipeline.i18n.po.  Headers Babel does not know (ours: `X-Clinical-Review`, pipeline.i18n.review) are
+kept here; a catalog that loses it (e.g. after `pybabel update`) counts as not reviewed.
 """
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ from babel.support import Translations
 
 from pipeline.errors import BookletError
 from pipeline.fsio import write_atomic
-from pipeline.i18n import po
+from pipeline.i18n import po, review
+from pipeline.i18n.review import NOT_REVIEWED, REVIEW_HEADER
 from pipeline.i18n.units import Unit, units
 from pipeline.locales import babel_locale, folder_name, is_pseudo
 from pipeline.model import Document
@@ -34,8 +35,6 @@ from pipeline.resources import BUILTIN_TRANSLATIONS, PACKAGE_DIR
 
 UI = "ui"
 TEMPLATES = "templates"
-REVIEW_HEADER = "X-Clinical-Review"
-NOT_REVIEWED = "none"
 # Where the labels are marked, as babel.cfg tells pybabel (a test holds the two to the same messages): the
 # package's code, and the templates of every folder on the layout search path.  The folders are walked one by
 # one rather than from one top folder, which an installed package does not have.
@@ -136,13 +135,9 @@ class LoadedCatalog:
     extra_headers: dict[str, str]  # the headers Babel does not keep, in the file's order
     path: Path
 
-    @property
-    def review(self) -> str:
-        return self.extra_headers.get(REVIEW_HEADER, NOT_REVIEWED).strip() or NOT_REVIEWED
-
-    @property
-    def reviewed(self) -> bool:
-        return self.review.lower() != NOT_REVIEWED
+    def review_status(self) -> review.ReviewStatus:
+        """How far its clinical review covers it (pipeline.i18n.review)."""
+        return review.status(self.catalog, review.review_of(self.extra_headers, self.path))
 
 
 def read_catalog(path: Path, locale: str | None = None) -> LoadedCatalog:
@@ -312,6 +307,8 @@ class Stats:
     fuzzy: int
     untranslated: int
     words: dict[str, int]  # source words per state
+    review: str = review.NONE  # how far its clinical review covers it (review.ReviewStatus.state)
+    changed_since_review: int = 0  # translated entries the review does not cover: translated or changed after it
 
     @property
     def total(self) -> int:
@@ -331,7 +328,9 @@ def stats(loaded: LoadedCatalog, name: str, locale: str) -> Stats:
         state = "fuzzy" if message.fuzzy else "translated" if _text(message.string) else "untranslated"
         counts[state] += 1
         words[state] += len(_text(message.id).split())
-    return Stats(name, locale, counts["translated"], counts["fuzzy"], counts["untranslated"], words)
+    reviewed = loaded.review_status()
+    return Stats(name, locale, counts["translated"], counts["fuzzy"], counts["untranslated"], words, reviewed.state,
+                 reviewed.changed if reviewed.review else 0)
 
 
 def _text(value) -> str:

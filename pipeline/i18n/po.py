@@ -71,6 +71,7 @@ class PoFile:
     entries: list[Entry]  # without the header entry
     header: Entry | None
     headers: list[tuple[str, str]]  # the header entry's fields, in the file's order
+    header_lines: dict[str, int] = field(default_factory=dict)  # a field's name, lower case -> its line
 
     def header_value(self, name: str) -> str | None:
         for key, value in self.headers:
@@ -79,7 +80,8 @@ class PoFile:
         return None
 
     def header_line(self, name: str) -> int:
-        return self.header.line if self.header else 1
+        """The line of the header field `name` (of the header entry where it has no line of its own)."""
+        return self.header_lines.get(name.lower()) or (self.header.line if self.header else 1)
 
 
 def parse(path: Path, data: bytes | None = None) -> PoFile:
@@ -254,7 +256,20 @@ class _Parser:
                     if not colon:
                         raise self.error(header.line, f"header line without a colon: {text_line[:40]!r}")
                     headers.append((key.strip(), value.strip()))
-        return PoFile(self.path, entries, header, headers)
+        return PoFile(self.path, entries, header, headers, self._header_lines(header, lines))
+
+    @staticmethod
+    def _header_lines(header: Entry | None, lines: list[str]) -> dict[str, int]:
+        """Each header field's line: the string line of the header's msgstr that starts it."""
+        found: dict[str, int] = {}
+        if header is None or 0 not in header.msgstr_lines:
+            return found
+        number = header.msgstr_lines[0]
+        while number <= len(lines) and (number == header.msgstr_lines[0] or lines[number - 1].lstrip().startswith('"')):
+            if field := re.match(r'\s*(?:msgstr\s+)?"([^":\\]+):', lines[number - 1]):
+                found.setdefault(field[1].strip().lower(), number)
+            number += 1
+        return found
 
     @staticmethod
     def _append(entry: Entry, name: str, prefix: str, value: str, number: int) -> None:

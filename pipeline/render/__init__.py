@@ -69,9 +69,16 @@ def about_lines(doc: Document, format_date: Callable[[str, str], str], translati
         lines.append(AboutLine(N_("Last updated:"), N_("not stated by the source"), translatable=True))
     if meta.printed_licence:
         lines.append(AboutLine(N_("Licence:"), meta.printed_licence))
-    if translation is not None:
-        lines.append(AboutLine(N_("Translation reviewed by:"), translation.review) if translation.reviewed else
-                     AboutLine(N_("Translation:"), N_("Translation not yet reviewed by a clinician"), translatable=True))
+    if translation is not None and translation.review.review is not None:
+        review = translation.review.review
+        lines.append(AboutLine(N_("Translation reviewed by:"),
+                               f"{review.reviewer}, {format_date(review.date, doc.lang)}"))
+        if translation.partly_reviewed:
+            lines.append(AboutLine(N_("Translation:"), N_("parts changed after this review are not yet reviewed"),
+                                   translatable=True))
+    elif translation is not None:
+        lines.append(AboutLine(N_("Translation:"), N_("Translation not yet reviewed by a clinician"),
+                               translatable=True))
     return lines
 
 
