@@ -216,7 +216,7 @@ class _ProgressLine:
 
 @cli.group()
 def i18n() -> None:
-    """Translation catalogs: extract, init, update, compile, stats, check."""
+    """Translation catalogs: extract, init, update, compile, stats, check; the translation memory (tm)."""
 
 
 def _catalog_names(project: Project) -> list[str]:
@@ -329,7 +329,8 @@ def i18n_tm() -> None:
 
 @i18n_tm.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--locale", "locales", multiple=True, help="Locale to export (repeatable; default: every one with catalogs).")
+@click.option("--locale", "locales", multiple=True,
+              help="Locale to export (repeatable; default: every one with catalogs).")
 @click.pass_obj
 def i18n_tm_export(project: Project, file: Path, locales) -> None:
     """Write the translation memory (every confirmed translation of the documents, and the imported

@@ -35,7 +35,7 @@ from pipeline.i18n.qa import check_unit
 # Python distance is fast enough for a locale's memory, and the warning would be a stray line in the CLI's
 # output.  Silenced for that import only.
 _lshtein_log = logging.getLogger("translate.search.lshtein")
-_lshtein_log.disabled, _was_disabled = True, _lshtein_log.disabled
+_was_disabled, _lshtein_log.disabled = _lshtein_log.disabled, True
 from translate.search.match import matcher  # noqa: E402
 
 _lshtein_log.disabled = _was_disabled
