@@ -253,6 +253,19 @@ def test_tmx_round_trip_gives_fuzzy_suggestions_naming_the_file(started, tmp_pat
     assert edition(load(resolve(PMN, fresh / "sources")).document, "es", fresh / "translations") is None
 
 
+def test_import_files_a_regional_tag_under_the_language_the_project_translates_into(tmp_path):
+    from pipeline.i18n.memory import import_tmx
+
+    translations = small_catalogs(tmp_path, old={}, new_sources=[REST], others={})
+    tmx_file = tmp_path / "cat-tool.tmx"
+    tmx_file.write_text(f'<tmx version="1.4"><header srclang="en-US"/><body>\n<tu><tuv xml:lang="en-US"><seg>{REST}'
+                        f'</seg></tuv><tuv xml:lang="es-ES"><seg>{REST_ES}</seg></tuv></tu></body></tmx>\n',
+                        encoding="utf-8")
+    assert import_tmx(translations, tmx_file) == {translations / "es" / "memory.tmx": 1}
+    po = update_with_memory(translations)
+    assert read_catalog(po).catalog[REST].user_comments == ["booklet-tm: 100% from cat-tool.tmx:2"]
+
+
 @pytest.mark.parametrize("text, line, needle", [
     ('<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="en"/>\n<body><tu>\n</body></tmx>\n', 4,
      "not well-formed XML"),

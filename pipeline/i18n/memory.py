@@ -214,8 +214,11 @@ def _segment_text(seg) -> str:
 def import_tmx(root: Path, path: Path) -> dict[Path, int]:
     """Add the units of the TMX file `path` to the stored memory of each locale it holds, as suggestions
     whose origin is that file; returns each memory.tmx written and how many units it gained."""
-    written = {}
+    by_folder: dict[str, list[MemoryUnit]] = {}
     for locale, units in sorted(read_tmx(path).items()):
+        by_folder.setdefault(_translated_locale(root, locale), []).extend(units)
+    written = {}
+    for locale, units in by_folder.items():
         stored = memory_path(root, locale)
         before = read_tmx(stored, keep_origins=True).get(locale, []) if stored.is_file() else []
         known = {(u.source, u.target) for u in before}
@@ -224,6 +227,15 @@ def import_tmx(root: Path, path: Path) -> dict[Path, int]:
             write_atomic(stored, tmx_bytes({locale: before + added}))
         written[stored] = len({(u.source, u.target) for u in added})
     return written
+
+
+def _translated_locale(root: Path, locale: str) -> str:
+    """The project's locale for a TMX language: a CAT tool's es-ES feeds the catalogs of es, where the project
+    translates into es and not es_ES."""
+    language = locale.split("_")[0]
+    if not (root / locale / "LC_MESSAGES").is_dir() and (root / language / "LC_MESSAGES").is_dir():
+        return language
+    return locale
 
 
 def export_tmx(root: Path, locales: Iterable[str]) -> bytes:
