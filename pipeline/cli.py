@@ -216,7 +216,7 @@ class _ProgressLine:
 
 @cli.group()
 def i18n() -> None:
-    """Translation catalogs: extract, init, update, compile, stats, check."""
+    """Translation catalogs: extract, init, update, compile, stats, check; the translation memory (tm)."""
 
 
 def _catalog_names(project: Project) -> list[str]:
@@ -249,29 +249,46 @@ def i18n_extract(project: Project) -> None:
 @click.argument("locale")
 @click.pass_obj
 def i18n_init(project: Project, locale: str) -> None:
-    """Start catalogs for LOCALE from the templates (those that do not exist yet)."""
-    from pipeline.i18n.catalogs import catalog_path, init
+    """Start catalogs for LOCALE from the templates (those that do not exist yet); the translation memory of
+    LOCALE pre-fills what it can, as fuzzy entries naming their origin."""
+    from pipeline.i18n.catalogs import catalog_path, init, is_document
 
     _check_locale(locale, "LOCALE")  # it names a folder
     root = project.translations_dir
+    memory = _memory(root, locale)
     for name in _catalog_names(project):
         target = catalog_path(root, locale, name)
         if target.exists():
             click.echo(f"exists {target}", err=True)
             continue
-        init(_template(root, name), target, locale)
+        init(_template(root, name), target, locale, memory if is_document(target) else None)
         click.echo(f"wrote {target}", err=True)
 
 
 @i18n.command("update")
 @click.pass_obj
 def i18n_update(project: Project) -> None:
-    """Merge every catalog with its template: changed strings become fuzzy, removed ones obsolete."""
-    from pipeline.i18n.catalogs import update
+    """Merge every catalog with its template: changed strings become fuzzy, removed ones obsolete; the
+    translation memory pre-fills new and changed strings left untranslated, as fuzzy entries naming their
+    origin.  Each locale's memory is its catalogs as they were before this update."""
+    from pipeline.i18n.catalogs import is_document, update
 
+    root = project.translations_dir
+    memories = {}
     for locale, name, path in _catalogs(project):
-        changed = update(_template(project.translations_dir, name), path)
+        if locale not in memories:
+            memories[locale] = _memory(root, locale)
+        memory = memories[locale].without(path.name) if memories[locale] and is_document(path) else None
+        changed = update(_template(root, name), path, memory)
         click.echo(f"{'updated' if changed else 'unchanged'} {path}", err=True)
+
+
+def _memory(root: Path, locale: str):
+    """The translation memory of `locale`; none for the pseudo-locale, whose catalogs are made, not translated."""
+    from pipeline.i18n.memory import load_memory
+    from pipeline.locales import is_pseudo
+
+    return None if is_pseudo(locale) else load_memory(root, locale)
 
 
 @i18n.command("compile")
@@ -288,7 +305,8 @@ def i18n_compile(project: Project) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 @click.pass_obj
 def i18n_stats(project: Project, as_json: bool) -> None:
-    """Per catalog: translated, fuzzy and untranslated units and source words, and percent translated."""
+    """Per catalog: translated, fuzzy and untranslated units and source words, the words the translation
+    memory pre-filled (fuzzy, not yet confirmed), and percent translated."""
     from pipeline.i18n.catalogs import read_catalog, stats
 
     rows = [stats(read_catalog(path), name, locale) for locale, name, path in _catalogs(project)]
@@ -296,13 +314,48 @@ def i18n_stats(project: Project, as_json: bool) -> None:
         click.echo(json.dumps([asdict(r) | {"percent": r.percent} for r in rows], ensure_ascii=False, indent=2))
         return
     header = (f"{'locale':8} {'catalog':36} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} {'words done':>11} "
-              f"{'%':>6}  review")
+              f"{'pre-filled':>10} {'%':>6}  review")
     click.echo(header)
     for r in rows:
         words = f"{r.words['translated']}/{sum(r.words.values())}"
         review = r.review + (f" ({r.changed_since_review} changed since)" if r.changed_since_review else "")
         click.echo(f"{r.locale:8} {r.name:36} {r.translated:>10} {r.fuzzy:>6} {r.untranslated:>9} {words:>11} "
-                   f"{r.percent:>6}  {review}")
+                   f"{r.prefilled_words:>10} {r.percent:>6}  {review}")
+
+
+@i18n.group("tm")
+def i18n_tm() -> None:
+    """The translation memory as TMX 1.4, for any CAT tool."""
+
+
+@i18n_tm.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--locale", "locales", multiple=True,
+              help="Locale to export (repeatable; default: every one with catalogs).")
+@click.pass_obj
+def i18n_tm_export(project: Project, file: Path, locales) -> None:
+    """Write the translation memory (every confirmed translation of the documents, and the imported
+    suggestions) to FILE as TMX 1.4."""
+    from pipeline.i18n.memory import export_tmx
+    from pipeline.locales import is_pseudo
+
+    for locale in locales:
+        _check_locale(locale, "--locale")
+    chosen = list(locales) or sorted({locale for locale, _, _ in _catalogs(project) if not is_pseudo(locale)})
+    write_atomic(file, export_tmx(project.translations_dir, chosen))
+    click.echo(f"wrote {file} ({', '.join(chosen) or 'no locales'})", err=True)
+
+
+@i18n_tm.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def i18n_tm_import(project: Project, file: Path) -> None:
+    """Add the units of the TMX FILE to the translation memory as suggestions (translations/<locale>/memory.tmx):
+    `init` and `update` offer them as fuzzy pre-fills naming FILE, never as translations."""
+    from pipeline.i18n.memory import import_tmx
+
+    for stored, added in import_tmx(project.translations_dir, file).items():
+        click.echo(f"{'wrote' if added else 'unchanged'} {stored} ({added} new suggestions)", err=True)
 
 
 @i18n.command("check")

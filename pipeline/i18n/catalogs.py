@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -33,8 +33,14 @@ from pipeline.model import Document
 from pipeline.render.layouts import BUILTIN, LayoutSet
 from pipeline.resources import BUILTIN_TRANSLATIONS, PACKAGE_DIR
 
+if TYPE_CHECKING:
+    from pipeline.i18n.memory import Memory
+
 UI = "ui"
 TEMPLATES = "templates"
+# Starts the translator comment on an entry the translation memory pre-filled (pipeline.i18n.memory); it goes
+# when a translator confirms the entry (removes its fuzzy flag) and `update` runs.
+MEMORY_COMMENT = "booklet-tm:"
 # Where the labels are marked, as babel.cfg tells pybabel (a test holds the two to the same messages): the
 # package's code, and the templates of every folder on the layout search path.  The folders are walked one by
 # one rather than from one top folder, which an installed package does not have.
@@ -191,29 +197,35 @@ def _without_dates(data: bytes) -> bytes:
 
 # --- the translators' commands ------------------------------------------------------------------------------
 
-def init(template: Path, target: Path, locale: str) -> None:
-    """A new catalog for `locale` from a template: Babel fills Language and Plural-Forms from CLDR."""
+def init(template: Path, target: Path, locale: str, memory: Memory | None = None) -> None:
+    """A new catalog for `locale` from a template: Babel fills Language and Plural-Forms from CLDR; with a
+    `memory`, every entry it has a match for is pre-filled (fuzzy, its origin in a comment)."""
     if target.exists():
         raise BookletError("catalog exists already; use `booklet i18n update` to merge new strings", target)
     pot = read_catalog(template).catalog
     catalog = _new_catalog(pot.project, locale=locale_id(locale))
     catalog.update(pot)
     catalog.language_team = f"{babel_locale(locale).english_name} <LL@li.org>"
+    if memory is not None:
+        memory.prefill(catalog)
     write_catalog(target, catalog, {REVIEW_HEADER: NOT_REVIEWED})
 
 
-def update(template: Path, target: Path) -> bool:
+def update(template: Path, target: Path, memory: Memory | None = None) -> bool:
     """Merge a catalog with its template, the way `msgmerge --previous` does, and never lose a translation:
     an entry is translated, fuzzy (its source changed: the translation and the previous msgid `#|` kept),
     untranslated because it is new, or obsolete (`#~`, its source removed).  An obsolete entry whose source
-    comes back is taken back: translated as it was when the source is the same, fuzzy when similar.  A second
-    run changes nothing.  Plural-Forms becomes the rule of the catalog's language in the installed Babel."""
+    comes back is taken back: translated as it was when the source is the same, fuzzy when similar.  With a
+    `memory`, a new or changed entry left without a translation is pre-filled from it (fuzzy, its origin in
+    a comment); an entry a translator confirmed loses that comment.  A second run changes nothing.
+    Plural-Forms becomes the rule of the catalog's language in the installed Babel."""
     loaded = read_catalog(target)
     pot = read_catalog(template).catalog
     _plural_forms_of_its_language(loaded)
     catalog = loaded.catalog
     if is_document(target):
         rekey_by_text(catalog, pot)
+    known = {key for key, message in catalog._messages.items() if message.id}
     # Babel's merge matches only live entries, and forgets the previous msgid of an entry that stays fuzzy:
     # the obsolete ones join the live ones for the merge (the unmatched become obsolete again), and the
     # previous msgids are put back after it.
@@ -227,11 +239,14 @@ def update(template: Path, target: Path) -> bool:
     for key, message in [*catalog._messages.items(), *catalog.obsolete.items()]:
         if not message.fuzzy:
             message.previous_id, message.previous_context = [], None
+            message.user_comments = [c for c in message.user_comments if not c.startswith(MEMORY_COMMENT)]
         elif key in previous and (not message.previous_id or _text(message.previous_id) == _text(message.id)):
             message.previous_id, message.previous_context = previous[key]
         elif message.previous_id and _text(message.previous_id[0]) in by_old_id:
             # matched an entry that was fuzzy already: its translation is of that entry's previous msgid
             message.previous_id, message.previous_context = by_old_id[_text(message.previous_id[0])]
+    if memory is not None:
+        memory.prefill(m for key, m in catalog._messages.items() if key not in known or m.fuzzy)
     return write_catalog(target, catalog, loaded.extra_headers or {REVIEW_HEADER: NOT_REVIEWED})
 
 
@@ -307,6 +322,7 @@ class Stats:
     fuzzy: int
     untranslated: int
     words: dict[str, int]  # source words per state
+    prefilled_words: int  # of the fuzzy ones: those the translation memory pre-filled, not yet confirmed
     review: str = review.NONE  # how far its clinical review covers it (review.ReviewStatus.state)
     changed_since_review: int = 0  # translated entries the review does not cover: translated or changed after it
 
@@ -322,15 +338,22 @@ class Stats:
 def stats(loaded: LoadedCatalog, name: str, locale: str) -> Stats:
     counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
     words = dict.fromkeys(counts, 0)
+    prefilled = 0
     for message in loaded.catalog:
         if not message.id:
             continue
         state = "fuzzy" if message.fuzzy else "translated" if _text(message.string) else "untranslated"
         counts[state] += 1
         words[state] += len(_text(message.id).split())
+        prefilled += len(_text(message.id).split()) if is_prefilled(message) else 0
     reviewed = loaded.review_status()
-    return Stats(name, locale, counts["translated"], counts["fuzzy"], counts["untranslated"], words, reviewed.state,
-                 reviewed.changed if reviewed.review else 0)
+    return Stats(name, locale, counts["translated"], counts["fuzzy"], counts["untranslated"], words, prefilled,
+                 reviewed.state, reviewed.changed if reviewed.review else 0)
+
+
+def is_prefilled(message) -> bool:
+    """Whether an entry holds what the translation memory offered and no translator has confirmed yet."""
+    return message.fuzzy and any(c.startswith(MEMORY_COMMENT) for c in message.user_comments)
 
 
 def _text(value) -> str:
