@@ -54,6 +54,8 @@ class Edition:
     source_words: int = 0  # words of the source's units, for the share translated
     rejected: dict[str, list[Problem]] = field(default_factory=dict)  # unit id -> why its translation is not shown
     fuzzy: frozenset[str] = frozenset()  # ids of the units whose translation waits for a translator's confirmation
+    qa_warnings: dict[str, list[Problem]] = field(default_factory=dict)  # unit id -> what a printed translation
+    # should still fix: the QA check's functional problems (the cosmetic ones are for `i18n check` alone)
 
     @property
     def percent_translated(self) -> float:
@@ -169,15 +171,17 @@ def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
     if not any(m.id and m.string and not m.fuzzy for m in content.catalog):
         return None  # nothing translated yet: an edition would be the source under another name
     ui = labels_for(locale, translations)
-    lookup, rejected = unit_lookup(content), {}
+    lookup, rejected, warned = unit_lookup(content), {}, {}
 
     def checked(unit: Unit) -> str | None:
         """The translation, unless it fails a critical QA check: then the source is shown, marked."""
         text = lookup(unit)
-        if text and not is_pseudo(locale):
-            if problems := [p for p in check_unit(unit.text, text, doc.lang, locale) if blocks_printing(p)]:
-                rejected[unit.id] = problems
+        if text and not is_pseudo(locale) and (problems := check_unit(unit.text, text, doc.lang, locale)):
+            if blocking := [p for p in problems if blocks_printing(p)]:
+                rejected[unit.id] = blocking
                 return None
+            if functional := [p for p in problems if p.severity == "functional"]:
+                warned[unit.id] = functional
         return text
 
     translated = translate(doc, locale, checked)
@@ -189,7 +193,7 @@ def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
                              review=content.review_status(),
                              translator=None if translator in ("", "FULL NAME") else translator)
     return Edition(translated.document, locale, ui_translations(ui), state, translated.fallbacks, ui, doc.lang,
-                   sum(len(u.text.split()) for u in units(doc)), rejected, fuzzy)
+                   sum(len(u.text.split()) for u in units(doc)), rejected, fuzzy, warned)
 
 
 def with_source_language(locales: list[str], lang: str) -> list[str]:

@@ -611,6 +611,12 @@ def _translate_edition(job: Job, root: Path) -> Translated:
         return result
     result.document, result.translation = ed.document, ed.translation
     result.report = _fallback_report(ed, job.out / job.locale, result.messages)
+    if ed.qa_warnings:
+        found = collections.Counter(p.code for problems in ed.qa_warnings.values() for p in problems)
+        result.messages.append(Message(
+            "translation.qa", f"{doc.id} ({job.locale}): {len(ed.qa_warnings)} printed translations have QA warnings "
+            f"({', '.join(f'{code} ×{n}' for code, n in sorted(found.items()))}); `booklet i18n check` lists them",
+            "warning"))
     if labels_in_english(ed.labels, ed.locale):
         result.messages.append(Message(
             "labels.english", f"{doc.id} ({job.locale}): labels in English: nobody has translated them into "

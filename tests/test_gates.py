@@ -86,15 +86,17 @@ def test_gate_values_are_checked(tmp_path):
     assert_one_line_error(booklet("build", cwd=project), "booklet.toml:2:", "unknown role 'see-doctr'")
 
 
-@pytest.mark.slow
-def dose_project(tmp_path, spanish: dict[str, str], fuzzy: frozenset[str] = frozenset()) -> Path:
-    """A two-paragraph leaflet translated into Spanish with `spanish` (entries in `fuzzy` marked so)."""
+DOSE_LEAFLET = "# Dose\n\nTake 500 mg twice daily with food.\n\nDrink plenty of water.\n\nRest when you can.\n"
+
+
+def dose_project(tmp_path, spanish: dict[str, str], fuzzy: frozenset[str] = frozenset(),
+                 leaflet: str = DOSE_LEAFLET) -> Path:
+    """A short leaflet translated into Spanish with `spanish` (entries in `fuzzy` marked so)."""
     root = tmp_path / "project"
     doc = root / "sources" / "dose"
     doc.mkdir(parents=True)
     (doc / "meta.toml").write_text('title = "Dose"\nlang = "en"\nfile = "a.md"\n', encoding="utf-8")
-    (doc / "a.md").write_text("# Dose\n\nTake 500 mg twice daily with food.\n\nDrink plenty of water.\n\n"
-                              "Rest when you can.\n", encoding="utf-8")
+    (doc / "a.md").write_text(leaflet, encoding="utf-8")
     (root / "booklet.toml").write_text('[gates.guide]\nmin_words = 0\ncritical_roles = []\ndoses = false\n',
                                        encoding="utf-8")
     assert booklet("i18n", "extract", cwd=root).returncode == 0
@@ -112,6 +114,7 @@ def dose_project(tmp_path, spanish: dict[str, str], fuzzy: frozenset[str] = froz
     return root
 
 
+@pytest.mark.slow
 def test_a_translation_that_changes_a_dose_is_never_printed(tmp_path):
     wrong = {"Dose": "Dosis", "Take 500 mg twice daily with food.": "Tome 50 mg dos veces al día con comida.",
              "Drink plenty of water.": "Beba mucha agua."}
@@ -166,3 +169,15 @@ def test_a_sheet_that_overflows_names_its_unit_and_catalog_line_and_the_build_go
     assert (project / "output" / "en" / f"{PMN}.guide.pdf").is_file()
     assert not (project / "output" / "fr" / f"{PMN}.sheet.pdf").exists()
     assert re.search(r"\d+ built, 0 up to date, \d+ skipped, 1 failed", result.stderr), result.stderr
+
+
+def test_a_printed_translation_with_a_functional_qa_problem_is_a_warning(tmp_path):
+    """A lost abbreviation does not change a dose: the translation is printed, and the build says what to fix."""
+    leaflet = "# Dose\n\nTake 500 mg IV twice daily.\n"
+    root = dose_project(tmp_path, {"Dose": "Dosis", "Take 500 mg IV twice daily.":
+                                   "Tome 500 mg por vía intravenosa dos veces al día."}, leaflet=leaflet)
+    result = booklet("build", "--locale", "es", "--layout", "guide", "--format", "pdf", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert ("dose (es): 1 printed translations have QA warnings (abbreviation ×1); `booklet i18n check` lists them"
+            in result.stderr), result.stderr
+    assert "por vía intravenosa" in text_of(root / "output" / "es" / "dose.guide.pdf")
