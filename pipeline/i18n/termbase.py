@@ -33,7 +33,7 @@ from pipeline.errors import BookletError
 from pipeline.i18n.catalogs import locale_id
 from pipeline.i18n.qa import _ARABIC_MARKS, _BIDI_CONTROLS, _NOT_LATIN_AFTER, _NOT_LATIN_BEFORE, Problem
 
-__all__ = ["GLOSSARY", "Concept", "Termbase", "inconsistencies", "load_termbase", "read_glossary"]
+__all__ = ["GLOSSARY", "Concept", "Termbase", "glossary_path", "inconsistencies", "load_termbase", "read_glossary"]
 
 GLOSSARY = "glossary.tbx"
 # TBX termType values (TBX-Basic's picklist, and ISO 12620's) that make a term an abbreviation.
