@@ -7,8 +7,8 @@ with its spellings: its English `<langSet>` holds the source forms (IVIG, IVIg),
 `<termNote type="termType">abbreviation</termNote>` for an abbreviation; its other `<langSet>` the approved
 renderings (several are alternatives), and the forbidden ones with `<termNote type="administrativeStatus">`
 forbidden (Weblate's word; TBX's deprecatedTerm-admn-sts, obsolete and notRecommended count too).
-`<descrip type="subjectField">` says what it is (drug name, medical term), `<note>` why; both are shown to the
-translator with a problem.
+A `<descrip>` of the entry says what the term is (its subjectField: drug name, medical term; or an
+abbreviation's definition), a `<note>` why it is rendered so; both are shown to the translator with a problem.
 
 A rendering is found in a translation with the allowances of real text: case (abbreviations keep theirs),
 inflection (each word of a rendering may end in other letters: neuropatía → neuropatías, Immunsuppressivum →
@@ -45,6 +45,7 @@ _APPROVED_STATUSES = {"preferred", "admitted", "preferredterm-admn-sts", "admitt
 _WORD_GAP = r"[\s\-\u2010\u2011]+"  # "motor neuron", "motor-neuron"
 # Glued to an Arabic word: a conjunction (و ف), then a preposition (ب ك ل), then the article (ال; ل + ال = لل).
 _ARABIC_PREFIX = "(?:[وف]?(?:[بك]?ال|لل|[بكل])?)"
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f]")
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Concept:
 
     source_terms: tuple[str, ...]
     abbreviation: bool
-    subject: str  # what the term is, as the glossary says ("drug name", "medical term"); "" if it does not
+    about: str  # what the term is, as the glossary says ("drug name", "intravenous immunoglobulin"), or ""
     approved: tuple[str, ...]
     forbidden: tuple[str, ...]
     note: str
@@ -118,7 +119,7 @@ class Termbase:
 
 
 def _named(concept: Concept) -> str:
-    return f"“{concept.source_terms[0]}”" + (f" ({concept.subject})" if concept.subject else "")
+    return f"“{concept.source_terms[0]}”" + (f" ({concept.about})" if concept.about else "")
 
 
 def _alternatives(renderings: Iterable[str]) -> str:
@@ -174,7 +175,7 @@ def _concept(unit, path: Path) -> Concept:
     return Concept(
         source_terms=tuple(term.text.strip() for term in sources),
         abbreviation=bool(types & _ABBREVIATION_TYPES),
-        subject=next((note.text.strip() for note in notes if note.category == "subjectField"), ""),
+        about=next((note.text.strip() for note in notes if note.origin == "definition"), ""),
         approved=tuple(approved), forbidden=tuple(forbidden),
         note=" ".join(note.text.strip() for note in notes if note.origin not in ("definition", "pos")),
         line=line)
@@ -199,10 +200,10 @@ def _term_pattern(terms: Iterable[str], abbreviation: bool, word_pattern) -> re.
     """Any of `terms`: an abbreviation as written, bounded by anything but a Latin letter (so a glued Arabic
     prefix hides nothing), with a plural s; words and phrases in any case, bounded, each word as
     `word_pattern` allows."""
+    word = re.escape if abbreviation else word_pattern
+    spellings = "|".join(_WORD_GAP.join(map(word, re.split(_WORD_GAP, _plain(term)))) for term in terms)
     if abbreviation:
-        spellings = "|".join(_WORD_GAP.join(map(re.escape, term.split())) for term in terms)
         return re.compile(f"{_NOT_LATIN_BEFORE}(?:{spellings})s?{_NOT_LATIN_AFTER}")
-    spellings = "|".join(_WORD_GAP.join(map(word_pattern, re.split(_WORD_GAP, _plain(term)))) for term in terms)
     return re.compile(rf"(?<!\w)(?:{spellings})(?!\w)", re.IGNORECASE)
 
 
@@ -214,16 +215,14 @@ def _source_word(word: str) -> str:
 
 
 def _inflected(word: str) -> str:
-    """A word of a rendering in its inflected forms: a long word's last two letters may be up to three
-    others (up to four), a short word may take up to two more; an Arabic word may have its prefixes or article glued on."""
+    """A word of a rendering in its inflected forms: one of seven letters or more may end in up to four others
+    in place of its last two, a shorter one may take up to two more; an Arabic one its glued prefixes."""
     prefix = ""
     if _ARABIC_LETTER.match(word):
         prefix = _ARABIC_PREFIX
         word = word.removeprefix("ال") if len(word) > 4 else word
     return prefix + (re.escape(word[:-2]) + r"\w{0,4}" if len(word) >= 7 else re.escape(word) + r"\w{0,2}")
 
-
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f]")
 
 
 # ---- consistency ----------------------------------------------------------------------------------------
@@ -252,7 +251,7 @@ def inconsistencies(termbase: Termbase, units: Iterable[tuple[Path, int, str, st
         counts = Counter(use.rendering for use in term_uses)
         if len(counts) < 2:
             continue
-        usual = max(counts, key=lambda rendering: (counts[rendering], -_first_index(term_uses, rendering)))
+        usual = max(counts, key=counts.__getitem__)  # of equally used ones, the first used
         reference = next(use for use in term_uses if use.rendering == usual)
         for use in term_uses:
             if use.rendering != usual:
@@ -261,7 +260,3 @@ def inconsistencies(termbase: Termbase, units: Iterable[tuple[Path, int, str, st
                     f"“{concept.source_terms[0]}” is “{use.rendering}” here but “{usual}” in "
                     f"{reference.path}:{reference.line}")))
     return sorted(found, key=lambda item: (str(item[0]), item[1]))
-
-
-def _first_index(uses: list[Use], rendering: str) -> int:
-    return next(index for index, use in enumerate(uses) if use.rendering == rendering)
