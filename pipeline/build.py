@@ -17,6 +17,7 @@ from pipeline.i18n.catalogs import (
 from pipeline.config import Gate
 from pipeline.i18n.qa import Problem, blocks_printing, check_unit, holds_dose
 from pipeline.i18n.review import PARTLY, REVIEWED, ReviewStatus
+from pipeline.i18n.termbase import Termbase
 from pipeline.i18n.units import Unit, overview, translate, units
 from pipeline.model import Document
 from pipeline.render.html import layout_templates
@@ -157,10 +158,11 @@ def same_language(a: str, b: str) -> bool:
     return not (is_pseudo(a) or is_pseudo(b)) and babel_locale(a).language == babel_locale(b).language
 
 
-def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
+def edition(doc: Document, locale: str, translations: Path, termbase: Termbase | None = None) -> Edition | None:
     """`doc` in `locale`; None when there is no catalog for the document in that locale, or nothing in it
     is translated yet.  Its labels (the source's own edition's too) are the shipped translation with the
-    project's own (`translations`) over it."""
+    project's own (`translations`) over it.  A translation with a rendering the locale's `termbase` forbids
+    is not shown, like one that fails a critical QA check."""
     if same_language(locale, doc.lang):
         ui = labels_for(locale, translations)
         return Edition(doc, locale, ui_translations(ui), ui_catalog=ui)
@@ -174,9 +176,13 @@ def edition(doc: Document, locale: str, translations: Path) -> Edition | None:
     lookup, rejected, warned = unit_lookup(content), {}, {}
 
     def checked(unit: Unit) -> str | None:
-        """The translation, unless it fails a critical QA check: then the source is shown, marked."""
+        """The translation, unless it fails a critical QA check or uses a forbidden rendering: then the source
+        is shown, marked."""
         text = lookup(unit)
-        if text and not is_pseudo(locale) and (problems := check_unit(unit.text, text, doc.lang, locale)):
+        if text and not is_pseudo(locale):
+            problems = check_unit(unit.text, text, doc.lang, locale)
+            if termbase is not None:
+                problems += termbase.check(unit.text, text)
             if blocking := [p for p in problems if blocks_printing(p)]:
                 rejected[unit.id] = blocking
                 return None

@@ -9,6 +9,7 @@ import time
 import traceback
 from collections import Counter
 from dataclasses import asdict
+from itertools import groupby
 from pathlib import Path
 
 import click
@@ -362,22 +363,38 @@ def i18n_tm_import(project: Project, file: Path) -> None:
 @click.pass_obj
 def i18n_check(project: Project) -> None:
     """Check every translation against its source: numbers, doses, units, frequencies, abbreviations,
-    markup, punctuation.  Critical and functional problems are errors (non-zero exit); cosmetic ones are
-    reported as warnings.  Fuzzy and untranslated entries are not checked: they are never printed."""
+    markup, punctuation, and the terms of the locale's glossary.  Critical and functional problems are errors
+    (non-zero exit); cosmetic ones are reported as warnings, and so is a glossary term rendered in two approved
+    ways in the locale's documents.  Fuzzy and untranslated entries are not checked: they are never printed."""
+    from pipeline.i18n import po
+    from pipeline.i18n.catalogs import is_document
     from pipeline.i18n.qa import check_catalog
+    from pipeline.i18n.termbase import inconsistencies, load_termbase
     from pipeline.locales import is_pseudo
 
     errors = 0
-    for locale, _, path in _catalogs(project):
+    for locale, catalogs in groupby(_catalogs(project), key=lambda catalog: catalog[0]):
         if is_pseudo(locale):
             continue
-        for line, problem in check_catalog(path):
-            serious = problem.severity in ("critical", "functional")
-            errors += serious
-            kind = "error" if serious else "warning"
-            click.echo(f"{path}:{line}: {kind}: {problem.severity} {problem.code}: {problem.message}")
+        termbase = load_termbase(project.translations_dir, locale)
+        documents = []
+        for _, _, path in catalogs:
+            for line, problem in check_catalog(path, termbase=termbase):
+                serious = problem.severity in ("critical", "functional")
+                errors += serious
+                _report(path, line, "error" if serious else "warning", problem)
+            if is_document(path):
+                documents.append(path)
+        if termbase is not None:
+            units = ((path, *unit) for path in documents for unit in po.parse(path).translations())
+            for path, line, problem in inconsistencies(termbase, units):
+                _report(path, line, "warning", problem)
     if errors:
         raise BookletError(f"{errors} translation problem(s) to fix (listed above)", project.translations_dir)
+
+
+def _report(path: Path, line: int, kind: str, problem) -> None:
+    click.echo(f"{path}:{line}: {kind}: {problem.severity} {problem.code}: {problem.message}")
 
 
 @i18n.command("review")
@@ -421,9 +438,11 @@ def i18n_missing(project: Project, locale: str, doc_id: str) -> None:
     check), safety-critical units first: what a translated edition needs to pass its publish gate."""
     from pipeline.build import critical_gaps, edition
     from pipeline.config import Gate
+    from pipeline.i18n.termbase import load_termbase
 
     _check_locale(locale, "LOCALE")
-    ed = edition(project.load(doc_id).document, locale, project.translations_dir)
+    ed = edition(project.load(doc_id).document, locale, project.translations_dir,
+                 load_termbase(project.translations_dir, locale))
     if ed is None:
         raise BookletError(f"no translation of {doc_id} into {locale} yet (`booklet i18n init {locale}`)",
                            project.translations_dir)

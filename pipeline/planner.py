@@ -113,6 +113,7 @@ class Fingerprints:
     def of(self, task: Task, source_folder: Path, source_lang: str) -> dict[str, str]:
         """Every input of `task`, by name (the names `--explain` reports)."""
         from pipeline.i18n.catalogs import UI, catalog_path
+        from pipeline.i18n.termbase import glossary_path
         from pipeline.resources import BUILTIN_TRANSLATIONS
 
         translations = self.project.translations_dir
@@ -120,6 +121,8 @@ class Fingerprints:
                                                           lambda: _files_digest(_tree(source_folder)))}
         po = catalog_path(translations, task.locale, task.doc_id)
         inputs[self._name(po)] = self._file(po)
+        glossary = glossary_path(translations, task.locale)  # a forbidden rendering is not printed
+        inputs[self._name(glossary)] = self._file(glossary)
         for lang in dict.fromkeys([task.locale, source_lang]):
             for ui in (catalog_path(translations, lang, UI), catalog_path(BUILTIN_TRANSLATIONS, lang, UI)):
                 inputs[self._name(ui)] = self._file(ui)

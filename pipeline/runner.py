@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from pipeline.config import Clinic, Settings
 from pipeline.errors import BookletError
@@ -29,6 +29,9 @@ from pipeline.fsio import write_atomic
 from pipeline.messages import Message
 from pipeline.model import Document, Meta
 from pipeline.planner import Fingerprints, State, Task, digest, tasks_for
+
+if TYPE_CHECKING:
+    from pipeline.i18n.termbase import Termbase
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Job:
     fit_hints: dict[Task, float]  # where each task's fit rule starts: the size that fitted last time
     cache_salt: str  # what every render cache entry depends on (the software and the layouts)
     cached: dict[str, bytes]  # the render cache entries its tasks used last time (render.cache)
+    termbase: Termbase | None  # the locale's glossary, read once a build by the parent
 
 
 @dataclass
@@ -179,11 +183,13 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
     asks for its jobs, so that what the build holds at once is bounded by the workers, not the documents.  Up
     to date tasks and what a dry run would build go straight into `summary`."""
     from pipeline.build import with_source_language
+    from pipeline.i18n.termbase import load_termbase
 
     settings = project.settings
     options = {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
     fingerprints = Fingerprints(project, options, request.clinic_file)
     replayed: set[str] = set()  # what up-to-date tasks were held back for, said once
+    termbases: dict[str, Termbase | None] = {}  # by locale, read when a job in it is first needed
     sources = [project.resolve(doc_id) for doc_id in request.doc_ids]  # reads each meta.toml, nothing more
     languages = [source.meta.lang if source.meta else "en" for source in sources]  # as sources.load reads a file
     matrix = [request.locales or with_source_language(settings.locales, lang) for lang in languages]
@@ -224,13 +230,16 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
         if epoch is None and not document.meta.last_updated:  # an EPUB is dated; the source says no date
             epoch = source_epoch(project.resolve(doc_id).path)
         for locale in dict.fromkeys(task.locale for task in stale):
+            if locale not in termbases:
+                termbases[locale] = load_termbase(project.translations_dir, locale)
             tasks = [task for task in stale if task.locale == locale]
             hints = {task: hint for task in tasks if (hint := state.fit_hint(task)) is not None}
             # --force starts over: the render cache too
             cached = {} if request.force else {name: data for task in tasks for name, data in state.cached(task).items()}
             files, origins = _job_files(project, document, locale, clinic)
             yield (Job(settings, files, origins, epoch, request.out, document, locale, tasks, request.paper,
-                       clinic, request.allow_incomplete, hints, fingerprints.cache_salt, cached),
+                       clinic, request.allow_incomplete, hints, fingerprints.cache_salt, cached,
+                       termbases[locale]),
                    {task: stale[task] for task in tasks})
 
 
@@ -600,7 +609,7 @@ def _translate_edition(job: Job, root: Path) -> Translated:
 
     settings, doc, result = job.settings, job.document, Translated()
     try:
-        ed = edition(doc, job.locale, root / "translations")
+        ed = edition(doc, job.locale, root / "translations", job.termbase)
     except BookletError as exc:  # a broken catalog fails this locale's tasks; the others still build
         result.messages.append(Message("catalog.broken", f"{doc.id} ({job.locale}): not built: {exc}", "error"))
         result.error = str(exc)

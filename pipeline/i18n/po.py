@@ -20,6 +20,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from babel.messages.catalog import Catalog, Message
 
@@ -82,6 +83,17 @@ class PoFile:
     def header_line(self, name: str) -> int:
         """The line of the header field `name` (of the header entry where it has no line of its own)."""
         return self.header_lines.get(name.lower()) or (self.header.line if self.header else 1)
+
+    def translations(self) -> Iterator[tuple[int, str, str]]:
+        """(line of the msgstr, source, translation) of every translated form of a live, non-fuzzy message:
+        what is printed.  gettext's own pairing: the first form translates msgid, the others msgid_plural."""
+        for entry in self.entries:
+            if entry.obsolete or entry.fuzzy or not entry.msgid:
+                continue
+            for index, translation in sorted(entry.msgstr.items()):
+                if translation:
+                    source = entry.msgid if index == 0 or entry.msgid_plural is None else entry.msgid_plural
+                    yield entry.msgstr_lines[index], source, translation
 
 
 def parse(path: Path, data: bytes | None = None) -> PoFile:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, get_group_symbol, parse_decimal
@@ -27,6 +28,9 @@ from translate.storage.base import TranslationUnit
 
 from pipeline.errors import BookletError
 from pipeline.i18n import qa_tables as tables
+
+if TYPE_CHECKING:  # termbase imports this module
+    from pipeline.i18n.termbase import Termbase
 
 __all__ = ["Problem", "blocks_printing", "check_catalog", "check_unit", "holds_dose"]
 
@@ -68,8 +72,10 @@ def holds_dose(text: str, locale: str) -> bool:
     return any(q.unit and q.unit not in DURATIONS for q in _reader(locale).read(text).quantities)
 
 
-def check_catalog(po_path: Path, source_locale: str = "en") -> list[tuple[int, Problem]]:
-    """Problems of every translated, non-fuzzy message of a PO file, with the line of its msgstr.
+def check_catalog(po_path: Path, source_locale: str = "en", termbase: Termbase | None = None
+                  ) -> list[tuple[int, Problem]]:
+    """Problems of every translated, non-fuzzy message of a PO file, with the line of its msgstr; with a
+    termbase, its glossary terms too (pipeline.i18n.termbase).
 
     Untranslated and fuzzy messages are skipped: they are not printed. The target locale is the
     catalog's `Language` header; a broken file (pipeline.i18n.po), or one without that header, is a
@@ -88,16 +94,11 @@ def check_catalog(po_path: Path, source_locale: str = "en") -> list[tuple[int, P
         raise BookletError(f"the PO header's Language {language!r} is not a locale Babel knows", po_path,
                            parsed.header_line("Language")) from None
     found = []
-    for entry in parsed.entries:
-        if entry.obsolete or entry.fuzzy or not entry.msgid:
-            continue
-        # gettext's own pairing: the first form translates msgid, the others msgid_plural.
-        for index, translation in sorted(entry.msgstr.items()):
-            if not translation:
-                continue
-            source = entry.msgid if index == 0 or entry.msgid_plural is None else entry.msgid_plural
-            line = entry.msgstr_lines[index]
-            found += [(line, problem) for problem in check_unit(source, translation, source_locale, target_locale)]
+    for line, source, translation in parsed.translations():
+        problems = check_unit(source, translation, source_locale, target_locale)
+        if termbase is not None:
+            problems += termbase.check(source, translation)
+        found += [(line, problem) for problem in problems]
     return found
 
 
