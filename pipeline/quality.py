@@ -473,21 +473,21 @@ _ACTION = re.compile(r"\b(?:call|phone|ring|go to|see|contact|ask|tell|seek|book
 
 
 def body_type_size(pdf: Path) -> float | None:
-    """The body text's type size in a built PDF: the most common size of its characters (by count, rounded to
-    a tenth of a point), read with pdfium.  None for a PDF without text."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+    """The body text's type size in a built PDF, in points as printed: the most common size of its characters
+    (by count, to a tenth of a point), with pypdf.  The size set with Tf is scaled by the text and current
+    transformation matrices (WeasyPrint draws in CSS pixels under a 0.75 scale).  None for a PDF without text."""
+    from pypdf import PdfReader
 
     sizes: Counter[float] = Counter()
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        for page in document:
-            text_page = page.get_textpage()
-            for index in range(text_page.count_chars()):
-                if not chr(raw.FPDFText_GetUnicode(text_page, index)).isspace():
-                    sizes[round(raw.FPDFText_GetFontSize(text_page, index), 1)] += 1
-    finally:
-        document.close()
+
+    def visit(text, cm, tm, font, size) -> None:
+        a, b, c, d = (tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3],
+                      tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
+        if letters := sum(not ch.isspace() for ch in text):
+            sizes[round(size * abs(a * d - b * c) ** 0.5, 1)] += letters
+
+    for page in PdfReader(pdf).pages:
+        page.extract_text(visitor_text=visit)
     return sizes.most_common(1)[0][0] if sizes else None
 
 
