@@ -176,10 +176,15 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                 if bar:
                     bar.finish()
                     bar = None
+    checked = [] if dry_run else _check_built(project, doc_ids, summary, out)
     if report_file:
         write_atomic(report_file, json.dumps({"outputs": [asdict(task) for task in summary.tasks],
                                               "messages": [asdict(m) for m in summary.messages],
-                                              "errors": summary.errors}, indent=1, ensure_ascii=False) + "\n")
+                                              "errors": summary.errors,
+                                              "check": [asdict(r) | {"warnings": r.warnings} for r in checked]},
+                                             indent=1, ensure_ascii=False) + "\n")
+    for report in checked:
+        tell(report.summary_line())
     if dry_run:
         tell(f"would build {summary.count('would build')}, {summary.count('up to date')} up to date")
     else:
@@ -188,6 +193,18 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
         tell(f"booklet: error: {message}")
     if summary.errors:
         raise BookletError(summary.errors[-1])
+
+
+def _check_built(project: Project, doc_ids: list[str], summary, out: Path) -> list:
+    """`booklet check` of the editions this build wrote something of, for its summary and report."""
+    import datetime
+
+    from pipeline.quality import check_built
+
+    built = [task.output for task in summary.tasks if task.status == "built"]
+    if not built:
+        return []
+    return check_built(project, doc_ids, built, datetime.datetime.now(datetime.timezone.utc).date(), out)
 
 
 class _ProgressLine:

@@ -518,3 +518,17 @@ def check_documents(project, doc_ids: list[str], locales: list[str], today: dt.d
             reports.append(check(ed.document, locale, options, path,
                                  leftovers if ed.translation is None else []))
     return reports
+
+
+def check_built(project, doc_ids: list[str], built: list[str], today: dt.date, out_dir: Path) -> list[Report]:
+    """`check` for the editions a build wrote an output of (`built`: the outputs' keys, `<locale>/<doc-id>.…`),
+    only those: a build that wrote nothing checks nothing."""
+    editions: dict[str, list[str]] = {}
+    for key in built:
+        locale, name = key.split("/", 1)
+        if doc_id := next((d for d in doc_ids if name.startswith(f"{d}.")), None):
+            editions.setdefault(doc_id, [])
+            if locale not in editions[doc_id]:
+                editions[doc_id].append(locale)
+    return [report for doc_id, locales in editions.items()
+            for report in check_documents(project, [doc_id], locales, today, out_dir) if report.locale in locales]

@@ -200,8 +200,14 @@ def test_body_type_measured_in_a_built_pdf_and_the_json_report(tmp_path):
     import pdfplumber
 
     built = booklet("build", "--doc", TREATMENT, "--locale", "en", "--layout", "guide", "--format", "pdf", "-q",
-                    "--out", str(tmp_path))
+                    "--out", str(tmp_path), "--report", str(tmp_path / "report.json"))
     assert built.returncode == 0, built.stderr
+    [summarised] = json.loads((tmp_path / "report.json").read_text())["check"]  # the edition built, checked
+    assert (summarised["document"], summarised["locale"]) == (TREATMENT, "en")
+    assert f"check {TREATMENT} (en): Flesch-Kincaid grade" in built.stderr
+    again = booklet("build", "--doc", TREATMENT, "--locale", "en", "--layout", "guide", "--format", "pdf", "-q",
+                    "--out", str(tmp_path))
+    assert "check " not in again.stderr  # nothing built, nothing checked
     pdf = tmp_path / "en" / f"{TREATMENT}.guide.pdf"
     with pdfplumber.open(pdf) as opened:
         sizes = Counter(round(c["size"], 1) for page in opened.pages for c in page.chars if c["text"].strip())
