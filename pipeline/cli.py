@@ -177,10 +177,15 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                 if bar:
                     bar.finish()
                     bar = None
+    checked = [] if dry_run else _check_built(project, doc_ids, summary, out)
     if report_file:
         write_atomic(report_file, json.dumps({"outputs": [asdict(task) for task in summary.tasks],
                                               "messages": [asdict(m) for m in summary.messages],
-                                              "errors": summary.errors}, indent=1, ensure_ascii=False) + "\n")
+                                              "errors": summary.errors,
+                                              "check": [asdict(r) | {"warnings": r.warnings} for r in checked]},
+                                             indent=1, ensure_ascii=False) + "\n")
+    for report in checked:
+        tell(report.summary_line())
     if dry_run:
         tell(f"would build {summary.count('would build')}, {summary.count('up to date')} up to date")
     else:
@@ -189,6 +194,18 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
         tell(f"booklet: error: {message}")
     if summary.errors:
         raise BookletError(summary.errors[-1])
+
+
+def _check_built(project: Project, doc_ids: list[str], summary, out: Path) -> list:
+    """`booklet check` of the editions this build wrote something of, for its summary and report."""
+    import datetime
+
+    from pipeline.quality import check_built
+
+    built = [task.output for task in summary.tasks if task.status == "built"]
+    if not built:
+        return []
+    return check_built(project, doc_ids, built, datetime.datetime.now(datetime.timezone.utc).date(), out)
 
 
 class _ProgressLine:
@@ -213,6 +230,44 @@ class _ProgressLine:
         """Gone, and the cursor (hidden while the bar shows) back."""
         self.clear()
         click.echo("\x1b[?25h", err=True, nl=False)
+
+
+@cli.command("check")
+@click.option("--doc", "docs", multiple=True, help="Document id (repeatable; default: from booklet.toml).")
+@click.option("--locale", "locales", multiple=True, help="Locale (repeatable; default: from booklet.toml).")
+@click.option("--strict", is_flag=True, help="Exit non-zero when there is any warning (for CI).")
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON (for scripts and CI).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Judge dates (stale content, a lapsed review) as on this day (YYYY-MM-DD); today by default.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the built PDFs are, whose body type is measured (default: the output folder).")
+@click.pass_obj
+def check(project: Project, docs, locales, strict: bool, as_json: bool, today, out_dir: Path | None) -> None:
+    """Is each handout fit for a patient?  Reading grade per section by formulas validated for its language,
+    long sentences and lists, unexplained terms and abbreviations, clinical shorthand, prescriber-level
+    content, unsourced sections and home-page sources, stale content, the clinical review cycle, and the
+    automatable PEMAT-P items.  Each miss is a warning (`file:line:` and a `check.*` code)."""
+    import datetime
+
+    from pipeline.quality import check_documents
+    from pipeline.sources import discover
+
+    for locale in locales:
+        _check_locale(locale, "--locale")
+    doc_ids = list(docs) or (discover(project.sources_dir) if project.settings.documents == "all"
+                             else project.settings.documents)
+    day = (today or datetime.datetime.now(datetime.timezone.utc)).date()
+    reports = check_documents(project, doc_ids, list(locales), day, out_dir or project.output_dir)
+    if as_json:
+        click.echo(json.dumps([asdict(r) | {"warnings": r.warnings} for r in reports], ensure_ascii=False, indent=1))
+    else:
+        for report in reports:
+            for message in report.messages:
+                click.echo(str(message), err=True)
+            click.echo(report.summary_line().removesuffix(" (`booklet check`)"))
+    warnings = sum(r.warnings for r in reports)
+    if strict and warnings:
+        raise BookletError(f"{warnings} check warnings (--strict)")
 
 
 @cli.group()

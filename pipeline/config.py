@@ -104,6 +104,12 @@ class Gate(Strict):
         return self.model_copy(update=override.model_dump(exclude_unset=True)) if override else self
 
 
+class CheckSettings(Strict):
+    """`booklet check`: how old a source's last update may be before its content is reported as stale."""
+
+    max_age_months: int = Field(default=24, ge=1)
+
+
 class Settings(Strict):
     documents: list[str] | Literal["all"] = "all"
     locales: list[str] = ["en"]
@@ -116,6 +122,7 @@ class Settings(Strict):
     clinic: str | None = None  # clinic file used when `build` gets no --clinic
     web_base: str | None = None  # https address where built files are published (QR codes point there)
     publisher: Publisher = Publisher()
+    check: CheckSettings = CheckSettings()
     gates: dict[str, Gate] = {}  # layout name (or "epub") -> its publish gate, over the manifest's
     disclaimer: str = (
         "This leaflet gives general information only. It is not a substitute for advice from your own doctor "

@@ -111,6 +111,16 @@ class Section:
 
 
 @dataclass
+class Review:
+    """This project's clinical review of the handout (meta.toml [review]), not the source's own claim of one
+    (Attribution.reviewed_by).  Dates are ISO 8601; none set: never reviewed."""
+
+    last_reviewed: str | None = None
+    next_review_due: str | None = None
+    reviewed_by: str | None = None
+
+
+@dataclass
 class Attribution:
     publisher: str | None = None
     author: str | None = None
@@ -137,6 +147,7 @@ class Meta:
     licence: str | None = None  # as the editor wrote it in meta.toml: see `printed_licence`
     disclaimer: str | None = None
     attribution: Attribution = field(default_factory=Attribution)
+    review: Review = field(default_factory=Review)
     langs: dict[str, str] = field(default_factory=dict)  # field (or "keywords") -> language of a fallback
 
     @property
@@ -191,6 +202,7 @@ class Document:
     def from_dict(cls, data: dict[str, Any]) -> Document:
         meta = dict(data.get("meta") or {})
         meta["attribution"] = Attribution(**(meta.get("attribution") or {}))
+        meta["review"] = Review(**(meta.get("review") or {}))
         return cls(
             id=data["id"],
             lang=data["lang"],

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
 from pipeline.config import Strict, check_https, check_language_tag, line_of, load_toml
 from pipeline.errors import BookletError, ConfigError
 from pipeline.explain import LineDecision
 from pipeline.extract import extract_text_explained
-from pipeline.model import ROLES, Attribution, Document, ListBlock, Meta, QuestionAnswer, Table
+from pipeline.model import ROLES, Attribution, Document, Review, ListBlock, Meta, QuestionAnswer, Table
 from pipeline.normalise import Change, normalise
 from pipeline.structure import Entry, parse_structure
 from pipeline.textcheck import check_text, read_text
@@ -31,6 +31,36 @@ class AttributionMeta(Strict):
     publisher: str | None = None
     author: str | None = None
     reviewed_by: str | None = None
+
+
+REVIEW_CYCLE_YEARS = 3  # the longest a clinical review stays current (NHS England's Information Standard)
+
+
+class ReviewMeta(Strict):
+    """This project's clinical review: when, by whom, and when the next one is due (at most three years on)."""
+
+    last_reviewed: dt.date | None = None
+    next_review_due: dt.date | None = None
+    reviewed_by: str | None = None
+
+    @field_validator("next_review_due")
+    @classmethod
+    def _within_cycle(cls, due: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        last = info.data.get("last_reviewed")
+        if due is not None and last is not None:
+            if due <= last:
+                raise ValueError(f"{due} is not after last_reviewed {last}")
+            if due > last.replace(year=last.year + REVIEW_CYCLE_YEARS, day=min(last.day, 28)):
+                raise ValueError(f"{due} is more than {REVIEW_CYCLE_YEARS} years after last_reviewed {last}")
+        return due
+
+    @model_validator(mode="after")
+    def _named_reviewer(self) -> ReviewMeta:
+        if self.last_reviewed is not None and not (self.reviewed_by or "").strip():
+            raise ValueError("last_reviewed needs reviewed_by: who reviewed it")
+        if self.last_reviewed is not None and self.next_review_due is None:
+            raise ValueError("last_reviewed needs next_review_due (at most 3 years later)")
+        return self
 
 
 class NormaliseMeta(Strict):
@@ -49,6 +79,7 @@ class SourceMeta(Strict):
     licence: str | None = None
     disclaimer: str | None = None
     attribution: AttributionMeta = AttributionMeta()
+    review: ReviewMeta = ReviewMeta()
     roles: dict[Role, str] = {}
     structure: dict[str, str | list[str]] = {}  # the text of a line -> what it is (pipeline/structure.py)
     normalise: NormaliseMeta = NormaliseMeta()
@@ -228,7 +259,14 @@ def _merge_meta(source: Source, found: dict[str, str]) -> Meta:
             author=given.author or found.get("author"),
             reviewed_by=given.reviewed_by or found.get("reviewed_by"),
         ),
+        review=_review(meta.review if meta else ReviewMeta()),
     )
+
+
+def _review(review: ReviewMeta) -> Review:
+    return Review(last_reviewed=review.last_reviewed.isoformat() if review.last_reviewed else None,
+                  next_review_due=review.next_review_due.isoformat() if review.next_review_due else None,
+                  reviewed_by=review.reviewed_by)
 
 
 def _assign_roles(doc: Document, roles: dict[str, str], meta_path: Path | None) -> None:

@@ -67,6 +67,17 @@ def about_lines(doc: Document, format_date: Callable[[str, str], str], translati
         lines.append(AboutLine(N_("Last updated:"), format_date(meta.last_updated, doc.lang), iso_date=meta.last_updated))
     else:
         lines.append(AboutLine(N_("Last updated:"), N_("not stated by the source"), translatable=True))
+    review = meta.review
+    if review.last_reviewed:
+        lines.append(AboutLine(N_("Clinical review:"), f"{review.reviewed_by}, {format_date(review.last_reviewed, doc.lang)}",
+                               iso_date=review.last_reviewed))
+    else:
+        lines.append(AboutLine(N_("Clinical review:"), N_("not yet reviewed by a clinician"), translatable=True))
+    if review.next_review_due:
+        lines.append(AboutLine(N_("Next review due:"), format_date(review.next_review_due, doc.lang),
+                               iso_date=review.next_review_due))
+    else:
+        lines.append(AboutLine(N_("Next review due:"), N_("not set"), translatable=True))
     if meta.printed_licence:
         lines.append(AboutLine(N_("Licence:"), meta.printed_licence))
     if translation is not None and translation.review.review is not None:

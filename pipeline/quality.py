@@ -1,0 +1,534 @@
+"""Is a handout fit for a patient?  Measures of one document in one locale (`booklet check`, and a line per
+edition at the end of `booklet build`), each against a published formula or a stated rule, never an opinion:
+
+- reading grade by formulas validated for the language (textstat), per section and for the whole text;
+- long sentences, mean sentence length, words of three or more syllables, long lists, deep headings;
+- medical terms and abbreviations without a plain explanation, clinical shorthand (BID, nocte…), and
+  prescriber-level content (doses by body surface or weight, IV/IM/SC schedules) for a clinician to review;
+- sections without a cited source, sources that are only a publisher's home page;
+- content older than the configured age, a clinical review that was never done or has lapsed, editorial
+  leftovers the normaliser found;
+- the automatable items of the AHRQ PEMAT-P checklist ("PEMAT-informed": the rest is a human reviewer's).
+
+Pure functions over the document model; every miss is a warning Message with a stable code (`check.*`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pipeline.i18n.units import Unit, units
+from pipeline.messages import Message
+from pipeline.model import Document, ListBlock, Section, cited_parts
+
+LONG_SENTENCE_WORDS = 25  # plain-language guides (CDC Clear Communication Index, NIH) put the limit at 20–25
+MEAN_SENTENCE_TARGET = 20  # mean words per sentence, under
+LONG_LIST_ITEMS = 7  # Miller's "seven, plus or minus two"; PEMAT-P item 12 asks for lists of a few items
+MAX_HEADING_LEVELS = 3
+MIN_SAMPLE_WORDS = 30  # below this a readability formula says little: a section is scored but not warned about
+BODY_PT = 12.0  # PEMAT-P and every large-print guide: body text at least 12 point
+
+
+@dataclass(frozen=True)
+class Score:
+    """One formula's value for a text, with the target it is judged against (None: the formula has no target
+    for this audience, it is reported only)."""
+
+    formula: str
+    value: float
+    target: str | None = None  # "≤ 6", "≥ 70"
+    met: bool | None = None
+
+
+@dataclass(frozen=True)
+class Formula:
+    name: str
+    compute: object  # callable(text) -> float
+    ceiling: dict[str, float] = field(default_factory=dict)  # audience -> the highest value allowed
+    floor: dict[str, float] = field(default_factory=dict)  # audience -> the lowest value allowed
+
+
+def _kandel_moles(text: str) -> float:
+    """Kandel & Moles (1958), Flesch's reading ease adapted to French: 207 − 1.015 × words/sentence − 73.6 ×
+    syllables/word.  textstat has no function for it; its French syllable, word and sentence counts are used."""
+    from textstat.backend import counts
+
+    words, sentences = counts.count_words(text), counts.count_sentences(text)
+    if not words or not sentences:
+        return 0.0
+    return 207 - 1.015 * words / sentences - 73.6 * counts.count_syllables(text, "fr") / words
+
+
+def _formulas(language: str) -> list[Formula]:
+    """The readability formulas validated for a language; none for a language without one (Arabic and
+    others): an English formula applied there would measure nothing."""
+    from textstat.backend import metrics
+
+    if language == "en":
+        return [Formula("Flesch-Kincaid grade", lambda t: metrics.flesch_kincaid_grade(t, "en_US"),
+                        ceiling={"sheet": 6, "guide": 8}),
+                Formula("SMOG", lambda t: metrics.smog_index(t, "en_US"), ceiling={"sheet": 8, "guide": 9})]
+    if language == "es":
+        # textstat computes Fernández-Huerta with words per sentence, as Law (2011) corrected the 1959 paper's
+        # misprint; INFLESZ is Barrio-Cantalejo's scale over the Szigriszt-Pazos index.  Either target will do.
+        return [Formula("Fernández-Huerta", lambda t: metrics.fernandez_huerta(t, "es"), floor={"sheet": 70, "guide": 70}),
+                Formula("INFLESZ (Szigriszt-Pazos)", lambda t: metrics.szigriszt_pazos(t, "es"),
+                        floor={"sheet": 55, "guide": 55})]
+    if language == "fr":
+        return [Formula("LIX", metrics.lix), Formula("Kandel-Moles", _kandel_moles)]
+    if language == "de":
+        # Variant 1 of the Wiener Sachtextformel, the one for prose (Bamberger & Vanecek 1984)
+        return [Formula("Wiener Sachtextformel", lambda t: metrics.wiener_sachtextformel(t, 1, "de"))]
+    return []
+
+
+def readability(text: str, language: str, audience: str = "guide") -> list[Score]:
+    """The language's formulas on `text`, each against its own target for the audience ("sheet" or "guide");
+    an empty list where the language has no validated formula."""
+    scores = []
+    for formula in _formulas(language):
+        value = round(float(formula.compute(text)), 1)
+        if (ceiling := formula.ceiling.get(audience)) is not None:
+            scores.append(Score(formula.name, value, f"≤ {ceiling:g}", value <= ceiling))
+        elif (floor := formula.floor.get(audience)) is not None:
+            scores.append(Score(formula.name, value, f"≥ {floor:g}", value >= floor))
+        else:
+            scores.append(Score(formula.name, value))
+    return scores
+
+
+def grade_met(scores: list[Score], language: str) -> bool | None:
+    """Whether a text meets its language's reading target: every English formula's, either Spanish one's
+    (Fernández-Huerta or INFLESZ); None where no formula has a target."""
+    judged = [s.met for s in scores if s.met is not None]
+    if not judged:
+        return None
+    return any(judged) if language == "es" else all(judged)
+
+
+# --- sentences and words ---------------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。؟])\s+")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def as_prose(text: str) -> str:
+    """A unit as a sentence of running text: list items and headings often lack a full stop, and without one
+    the formulas would read a whole list as a single sentence."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?。؟" else text + "."
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(as_prose(text)) if _WORD.search(s)]
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def polysyllables(text: str, language: str) -> int | None:
+    """Words of three or more syllables (textstat's dictionary and hyphenation counts); None where there is no
+    hyphenation dictionary for the language to count syllables with."""
+    import pyphen
+    from textstat.backend import counts
+
+    if not pyphen.language_fallback(language):
+        return None
+    return counts.count_polysyllable_words(text, "en_US" if language == "en" else language)
+
+
+# --- terms, shorthand, prescriber-level content --------------------------------------------------------------
+
+# Clinical shorthand a patient cannot read (ISMP's list of error-prone abbreviations and UK prescribing Latin).
+# The capitalised forms are matched as written ("bid" is an English word); bd, od, tds and qds only after a dose.
+_SHORTHAND = re.compile(r"\b(?:BID|TID|QID|QDS|TDS|PRN|QHS|QD|QOD)\b|\b(?:nocte|mane)\b|\b[bt]\.i\.d\.|\bq\.i\.d\."
+                        r"|\bp\.r\.n\.|\bq\d+h\b|\bq\.?\d+\s?h\b", re.I)
+_CAPITALISED_ONLY = re.compile(r"\b(?:bid|tid|qid|prn|qd)\b")  # lower case: an ordinary word ("a bid", "qd")
+_DOSE = r"\d+(?:[.,]\d+)?\s?(?:mg|g|mcg|µg|μg|ml|mL|IU|units?)"
+_SHORTHAND_AFTER_DOSE = re.compile(rf"{_DOSE}\s+(bd|od|tds|qds)\b", re.I)
+
+# Doses by body surface or weight, and injection or infusion schedules: what a prescriber decides, not a patient.
+_BY_BODY_SIZE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:mg|g|mcg|µg|μg|units?|IU)\s?/\s?(?:m²|m2|kg)\b", re.I)
+_ROUTE_SCHEDULE = re.compile(rf"(?:{_DOSE}[^.;]{{0,30}}\b(?:IV|IM|SC|SQ|i\.v\.|i\.m\.|s\.c\.)(?![\w.])"
+                             rf"|\b(?:IV|IM|SC|SQ)\b[^.;]{{0,30}}\b(?:daily|weekly|monthly|every|once|twice|×\s?\d|x\s?\d"
+                             rf"|for \d+ (?:days?|weeks?|months?)))")
+_ABBREVIATION = re.compile(r"\b[A-Z][A-Z0-9]{1,5}s?\b")
+_EXPLANATION_AFTER = re.compile(r"\s*(?:\(|[–—:-]\s|,\s(?:which|that|a|an|the)\b|\bis\b|\bare\b|\bmeans\b)")
+
+
+@lru_cache(maxsize=None)
+def medical_terms(language: str) -> tuple[str, ...]:
+    """The shipped list of terms to explain for a language (pipeline/data/medical-terms.toml), longest first."""
+    data = tomllib.loads(files("pipeline").joinpath("data/medical-terms.toml").read_text(encoding="utf-8"))
+    return tuple(sorted(data.get(language, {}).get("terms", []), key=len, reverse=True))
+
+
+def shorthand(text: str) -> list[str]:
+    found = [m.group(0) for m in _SHORTHAND.finditer(text) if not _CAPITALISED_ONLY.fullmatch(m.group(0))]
+    return found + [m.group(1) for m in _SHORTHAND_AFTER_DOSE.finditer(text)]
+
+
+def prescriber_level(text: str) -> list[str]:
+    return [m.group(0).strip() for m in (*_BY_BODY_SIZE.finditer(text), *_ROUTE_SCHEDULE.finditer(text))]
+
+
+def explained(term: str, text: str, start: int, end: int) -> bool:
+    """Whether the use of `term` at text[start:end] comes with a plain explanation: one in brackets or after a
+    dash or colon right after it, "X, which …", "X is/means …", or a bracketed abbreviation after its long form."""
+    return bool(_EXPLANATION_AFTER.match(text, end)) or text[max(0, start - 1):start] == "("
+
+
+# --- the report ------------------------------------------------------------------------------------------------
+
+@dataclass
+class SectionReport:
+    id: str
+    title: str
+    line: int | None
+    role: str | None
+    words: int
+    sentences: int
+    mean_sentence_length: float
+    long_sentences: int
+    polysyllabic_words: int | None
+    scores: list[Score]
+    cited: bool  # at least one of its parts cites a source
+
+
+@dataclass
+class PematItem:
+    """One item of the AHRQ PEMAT-P checklist: `met` and `evidence` where the tool can judge it, None and empty
+    where a human reviewer must."""
+
+    number: int
+    text: str
+    met: bool | None = None
+    evidence: str = ""
+
+
+@dataclass
+class Report:
+    document: str
+    locale: str
+    language: str
+    audience: str
+    scores: list[Score]  # the whole text's
+    mean_sentence_length: float
+    sections: list[SectionReport]
+    pemat: list[PematItem]
+    messages: list[Message]
+    last_reviewed: str | None = None
+    next_review_due: str | None = None
+    reviewed_by: str | None = None
+
+    @property
+    def warnings(self) -> int:
+        return sum(m.severity == "warning" for m in self.messages)
+
+    def summary_line(self) -> str:
+        """One line for the end of a build: the whole text's scores and the number of warnings."""
+        scores = ", ".join(f"{s.formula} {s.value:g}" for s in self.scores) or "reading grade not available"
+        return f"check {self.document} ({self.locale}): {scores}; {self.warnings} warnings (`booklet check`)"
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    today: dt.date
+    max_age_months: int = 24
+    sheet_roles: frozenset[str] = frozenset()  # sections a one-page sheet prints: held to the sheet's targets
+    body_pt: float | None = None  # the body type measured in the built PDF, None where none was measured
+    body_pdf: str | None = None  # which PDF it was measured in
+
+
+_META_UNITS = ("title", "subtitle", "description", "disclaimer")
+
+
+def _is_body(unit: Unit) -> bool:
+    return unit.id not in _META_UNITS and not unit.id.startswith("keyword.") and not unit.id.endswith(".title")
+
+
+def check(doc: Document, locale: str, options: CheckOptions, source_file: str | None = None,
+          leftovers: list[Message] = ()) -> Report:
+    """Every measure of `doc` (an edition in `locale`), as a Report whose messages are the misses.
+    `leftovers`: the normaliser's warnings about the source (editorial lines it dropped), passed on."""
+    language = locale.split("-")[0].split("_")[0].lower()
+    body = [u for u in units(doc) if _is_body(u)]
+    by_section: dict[str | None, list[Unit]] = {}
+    for unit in body:
+        by_section.setdefault(unit.section.id if unit.section else None, []).append(unit)
+    messages: list[Message] = list(leftovers)
+
+    def warn(code: str, text: str, line: int | None = None) -> None:
+        messages.append(Message(code, text, "warning", source_file or doc.id, line))
+
+    sections = []
+    intro = Section("intro", "(introduction)", 0, blocks=doc.blocks, line=1) if doc.blocks else None
+    for section in ([intro] if intro else []) + list(doc.walk_sections()):
+        texts = by_section.get(None if section is intro else section.id, [])
+        if not texts:
+            continue
+        audience = "sheet" if section.role in options.sheet_roles else "guide"
+        report = _measure_section(section, texts, language, audience)
+        sections.append(report)
+        where = f"section {section.title!r}"
+        if report.words >= MIN_SAMPLE_WORDS:
+            for score in report.scores:
+                if score.met is False:
+                    warn("check.reading-grade", f"{where}: {score.formula} {score.value:g}, target {score.target} "
+                                                f"for a {audience}", section.line)
+        if report.sentences and report.mean_sentence_length >= MEAN_SENTENCE_TARGET:
+            warn("check.sentence-length", f"{where}: mean sentence length {report.mean_sentence_length:g} words, "
+                                          f"target under {MEAN_SENTENCE_TARGET}", section.line)
+        if not report.cited:
+            warn("check.unsourced", f"{where}: no part of it cites a source", section.line)
+        for block in section.blocks:
+            if isinstance(block, ListBlock) and len(block.items) > LONG_LIST_ITEMS:
+                warn("check.long-list", f"{where}: a list of {len(block.items)} items (at most "
+                                        f"{LONG_LIST_ITEMS} are easy to take in); split it or shorten it",
+                     block.items[0].line)
+        if section.depth > MAX_HEADING_LEVELS:
+            warn("check.heading-depth", f"{where}: heading level {section.depth}, more than {MAX_HEADING_LEVELS}",
+                 section.line)
+
+    for unit in body:
+        for sentence in sentences(unit.text):
+            if (n := word_count(sentence)) > LONG_SENTENCE_WORDS:
+                warn("check.long-sentence", f"{_section_name(unit)}: a sentence of {n} words (over "
+                                            f"{LONG_SENTENCE_WORDS}): {_quote(sentence)}", unit.line)
+        if found := shorthand(unit.text):
+            warn("check.shorthand", f"{_section_name(unit)}: clinical shorthand {', '.join(dict.fromkeys(found))}: "
+                                    "write it out (\"twice a day\", \"at night\")", unit.line)
+        if found := prescriber_level(unit.text):
+            warn("check.prescriber-level", f"{_section_name(unit)}: prescriber-level content "
+                                           f"({'; '.join(dict.fromkeys(found))}) in a patient handout: for clinical "
+                                           "review", unit.line)
+    _unexplained(doc, body, language, warn)
+    _sources(doc, warn)
+    _currency(doc, options, warn)
+
+    scores = readability(" ".join(as_prose(u.text) for u in body), language)
+    all_sentences = [s for u in body for s in sentences(u.text)]
+    mean = round(sum(map(word_count, all_sentences)) / len(all_sentences), 1) if all_sentences else 0.0
+    review = doc.meta.review
+    return Report(doc.id, locale, language, "guide", scores, mean, sections,
+                  pemat_items(doc, sections, body, options, messages), messages,
+                  review.last_reviewed, review.next_review_due, review.reviewed_by)
+
+
+def _measure_section(section: Section, texts: list[Unit], language: str, audience: str) -> SectionReport:
+    prose = " ".join(as_prose(u.text) for u in texts)
+    split = [s for u in texts for s in sentences(u.text)]
+    lengths = [word_count(s) for s in split]
+    cited = any(part.citations for block in section.blocks for part in cited_parts(block))
+    return SectionReport(section.id, section.title, section.line, section.role, sum(lengths), len(split),
+                         round(sum(lengths) / len(lengths), 1) if lengths else 0.0,
+                         sum(n > LONG_SENTENCE_WORDS for n in lengths), polysyllables(prose, language),
+                         readability(prose, language, audience), cited)
+
+
+def _section_name(unit: Unit) -> str:
+    return f"section {unit.section.title!r}" if unit.section else "introduction"
+
+
+def _quote(text: str, words: int = 8) -> str:
+    split = text.split()
+    return "“" + " ".join(split[:words]) + ("…" if len(split) > words else "") + "”"
+
+
+def _glossary(doc: Document) -> set[str]:
+    """Terms the document defines in a glossary section of its own (a section titled Glossary, Glosario,
+    Glossaire, Glossar, or "Key terms"): its list items' terms."""
+    terms = set()
+    for section in doc.walk_sections():
+        if re.search(r"gloss|key terms|términos|termes", section.title, re.I):
+            terms |= {i.term.lower() for b in section.blocks if isinstance(b, ListBlock) for i in b.items if i.term}
+    return terms
+
+
+def _unexplained(doc: Document, body: list[Unit], language: str, warn) -> None:
+    """Each medical term of the shipped list and each abbreviation at its first use, where no use of it in the
+    document comes with a plain explanation and no glossary defines it (a list item's term is defined by its
+    own text)."""
+    glossary = _glossary(doc)
+    first_use: dict[str, Unit] = {}
+    explained_terms: set[str] = set(glossary)
+    terms = medical_terms(language)
+    for unit in body:
+        is_term = unit.id.endswith(".term")
+        for term in terms:
+            for m in re.finditer(rf"\b{re.escape(term)}\b", unit.text, re.I):
+                first_use.setdefault(term, unit)
+                if is_term or explained(term, unit.text, m.start(), m.end()):
+                    explained_terms.add(term)
+        for m in _ABBREVIATION.finditer(unit.text):
+            abbreviation = m.group(0).removesuffix("s") if m.group(0)[-2:-1].isupper() else m.group(0)
+            if _SHORTHAND.fullmatch(abbreviation) or abbreviation.lower() in ("bd", "od", "tds", "qds"):
+                continue  # reported as shorthand
+            key = "abbr:" + abbreviation
+            first_use.setdefault(key, unit)
+            if is_term or explained(abbreviation, unit.text, m.start(), m.end()):
+                explained_terms.add(key)
+    for key, unit in first_use.items():
+        if key in explained_terms or key.lower() in glossary:
+            continue
+        if key.startswith("abbr:"):
+            warn("check.unexplained-abbreviation", f"{_section_name(unit)}: abbreviation {key[5:]} is not spelled "
+                                                   "out where it is used", unit.line)
+        else:
+            warn("check.unexplained-term", f"{_section_name(unit)}: medical term {key!r} is used without a plain "
+                                           "explanation", unit.line)
+
+
+def _sources(doc: Document, warn) -> None:
+    """Sources that are only a publisher's home page: a reader cannot find the claim there."""
+    first_line: dict[int, int | None] = {}
+    for section in [None, *doc.walk_sections()]:
+        for block in doc.blocks if section is None else section.blocks:
+            for part in cited_parts(block):
+                for number in part.citations:
+                    first_line.setdefault(number, getattr(part, "line", None))
+    for citation in doc.citations:
+        if urlparse(citation.url).path in ("", "/"):
+            warn("check.homepage-source", f"source [{citation.number}] {citation.url} is a publisher's home page, "
+                                          "not the page that supports the claim", first_line.get(citation.number))
+
+
+def _currency(doc: Document, options: CheckOptions, warn) -> None:
+    """Content older than the configured age, and the clinical review cycle."""
+    meta = doc.meta
+    if meta.last_updated is None:
+        warn("check.undated", "the source states no date of its last update")
+    else:
+        updated = dt.date.fromisoformat(meta.last_updated)
+        months = (options.today.year - updated.year) * 12 + options.today.month - updated.month
+        if months > options.max_age_months:
+            warn("check.stale", f"last updated {meta.last_updated}, {months} months ago (more than "
+                                f"{options.max_age_months}, booklet.toml [check] max_age_months)")
+    review = meta.review
+    if review.last_reviewed is None:
+        warn("check.never-reviewed", "never reviewed by a clinician for this project (meta.toml [review] "
+                                     "last_reviewed)")
+    if review.next_review_due is not None and dt.date.fromisoformat(review.next_review_due) < options.today:
+        warn("check.review-lapsed", f"its review was due {review.next_review_due} and is lapsed")
+
+
+def pemat_items(doc: Document, sections: list[SectionReport], body: list[Unit], options: CheckOptions,
+                messages: list[Message]) -> list[PematItem]:
+    """The PEMAT-P (print) understandability and actionability items, numbered as in AHRQ's checklist (2013,
+    updated 2020): those the tool can judge with its evidence; the others left for a human reviewer."""
+    codes = Counter(m.code for m in messages)
+    summary = [s for s in doc.walk_sections() if s.role == "overview" or re.search(
+        r"summary|key points|in brief|resumen|résumé|zusammenfassung", s.title, re.I)]
+    lists = sum(isinstance(b, ListBlock) for s in [doc, *doc.walk_sections()] for b in s.blocks)
+    headings = list(doc.walk_sections())
+    unexplained = codes["check.unexplained-term"] + codes["check.unexplained-abbreviation"]
+    see_doctor = doc.sections_with_role("see-doctor")
+    actions = [u for u in body if u.section in see_doctor and _ACTION.search(u.text)]
+    body_pt = options.body_pt
+    return [
+        PematItem(1, "The material makes its purpose completely evident."),
+        PematItem(3, "The material uses common, everyday language."),
+        PematItem(4, "Medical terms are used only to familiarize audience with the terms. When used, medical terms "
+                     "are defined.", unexplained == 0, f"{unexplained} terms or abbreviations without a plain "
+                                                       "explanation (check.unexplained-term, "
+                                                       "check.unexplained-abbreviation)"),
+        PematItem(5, "The material uses the active voice."),
+        PematItem(8, "The material breaks or “chunks” information into short sections.",
+                  bool(headings) and max((s.words for s in sections), default=0) <= 400,
+                  f"{len(sections)} sections with text, the longest {max((s.words for s in sections), default=0)} "
+                  "words (at most 400 taken as short)"),
+        PematItem(9, "The material’s sections have informative headers.", bool(headings) or None,
+                  f"{len(headings)} headings" if headings else "no headings: a reviewer judges whether it needs any"),
+        PematItem(10, "The material presents information in a logical sequence."),
+        PematItem(11, "The material provides a summary.", bool(summary),
+                  f"summary section: {summary[0].title!r}" if summary else "no section with role overview or titled "
+                                                                          "Summary / Key points"),
+        PematItem(12, "The material uses visual cues (e.g., arrows, boxes, bullets, bold, larger font, "
+                      "highlighting) to draw attention to key points.", lists > 0 or None,
+                  f"{lists} bulleted or numbered lists; boxes and bold are for a reviewer to judge"),
+        PematItem(13, "Body text is at least 12 point (large-print practice; measured in the built PDF).",
+                  None if body_pt is None else body_pt >= BODY_PT - 0.05,
+                  "no built PDF to measure: run `booklet build`" if body_pt is None
+                  else f"most common type size {body_pt:g} pt in {options.body_pdf}"),
+        PematItem(20, "The material clearly identifies at least one action the user can take.",
+                  bool(actions) if see_doctor else False,
+                  f"{len(actions)} concrete actions (call, go, ask, see…) in {see_doctor[0].title!r}" if see_doctor
+                  else "no section with role see-doctor"),
+        PematItem(21, "The material addresses the user directly when describing actions."),
+        PematItem(22, "The material breaks down any action into manageable, explicit steps."),
+    ]
+
+
+# An action a patient can take: the verbs plain-language guides use for "what to do" (en, es, fr, de).
+_ACTION = re.compile(r"\b(?:call|phone|ring|go to|see|contact|ask|tell|seek|book|llame|acuda|consulte|pida|"
+                     r"appelez|consultez|rendez-vous|demandez|rufen|gehen|suchen|fragen)\b", re.I)
+
+
+def body_type_size(pdf: Path) -> float | None:
+    """The body text's type size in a built PDF, in points as printed: the most common size of its characters
+    (by count, to a tenth of a point), with pypdf.  The size set with Tf is scaled by the text and current
+    transformation matrices (WeasyPrint draws in CSS pixels under a 0.75 scale).  None for a PDF without text."""
+    from pypdf import PdfReader
+
+    sizes: Counter[float] = Counter()
+
+    def visit(text, cm, tm, font, size) -> None:
+        a, b, c, d = (tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3],
+                      tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
+        if letters := sum(not ch.isspace() for ch in text):
+            sizes[round(size * abs(a * d - b * c) ** 0.5, 1)] += letters
+
+    for page in PdfReader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def check_documents(project, doc_ids: list[str], locales: list[str], today: dt.date, out_dir: Path) -> list[Report]:
+    """`check` for each document in each locale it has an edition in (the source language always), with the
+    normaliser's warnings for the source's own edition and the body type of the first built PDF found in
+    `out_dir` (the guide's first)."""
+    from pipeline.build import edition, with_source_language
+    from pipeline.render import output_path
+
+    layouts = project.layouts
+    sheet_roles = frozenset(layouts.manifest("sheet").requires_roles) if "sheet" in layouts.names() else frozenset()
+    printed = sorted(project.settings.layouts, key=lambda name: name != "guide")
+    reports = []
+    for doc_id in doc_ids:
+        loaded = project.load(doc_id)
+        doc, path = loaded.document, str(loaded.path)
+        leftovers = [Message("check.leftover", f"{c.rule}: {c.message}", "warning", path, c.line)
+                     for c in loaded.changes if c.warning]
+        for locale in with_source_language(project.settings.locales if not locales else locales, doc.lang):
+            ed = edition(doc, locale, project.translations_dir)
+            if ed is None:
+                continue
+            built = [p for name in printed if (p := output_path(out_dir, ed.document, "pdf", name)).is_file()]
+            body_pt = body_type_size(built[0]) if built else None
+            options = CheckOptions(today, project.settings.check.max_age_months, sheet_roles, body_pt,
+                                   str(built[0]) if built else None)
+            reports.append(check(ed.document, locale, options, path,
+                                 leftovers if ed.translation is None else []))
+    return reports
+
+
+def check_built(project, doc_ids: list[str], built: list[str], today: dt.date, out_dir: Path) -> list[Report]:
+    """`check` for the editions a build wrote an output of (`built`: the outputs' keys, `<locale>/<doc-id>.…`),
+    only those: a build that wrote nothing checks nothing."""
+    editions: dict[str, list[str]] = {}
+    for key in built:
+        locale, name = key.split("/", 1)
+        if doc_id := next((d for d in doc_ids if name.startswith(f"{d}.")), None):
+            editions.setdefault(doc_id, [])
+            if locale not in editions[doc_id]:
+                editions[doc_id].append(locale)
+    return [report for doc_id, locales in editions.items()
+            for report in check_documents(project, [doc_id], locales, today, out_dir) if report.locale in locales]

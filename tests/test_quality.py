@@ -1,0 +1,256 @@
+"""`booklet check` (pipeline/quality.py): each measure on small texts whose value is known, and the command."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections import Counter
+
+import pytest
+
+from conftest import REPO, document_folder
+from pipeline.config import load_toml
+from pipeline.errors import ConfigError
+from pipeline.model import Citation, Document, ListBlock, ListItem, Meta, Paragraph, Review, Section
+from pipeline.quality import (CheckOptions, body_type_size, check, grade_met, polysyllables, prescriber_level,
+                              readability, shorthand)
+from pipeline.sources import SourceMeta
+from test_cli import booklet
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def score(text: str, language: str, formula: str, audience: str = "guide") -> float:
+    return next(s.value for s in readability(text, language, audience) if s.formula == formula)
+
+
+# --- the formulas, on texts whose counts are known ---------------------------------------------------------------
+
+def test_flesch_kincaid_grade_of_the_cat_sat_on_the_mat():
+    # Wikipedia, "Flesch–Kincaid readability tests": "The cat sat on the mat." scores 116 on Flesch's reading
+    # ease (6 words, 1 sentence, 6 syllables).  Kincaid et al. (1975)'s grade on the same counts:
+    # 0.39 × 6 + 11.8 × 1 − 15.59 = −1.45.
+    assert score("The cat sat on the mat.", "en", "Flesch-Kincaid grade") == pytest.approx(-1.45, abs=0.1)
+
+
+def test_smog_counts_words_of_three_syllables_per_thirty_sentences():
+    # McLaughlin (1969), "SMOG grading": grade = 1.0430 × √(polysyllables × 30 / sentences) + 3.1291.  Counted by
+    # hand: hospitals, medicine, families, everybody, remembers (patients has two syllables): 5 in 3 sentences
+    # (of three words or more: textstat does not count a sentence of one or two words).
+    text = "Hospitals provide medicine. Families visit patients. Everybody remembers them."
+    expected = 1.0430 * math.sqrt(5 * 30 / 3) + 3.1291
+    assert score(text, "en", "SMOG") == pytest.approx(expected, abs=0.1)
+    assert polysyllables(text, "en") == 5
+
+
+def test_english_targets_differ_for_a_sheet_and_a_guide():
+    # the same text, FK grade between the sheet's 6 and the guide's 8: it misses only the sheet's target
+    text = ("Your doctor may suggest medicines that calm the immune system. They can help the nerves recover "
+            "and reduce weakness over several weeks.")
+    grade = score(text, "en", "Flesch-Kincaid grade")
+    assert 6 < grade <= 8, grade
+    fk = {audience: next(s for s in readability(text, "en", audience) if s.formula == "Flesch-Kincaid grade")
+          for audience in ("sheet", "guide")}
+    assert (fk["sheet"].met, fk["guide"].met) == (False, True)
+    assert fk["sheet"].target == "≤ 6"
+
+
+def test_fernandez_huerta_and_inflesz_on_a_counted_spanish_text():
+    # Counted by hand: 8 words, 2 sentences, 12 syllables (el ni-ño co-me pan / la ca-sa es gran-de).
+    # Fernández-Huerta (1959), with the sentence term as Law (2011) corrected it:
+    # 206.84 − 60 × 12/8 − 1.02 × 8/2 = 112.76.  Szigriszt-Pazos (1993), the basis of Barrio-Cantalejo's INFLESZ
+    # scale: 206.835 − 62.3 × 12/8 − 8/2 = 109.385.
+    text = "El niño come pan. La casa es grande."
+    assert score(text, "es", "Fernández-Huerta") == pytest.approx(112.76, abs=0.5)
+    assert score(text, "es", "INFLESZ (Szigriszt-Pazos)") == pytest.approx(109.385, abs=0.5)
+    assert grade_met(readability(text, "es"), "es") is True
+
+
+def test_spanish_passes_on_either_target():
+    scores = readability("El tratamiento inmunosupresor prolongado necesita vigilancia hematológica periódica.", "es")
+    assert grade_met(scores, "es") is False
+    assert all(s.met is False for s in scores)
+
+
+def test_lix_and_kandel_moles_on_a_counted_french_text():
+    # Björnsson (1968), LIX = words/sentences + 100 × words of more than six letters / words.  Counted by hand:
+    # 8 words, 2 sentences, 1 long word (médecin): 4 + 12.5 = 16.5.
+    # Kandel & Moles (1958): 207 − 1.015 × words/sentence − 73.6 × syllables/word.  Spoken syllables counted by
+    # hand: le, chat, dort, bien, le, mé-de-cin, ar-rive, vite = 11: 207 − 1.015 × 4 − 73.6 × 11/8 = 101.74.
+    text = "Le chat dort bien. Le médecin arrive vite."
+    assert score(text, "fr", "LIX") == pytest.approx(16.5, abs=0.1)
+    assert score(text, "fr", "Kandel-Moles") == pytest.approx(101.74, abs=1)
+
+
+def test_wiener_sachtextformel_on_a_counted_german_text():
+    # Bamberger & Vanecek (1984), first Wiener Sachtextformel (de.wikipedia "Lesbarkeitsindex"):
+    # 0.1935 MS + 0.1672 SL + 0.1297 IW − 0.0327 ES − 0.875.  Counted by hand: 11 words, 2 sentences (SL 5.5), no
+    # word of three syllables (MS 0), one of more than six letters, schläft (IW 9.09), eight of one syllable
+    # (ES 72.73): −1.15.
+    text = "Die Katze sitzt auf der Matte. Der Hund schläft im Garten."
+    expected = 0.1672 * 5.5 + 0.1297 * 100 / 11 - 0.0327 * 800 / 11 - 0.875
+    assert score(text, "de", "Wiener Sachtextformel") == pytest.approx(expected, abs=0.3)
+
+
+def test_a_language_without_a_validated_formula_gets_none():
+    assert readability("هذا نص قصير. وهو سهل.", "ar") == []
+    assert grade_met([], "ar") is None
+
+
+# --- shorthand and prescriber-level content ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, found", [
+    ("Gabapentin 300 mg TID.", ["TID"]),
+    ("Take 4.5 mg nocte.", ["nocte"]),
+    ("1000 mg BID with food; paracetamol PRN.", ["BID", "PRN"]),
+    ("Amitriptyline 10 mg od.", ["od"]),
+    ("Prednisolone 20 mg bd for a week.", ["bd"]),
+    ("He made a bid for the house.", []),
+    ("Take one tablet twice a day, at night if you can.", []),
+    ("The od in this word: odd, body.", []),
+])
+def test_shorthand(text, found):
+    assert shorthand(text) == found
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("Cyclophosphamide – 750 mg/m² IV monthly for 6 months.", True),
+    ("Tacrolimus – 0.05 mg/kg/day.", True),
+    ("IVIg 2 g/kg over 5 days.", True),
+    ("Methylprednisolone 1 g IV daily for 5 days.", True),
+    ("Vitamin B12 injections IM monthly.", True),
+    ("Your doctor will tell you the dose. Take 500 mg of paracetamol if you have pain.", False),
+    ("An IV drip gives fluids into a vein.", False),
+])
+def test_prescriber_level(text, flagged):
+    assert bool(prescriber_level(text)) is flagged
+
+
+# --- a document's sources, age and review ------------------------------------------------------------------------
+
+def document(last_updated="2026-01-01", review=Review(), url="https://example.org/leaflets/nerves"):
+    cited = Paragraph("Plasma exchange (cleaning antibodies out of the blood) may help.", citations=[1], line=3)
+    return Document(
+        "doc", "en", "T", Meta(last_updated=last_updated, review=review),
+        sections=[Section("cited", "Cited", 1, blocks=[cited], line=2),
+                  Section("bare", "Bare", 1, blocks=[Paragraph("Rest when you feel tired.", line=6)], line=5),
+                  Section("list", "Long list", 1, line=8,
+                          blocks=[ListBlock([ListItem(f"Item {n}.", citations=[1], line=9 + n) for n in range(8)])])],
+        citations=[Citation(1, "example.org", "Example", url)])
+
+
+def codes(report) -> Counter:
+    return Counter(m.code for m in report.messages)
+
+
+def test_a_section_without_any_citation_is_unsourced():
+    report = check(document(), "en", CheckOptions(TODAY), "a.txt")
+    unsourced = [m for m in report.messages if m.code == "check.unsourced"]
+    assert [(m.file, m.line) for m in unsourced] == [("a.txt", 5)]
+    assert "'Bare'" in unsourced[0].text
+    assert codes(report)["check.long-list"] == 1
+
+
+@pytest.mark.parametrize("url, flagged", [("https://example.org", True), ("https://example.org/", True),
+                                          ("https://example.org/leaflets/nerves", False)])
+def test_a_home_page_source(url, flagged):
+    report = check(document(url=url), "en", CheckOptions(TODAY))
+    assert codes(report)["check.homepage-source"] == flagged
+    if flagged:
+        assert next(m.line for m in report.messages if m.code == "check.homepage-source") == 3
+
+
+@pytest.mark.parametrize("updated, max_age, stale", [("2024-05-01", 24, True), ("2024-07-01", 24, False),
+                                                     ("2025-05-01", 12, True), ("2026-05-31", 1, False)])
+def test_stale_content(updated, max_age, stale):
+    report = check(document(last_updated=updated), "en", CheckOptions(TODAY, max_age_months=max_age))
+    assert codes(report)["check.stale"] == stale
+
+
+def test_review_cycle():
+    never = check(document(), "en", CheckOptions(TODAY))
+    assert codes(never)["check.never-reviewed"] == 1 and not codes(never)["check.review-lapsed"]
+    current = check(document(review=Review("2025-01-10", "2027-01-10", "Dr A. Neurologist")), "en", CheckOptions(TODAY))
+    assert not codes(current)["check.never-reviewed"] and not codes(current)["check.review-lapsed"]
+    lapsed = check(document(review=Review("2023-01-10", "2026-01-10", "Dr A. Neurologist")), "en", CheckOptions(TODAY))
+    assert codes(lapsed)["check.review-lapsed"] == 1
+
+
+@pytest.mark.parametrize("review, needle, line", [
+    ('last_reviewed = 2024-01-01\nnext_review_due = 2027-06-01\nreviewed_by = "Dr A"', "more than 3 years", 7),
+    ('last_reviewed = 2024-01-01\nnext_review_due = 2023-06-01\nreviewed_by = "Dr A"', "not after", 7),
+    ('last_reviewed = 2024-01-01\nnext_review_due = 2025-06-01', "needs reviewed_by", 5),
+    ('last_reviewed = 2024-01-01\nreviewed_by = "Dr A"', "needs next_review_due", 5),
+])
+def test_invalid_review_dates_are_one_line_errors_naming_the_line(tmp_path, review, needle, line):
+    folder = document_folder(tmp_path, "Some text.\n", f"\n[review]\n{review}\n")
+    with pytest.raises(ConfigError) as error:
+        load_toml(folder / "meta.toml", SourceMeta)
+    assert needle in str(error.value) and f"meta.toml:{line}:" in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+# --- the command --------------------------------------------------------------------------------------------------
+
+TREATMENT = "paraneoplastic-syndromes-treatment"
+
+
+@pytest.mark.slow
+def test_body_type_measured_in_a_built_pdf_and_the_json_report(tmp_path):
+    import pdfplumber
+
+    built = booklet("build", "--doc", TREATMENT, "--locale", "en", "--layout", "guide", "--format", "pdf", "-q",
+                    "--out", str(tmp_path), "--report", str(tmp_path / "report.json"))
+    assert built.returncode == 0, built.stderr
+    [summarised] = json.loads((tmp_path / "report.json").read_text())["check"]  # the edition built, checked
+    assert (summarised["document"], summarised["locale"]) == (TREATMENT, "en")
+    assert f"check {TREATMENT} (en): Flesch-Kincaid grade" in built.stderr
+    again = booklet("build", "--doc", TREATMENT, "--locale", "en", "--layout", "guide", "--format", "pdf", "-q",
+                    "--out", str(tmp_path))
+    assert "check " not in again.stderr  # nothing built, nothing checked
+    pdf = tmp_path / "en" / f"{TREATMENT}.guide.pdf"
+    with pdfplumber.open(pdf) as opened:
+        sizes = Counter(round(c["size"], 1) for page in opened.pages for c in page.chars if c["text"].strip())
+    assert body_type_size(pdf) == pytest.approx(sizes.most_common(1)[0][0], abs=0.1)
+
+    result = booklet("check", "--doc", TREATMENT, "--locale", "en", "--json", "--out", str(tmp_path),
+                     "--today", "2026-06-01")
+    assert result.returncode == 0, result.stderr
+    [report] = json.loads(result.stdout)
+    assert {"document", "locale", "scores", "sections", "pemat", "messages", "warnings"} <= set(report)
+    assert report["warnings"] == sum(m["severity"] == "warning" for m in report["messages"]) > 0
+    item = next(i for i in report["pemat"] if i["number"] == 13)
+    assert item["met"] is (body_type_size(pdf) >= 11.95) and str(pdf) in item["evidence"]
+    assert {s["formula"] for s in report["scores"]} == {"Flesch-Kincaid grade", "SMOG"}
+    assert any(m["code"] == "check.never-reviewed" for m in report["messages"])
+
+
+def test_strict_turns_warnings_into_a_non_zero_exit(tmp_path):
+    plain = booklet("check", "--doc", TREATMENT, "--locale", "en", "--out", str(tmp_path))
+    assert plain.returncode == 0, plain.stderr
+    assert "check.never-reviewed" not in plain.stderr  # the code is for scripts; the line names the problem
+    assert "never reviewed by a clinician" in plain.stderr
+    strict = booklet("check", "--doc", TREATMENT, "--locale", "en", "--strict", "--out", str(tmp_path))
+    assert strict.returncode == 1
+    assert strict.stderr.strip().splitlines()[-1].startswith("booklet: error: ")
+    assert "Traceback" not in strict.stderr
+
+
+def test_an_arabic_edition_reports_no_grade_rather_than_an_english_one():
+    doc = Document("doc", "ar", "T", sections=[Section("s", "S", 1, blocks=[Paragraph("هذا نص قصير. وهو سهل.")])])
+    report = check(doc, "ar", CheckOptions(TODAY))
+    assert report.scores == [] and report.sections[0].scores == []
+    assert "reading grade not available" in report.summary_line()
+
+
+def test_every_handout_prints_both_review_dates_or_says_there_are_none():
+    from pipeline.render import about_lines
+
+    def text(doc):
+        return {line.label: line.text for line in about_lines(doc, lambda iso, lang: f"<{iso}>")}
+
+    never = text(document())
+    assert (never["Clinical review:"], never["Next review due:"]) == ("not yet reviewed by a clinician", "not set")
+    reviewed = text(document(review=Review("2025-01-10", "2027-01-10", "Dr A. Neurologist")))
+    assert reviewed["Clinical review:"] == "Dr A. Neurologist, <2025-01-10>"
+    assert reviewed["Next review due:"] == "<2027-01-10>"
