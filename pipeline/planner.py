@@ -26,7 +26,7 @@ from pipeline.resources import PACKAGE_DIR
 
 STATE_NAME = ".booklet-state.json"
 CACHE_NAME = ".booklet-cache"  # beside it: what renderers may use again (render.cache), a file per entry
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: records keep the index's facts; an older booklet starts over, not fails, on it
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class Record:
     body_pt: float | None = None  # the body size a fit rule chose: where the next build's search starts
     cache: list[str] = field(default_factory=list)  # the render cache's entries it used
     seconds: float = 0.0  # how long it took to render: the longest go first next time
+    facts: dict[str, object] = field(default_factory=dict)  # what the output folder's index shows of it (index.py)
 
 
 def tasks_for(doc_id: str, locales: list[str], formats: list[str], layouts: list[str]) -> list[Task]:
@@ -175,12 +176,12 @@ class State:
 
     def record(self, task: Task, inputs: dict[str, str], outputs: dict[Path, bytes], message: str | None = None,
                code: str | None = None, body_pt: float | None = None, cache: list[str] | None = None,
-               seconds: float = 0.0) -> None:
-        """What `task` was built from and what it wrote (each file with the bytes written to it), and the render
-        cache entries it used."""
+               seconds: float = 0.0, facts: dict[str, object] | None = None) -> None:
+        """What `task` was built from and what it wrote (each file with the bytes written to it), the render
+        cache entries it used, and what the index shows of it."""
         self.records[task.key] = Record(inputs, {path.relative_to(self.out).as_posix(): digest(data)
                                                  for path, data in outputs.items()}, message, code, body_pt,
-                                        list(cache or []), round(seconds, 2))
+                                        list(cache or []), round(seconds, 2), dict(facts or {}))
         self.changed = True
 
     def cached(self, task: Task) -> dict[str, bytes]:
