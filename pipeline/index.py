@@ -25,7 +25,8 @@ from pipeline.render import text_direction
 from pipeline.render.layouts import BUILTIN, LayoutSet
 
 INDEX_NAME = "index.html"
-TEMPLATE = "index/index.html.j2"
+LAYOUT_FOLDER = "index"  # in layouts/: the page's template, style and script, which no handout uses
+TEMPLATE = f"{LAYOUT_FOLDER}/index.html.j2"
 THUMBS_NAME = ".thumbs"  # PNGs of the PDFs' first pages, each named by its PDF's SHA-256: made once per PDF
 THUMB_WIDTH = 240  # pixels: twice the width the page shows it at, sharp on high-density screens
 EPUB = "epub"  # the EPUB's layout in a task

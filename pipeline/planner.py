@@ -9,7 +9,8 @@ task, those fingerprints and the SHA-256 of what it wrote; a task whose inputs a
 to date and not rebuilt, so a second build writes nothing (Sphinx's environment pickle does the same job).
 
 The layouts are one input for every task: a change to any template, style sheet or font rebuilds everything,
-because templates include each other across layouts and the EPUB's cover is drawn from the guide's.
+because templates include each other across layouts and the EPUB's cover is drawn from the guide's.  Not
+layouts/index/: the output folder's index page, made anew by every build, is no handout's input.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from pipeline.errors import BookletError
 from pipeline.fsio import write_atomic
+from pipeline.index import LAYOUT_FOLDER as INDEX_LAYOUT_FOLDER
 from pipeline.resources import PACKAGE_DIR
 
 STATE_NAME = ".booklet-state.json"
@@ -100,7 +102,8 @@ class Fingerprints:
             "options": digest(json.dumps(options, sort_keys=True).encode("utf-8")),
             "clinic": _files_digest([("clinic", clinic_file)]) if clinic_file else "-",
             "layouts": _files_digest([(self._name(path), path) for root in project.layouts.roots
-                                      for _, path in _tree(root)]),
+                                      for name, path in _tree(root)
+                                      if not name.startswith(f"{INDEX_LAYOUT_FOLDER}/")]),
             "software": software_fingerprint(),
             "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "-"),
         }
