@@ -32,6 +32,19 @@ THUMB_WIDTH = 240  # pixels: twice the width the page shows it at, sharp on high
 EPUB = "epub"  # the EPUB's layout in a task
 
 
+def english_name(tag: str) -> str:
+    """"ar" -> "Arabic": a language as the page's own sentences (English) name it; html.language_name names it
+    in itself, for the edition's headings."""
+    from pipeline.locales import babel_locale, is_pseudo
+
+    if is_pseudo(tag):
+        return "Pseudo-localisation"
+    try:
+        return babel_locale(tag).english_name or tag
+    except ValueError:
+        return tag
+
+
 def edition_facts(ed) -> dict[str, object]:
     """What the index shows of a build.Edition: its title (and the title's language where it fell back to the
     source's), how much of it is translated, its review and its QA figures; None where the edition is the
@@ -158,6 +171,7 @@ def write_index(out: Path, state, layouts: LayoutSet = BUILTIN,
     _sweep_thumbnails(out, documents)
     env = environment(layouts)
     env.globals.update(EPUB=EPUB)
+    env.filters["english_name"] = english_name
     languages = sorted({ed.locale for doc in documents for ed in doc.editions})
     html = env.get_template(TEMPLATE).render(documents=documents, languages=languages)
     target = out / INDEX_NAME

@@ -59,6 +59,8 @@ def test_text_is_escaped_and_an_arabic_edition_reads_right_to_left(tmp_path):
     html = write_index(tmp_path, state).read_text(encoding="utf-8")
     assert "Salt &lt;b&gt;&amp;&lt;/b&gt; you" in html and "<b>" not in html
     assert '<p class="title" lang="ar" dir="rtl">الملح وأنت</p>' in html
+    assert '<span lang="ar" dir="rtl">العربية</span>\n<span class="tag">(Arabic, ar)</span>' in html
+    assert 'alt="The first page of the sheet PDF in Arabic"' in html  # the page's own sentences are English
     assert re.search(r'<section class="edition" id="small--ar" data-language="ar"', html)
     assert "87.5 % of its words" in html and "partly reviewed" in html
     assert "2 parts shown in English" in html and "1 translation with a QA warning" in html
