@@ -25,11 +25,15 @@ VENV_PKGS  := $(if $(wildcard $(PY)),,$(shell $(PYTHON) -c 'import ensurepip' 2>
 # WeasyPrint needs Pango; harfbuzz-subset gives fast, reproducible font subsetting.
 BUILD_PKGS := $(VENV_PKGS) libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Tests: java runs EPUBCheck (any existing java will do), poppler-utils gives
-# pdftoppm/pdffonts/pdftotext, gettext gives msgfmt, chromium is the browser DAISY Ace drives.
+# pdftoppm/pdffonts/pdftotext, gettext gives msgfmt, chromium is the browser DAISY Ace drives and the index's
+# test loads output/index.html in (with Playwright, from the test lock: no browser download).
 TEST_PKGS  := $(BUILD_PKGS) poppler-utils gettext chromium \
               $(if $(shell command -v java 2>/dev/null),,default-jre-headless)
-# DAISY Ace (EPUB accessibility), pinned by tools/ace/package-lock.json.
+# DAISY Ace (EPUB accessibility), pinned by tools/ace/package-lock.json; axe-core, which tests/test_index.py
+# runs on output/index.html, pinned by tools/axe/package-lock.json.
 ACE_DIR    := tools/ace
+AXE_DIR    := tools/axe
+NPM_TOOLS  := $(ACE_DIR)/node_modules/.installed $(AXE_DIR)/node_modules/.installed
 
 .PHONY: all build test build-pkgs test-pkgs lock lock-check dist clean distclean
 
@@ -39,7 +43,7 @@ build: build-pkgs $(VENV)/.installed
 	$(VENV)/bin/booklet build
 
 # Tests build what they need, so this does not depend on `build`.
-test: test-pkgs $(VENV)/.installed-test $(ACE_DIR)/node_modules/.installed
+test: test-pkgs $(VENV)/.installed-test $(NPM_TOOLS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # System packages first: a missing one fails fast, before the slow pip install.
@@ -91,26 +95,27 @@ $(LOCK_VENV)/.pip-tools-$(PIP_TOOLS):
 lock-check: $(VENV)/.installed-test
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_lock.py
 
-# Ace comes from npm; puppeteer must not download its own Chrome (no network for that here): Ace runs
-# Debian's chromium instead (tools/ace/ace.js). `npm ci` empties node_modules first, stamp included.
-$(ACE_DIR)/node_modules/.installed: $(ACE_DIR)/package.json $(ACE_DIR)/package-lock.json
+# Ace and axe-core come from npm; puppeteer must not download its own Chrome (no network for that here): Ace
+# runs Debian's chromium instead (tools/ace/ace.js). `npm ci` empties node_modules first, stamp included.
+$(NPM_TOOLS): %/node_modules/.installed: %/package.json %/package-lock.json
 	@node -e 'process.exit(parseInt(process.versions.node) >= 20 ? 0 : 1)' 2>/dev/null && command -v npm >/dev/null || \
-	  { echo "make: the EPUB accessibility test (DAISY Ace) needs Node.js 20 or later with npm;" \
+	  { echo "make: the accessibility tests (DAISY Ace, axe-core) need Node.js 20 or later with npm;" \
 	         "found node $$(node --version 2>/dev/null || echo '(none)'), npm $$(npm --version 2>/dev/null || echo '(none)')" >&2; exit 1; }
-	cd $(ACE_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 npm ci --no-audit --no-fund
+	cd $* && PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 npm ci --no-audit --no-fund
 	touch $@
 
-# Keep output/README.md (tracked), .venv and Ace's node_modules (slow to rebuild; see distclean).
+# Keep output/README.md (tracked), .venv and the npm tools' node_modules (slow to rebuild; see distclean).
 clean:
 	find output -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
-	find . \( -path ./.git -o -path ./$(VENV) -o -path ./$(ACE_DIR)/node_modules \) -prune -o \
+	find . \( -path ./.git -o -path ./$(VENV) -o -path ./$(ACE_DIR)/node_modules -o -path ./$(AXE_DIR)/node_modules \) \
+	  -prune -o \
 	  \( -type d \( -name __pycache__ -o -name .pytest_cache -o -name .hypothesis \) -prune \
 	     -exec rm -rf {} + \) -o \
 	  \( -type f \( -name '*.part' -o -name '*.pyc' -o -path './translations/*.mo' \) -exec rm -f {} + \)
 	rm -rf build dist *.egg-info
 
 distclean: clean
-	rm -rf $(VENV) $(LOCK_VENV) $(ACE_DIR)/node_modules
+	rm -rf $(VENV) $(LOCK_VENV) $(ACE_DIR)/node_modules $(AXE_DIR)/node_modules
 
 # How well the extractor finds the structure of real articles (tests/fixtures/articles/): one row per article,
 # worst first, and the mean (issue 11).  tests/test_corpus.py guards the floors in floors.toml.

@@ -9,7 +9,8 @@ task, those fingerprints and the SHA-256 of what it wrote; a task whose inputs a
 to date and not rebuilt, so a second build writes nothing (Sphinx's environment pickle does the same job).
 
 The layouts are one input for every task: a change to any template, style sheet or font rebuilds everything,
-because templates include each other across layouts and the EPUB's cover is drawn from the guide's.
+because templates include each other across layouts and the EPUB's cover is drawn from the guide's.  Not
+layouts/index/: the output folder's index page, made anew by every build, is no handout's input.
 """
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ from pathlib import Path
 
 from pipeline.errors import BookletError
 from pipeline.fsio import write_atomic
+from pipeline.index import LAYOUT_FOLDER as INDEX_LAYOUT_FOLDER
 from pipeline.resources import PACKAGE_DIR
 
 STATE_NAME = ".booklet-state.json"
 CACHE_NAME = ".booklet-cache"  # beside it: what renderers may use again (render.cache), a file per entry
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: records keep the index's facts; an older booklet starts over, not fails, on it
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Record:
     body_pt: float | None = None  # the body size a fit rule chose: where the next build's search starts
     cache: list[str] = field(default_factory=list)  # the render cache's entries it used
     seconds: float = 0.0  # how long it took to render: the longest go first next time
+    facts: dict[str, object] = field(default_factory=dict)  # what the output folder's index shows of it (index.py)
 
 
 def tasks_for(doc_id: str, locales: list[str], formats: list[str], layouts: list[str]) -> list[Task]:
@@ -99,7 +102,8 @@ class Fingerprints:
             "options": digest(json.dumps(options, sort_keys=True).encode("utf-8")),
             "clinic": _files_digest([("clinic", clinic_file)]) if clinic_file else "-",
             "layouts": _files_digest([(self._name(path), path) for root in project.layouts.roots
-                                      for _, path in _tree(root)]),
+                                      for name, path in _tree(root)
+                                      if not name.startswith(f"{INDEX_LAYOUT_FOLDER}/")]),
             "software": software_fingerprint(),
             "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "-"),
         }
@@ -178,12 +182,12 @@ class State:
 
     def record(self, task: Task, inputs: dict[str, str], outputs: dict[Path, bytes], message: str | None = None,
                code: str | None = None, body_pt: float | None = None, cache: list[str] | None = None,
-               seconds: float = 0.0) -> None:
-        """What `task` was built from and what it wrote (each file with the bytes written to it), and the render
-        cache entries it used."""
+               seconds: float = 0.0, facts: dict[str, object] | None = None) -> None:
+        """What `task` was built from and what it wrote (each file with the bytes written to it), the render
+        cache entries it used, and what the index shows of it."""
         self.records[task.key] = Record(inputs, {path.relative_to(self.out).as_posix(): digest(data)
                                                  for path, data in outputs.items()}, message, code, body_pt,
-                                        list(cache or []), round(seconds, 2))
+                                        list(cache or []), round(seconds, 2), dict(facts or {}))
         self.changed = True
 
     def cached(self, task: Task) -> dict[str, bytes]:

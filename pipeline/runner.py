@@ -132,6 +132,7 @@ class Translated:
     decisions: dict[Task, Outcome | str | None] = field(default_factory=dict)
     messages: list[Message] = field(default_factory=list)  # about the edition, before its tasks'
     report: tuple[str, bytes | None] | None = None  # the untranslated-units report: file name, bytes (None: none)
+    facts: dict[str, object] = field(default_factory=dict)  # what the index shows of the edition (index.py)
     error: str | None = None  # the edition could not be made (a broken catalog): every task failed
 
 
@@ -155,6 +156,7 @@ def run_build(project, request: BuildRequest, say: Callable[[Message], None],
     """Build what `request` asks for; `say` is told every message as it happens, `progress` the summary each
     time tasks are done (`summary.total` is known before the first)."""
     from pipeline.config import load_clinic
+    from pipeline.index import write_index
 
     clinic = load_clinic(request.clinic_file) if request.clinic_file else None  # a bad one stops the build first
     state = State(request.out)
@@ -165,6 +167,8 @@ def run_build(project, request: BuildRequest, say: Callable[[Message], None],
     finally:  # once, and whatever stops the build: what was written is known to the next one
         if not request.dry_run:
             state.save()
+    if not request.dry_run:
+        write_index(request.out, state, project.layouts)
     refused = [task.messages[0] for task in summary.tasks if task.status == "refused"]  # said last, together
     for message in refused:
         say(message)
@@ -501,6 +505,8 @@ def _dask_client(scheduler: str, jobs: int):
 def _take(job: Job, translated: Translated, rendered: dict[Task, Outcome], inputs: dict[Task, dict[str, str]],
           out: Path, state: State, summary: Summary, say) -> None:
     """Write what the workers made of an edition, say what happened, and keep it in the state file."""
+    from pipeline.index import output_facts
+
     folder = out / job.locale
     for message in translated.messages:
         say(message)
@@ -541,8 +547,9 @@ def _take(job: Job, translated: Translated, rendered: dict[Task, Outcome], input
             summary.errors += [str(message) for message in held]
         if outcome.status == "built":
             state.keep(outcome.cache_made)
+            facts = {**translated.facts, **output_facts(task.fmt, written.get(out / task.key, b""))}
             state.record(task, inputs[task], written | report, body_pt=outcome.body_pt, cache=outcome.cache_used,
-                         seconds=outcome.seconds)
+                         seconds=outcome.seconds, facts=facts)
         elif outcome.status == "skipped":
             state.record(task, inputs[task], {}, outcome.messages[0].text, code=outcome.messages[0].code)
         else:  # refused or failed: checked again next time, so that the build fails every time
@@ -603,6 +610,7 @@ def render_task(job: RenderJob) -> Outcome:
 def _translate_edition(job: Job, root: Path) -> Translated:
     from pipeline.build import Skipped, edition, targets
     from pipeline.i18n.catalogs import labels_in_english
+    from pipeline.index import edition_facts
     from pipeline.locales import babel_locale
     from pipeline.render import output_path, unimposed_path
     from pipeline.render.layouts import LayoutSet
@@ -619,6 +627,7 @@ def _translate_edition(job: Job, root: Path) -> Translated:
         result.decisions = {task: Outcome(task, "skipped", messages=[message]) for task in job.tasks}
         return result
     result.document, result.translation = ed.document, ed.translation
+    result.facts = edition_facts(ed)
     result.report = _fallback_report(ed, job.out / job.locale, result.messages)
     if ed.qa_warnings:
         found = collections.Counter(p.code for problems in ed.qa_warnings.values() for p in problems)

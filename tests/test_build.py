@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import PMN, REPO, TREATMENT, cldr_long_date
+from pipeline.index import INDEX_NAME, THUMBS_NAME
 from pipeline.planner import CACHE_NAME, STATE_NAME
 from test_cli import assert_one_line_error, booklet
 
@@ -30,7 +31,7 @@ def build_dir(tmp_path_factory):
 def test_build_writes_every_configured_output(build_dir):
     out, result = build_dir
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != STATE_NAME
-                   and CACHE_NAME not in p.relative_to(out).parts)
+                   and not {CACHE_NAME, THUMBS_NAME} & set(p.relative_to(out).parts))
     assert (out / STATE_NAME).is_file()  # what the next build compares with
     every = ("guide.pdf", "large-print.pdf", "booklet.pdf", "booklet-a5.pdf", "epub")
     expected = [f"{locale}/{d}.{ext}" for locale in ("en", "es") for d in (PMN, TREATMENT) for ext in every]
@@ -40,13 +41,16 @@ def test_build_writes_every_configured_output(build_dir):
     expected += [f"{locale}/{PMN}.untranslated.txt" for locale in ("fr", "ar")]
     expected += [f"{locale}/{PMN}.sheet.pdf" for locale in ("en", "es", "fr", "ar")]  # 004 lacks the roles
     expected += [f"{locale}/{PMN}.sheet-bilingual.pdf" for locale in ("es", "fr", "ar")]  # beside the English
+    expected += [INDEX_NAME]
     assert names == sorted(expected)
+    assert len(list((out / THUMBS_NAME).iterdir())) == sum(name.endswith(".pdf") and "booklet-a5" not in name
+                                                           for name in names)  # one for each handout in its list
     assert f"{TREATMENT}: sheet needs sections with roles" in result.stderr
     assert f"{TREATMENT}: no translation into fr yet; skipped" in result.stderr
     for locale in ("fr", "ar"):
         for target in ("guide", "large-print", "booklet", "epub"):
             assert f"{PMN} {target} ({locale}): not published: " in result.stderr, (locale, target)
-    assert all(f"wrote {out / name}" in result.stderr for name in names if not name.endswith(".txt"))
+    assert all(f"wrote {out / name}" in result.stderr for name in names if not name.endswith((".txt", ".html")))
     assert not list(out.rglob("*.part"))
 
 
@@ -112,8 +116,9 @@ def test_rebuild_is_byte_identical(build_dir, tmp_path):
     documents, right to left included; the full matrix would double the suite's time for no more cover)."""
     out, _ = build_dir
     assert booklet("build", "--locale", "es", "--locale", "ar", "--out", str(tmp_path)).returncode == 0
-    rebuilt = sorted(p for p in tmp_path.rglob("*.*") if p.name != STATE_NAME and CACHE_NAME not in p.parts)
+    rebuilt = sorted(p for locale in ("es", "ar") for p in (tmp_path / locale).iterdir())
     assert len(rebuilt) == len(list((out / "es").iterdir())) + len(list((out / "ar").iterdir()))
+    rebuilt += sorted((tmp_path / THUMBS_NAME).iterdir())  # the same PDFs' thumbnails, the same bytes
     for second in rebuilt:
         first = out / second.relative_to(tmp_path)
         assert hashlib.sha256(first.read_bytes()).digest() == hashlib.sha256(second.read_bytes()).digest(), first.name
