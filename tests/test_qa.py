@@ -293,7 +293,9 @@ def test_at_night_in_its_english_spellings_passes(source, translation, target):
 
 def test_night_and_bedtime_are_a_frequency_after_a_dose_only():
     problems = check_unit("Magnesium glycinate 400 mg bedtime", "Glicinato de magnesio 400 mg por la mañana", "en", "es")
-    assert codes(problems) == [("critical", "frequency")] and "once a night (“bedtime”)" in problems[0].message
+    # Lost as a frequency, and the dose moved from the evening to the morning.
+    assert codes(problems) == [("critical", "frequency"), ("critical", "dose-time")]
+    assert "once a night (“bedtime”)" in problems[0].message
     # Elsewhere they are nouns: nothing for the translation to keep.
     assert check_unit("Night sweats", "Sudores nocturnos", "en", "es") == []
     assert check_unit("Keep a regular bedtime.", "Mantenga una hora regular de acostarse.", "en", "es") == []
@@ -315,7 +317,7 @@ def test_spanish_diario_after_an_article_or_preposition_is_a_diary():
 # ---- symbols, abbreviations ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source, translation, lost", [
-    ("1 g IV daily × 5 days", "1 g IV al día x 5 días", "×"),
+    ("2 × 10⁶ cells/kg", "2 x 10^6 células/kg", "×"),
     ("About 50% of people", "Alrededor del 50 por ciento de las personas", "%"),
     ("1 g IV daily × 5 days", "1 g al día × 5 días", "IV"),
     ("100 mg IM weekly", "100 mg semanal", "IM"),
@@ -326,6 +328,14 @@ def test_a_lost_symbol_or_abbreviation_is_functional(source, translation, lost):
     assert [(p.severity, p.code) for p in problems] == [
         ("functional", "abbreviation" if lost.isalpha() else "symbol")]
     assert f"“{lost}”" in problems[0].message
+
+
+@pytest.mark.parametrize("translation, target", [
+    ("1 g IV al día durante 5 días", "es"), ("1 g IV al día x 5 días", "es"), ("1 g IV par jour pendant 5 jours", "fr"),
+    ("1 g i.v. täglich für 5 Tage", "de"), ("1 g EV al giorno per 5 giorni", "it"),
+])
+def test_times_a_number_of_days_is_for_that_many_days(translation, target):
+    assert check_unit("1 g IV daily × 5 days", translation, "en", target, approved={"IV": {"EV"}}) == []
 
 
 def test_a_dotted_route_abbreviation_counts_as_kept():
