@@ -296,7 +296,7 @@ class _Reader:
         after = rf"(?:\s*{meridiem})?" if meridiem else ""
         hour_words, clock_words = words(tables.HOUR_WORDS), words(tables.CLOCK_WORDS)
         hour_word = rf"(?:\s*(?P<word>{hour_words}))?" if hour_words else ""
-        patterns = [rf"{hour}:{minute}{hour_word}{after}"]  # "20:00", "8:30 pm", "20:00 Uhr"
+        patterns = [rf"{hour}[:h]{minute}{hour_word}{after}"]  # "20:00", "8:30 pm", "20:00 Uhr", "20h30"
         if clock_words:  # "20 Uhr"
             patterns.append(rf"{hour}(?::{minute})?\s*(?P<word>{clock_words}){after}")
         if meridiem and self.language in tables.MERIDIEMS_ALONE:  # "8 pm", "8pm"
@@ -688,7 +688,10 @@ def _shown(quantity: Quantity) -> str:
 
 
 def _compare_quantities(source: list[Quantity], target: list[Quantity]) -> list[Problem]:
-    source_left, target_left = _unmatched(source, target, key=lambda q: (q.value, q.unit))
+    # A number stated as such pairs first with another stated one: German "ein" (a verb particle) is not
+    # the "1" of "and 1 at noon" when "1 Tablette" is there.
+    source_left, target_left = _unmatched(source, target, key=lambda q: (q.value, q.unit),
+                                          matches=lambda s, t: s.weak or not t.weak)
     source_left, target_left = _unmatched(source_left, target_left, key=lambda q: q.value,
                                           matches=lambda s, t: _same_dose_unit(s.unit, t.unit))
     source_left, target_left, changed = _paired(source_left, target_left, key=lambda q: q.value)
@@ -852,13 +855,14 @@ def _positions(text: str, spellings) -> list[int]:
     return [match.start() for match in re.finditer(_phrase_pattern(spellings), text, re.IGNORECASE)]
 
 
-def _bound(reading: Reading, anchors: list[tuple[int, str]]) -> dict[tuple, tuple[str, set[str]]]:
-    """Each dose (value, unit) → its text and the names (drugs, parts of the day) of its clause. A clause with
+def _bound(reading: Reading, anchors: list[tuple[int, str]]) -> dict[str, dict[tuple, str]]:
+    """Each name (a drug, a part of the day) → the doses of its clause, (value, unit) → text. A clause with
     names but no dose lends them to the next clause of its sentence with a dose, else to the one before it:
     "morgens und abends 2 Hübe", "2 puffs morning and evening"."""
     doses: dict[int, list[Quantity]] = {}
     for quantity in reading.quantities:
-        if quantity.unit not in DURATIONS and not (quantity.weak and quantity.unit is None):
+        # A spelled "one" counts too: "dois comprimidos de manhã e um ao almoço".
+        if quantity.unit not in DURATIONS:
             doses.setdefault(_clause(reading, quantity.start), []).append(quantity)
     names: dict[int, set[str]] = {}
     for position, name in anchors:
@@ -870,20 +874,41 @@ def _bound(reading: Reading, anchors: list[tuple[int, str]]) -> dict[tuple, tupl
         later = [other for other in sentence if other > clause]
         if sentence:
             names.setdefault(min(later) if later else max(sentence), set()).update(found)
-    bound: dict[tuple, tuple[str, set[str]]] = {}
-    for clause, quantities in doses.items():
-        for quantity in quantities if names.get(clause) else ():
-            key = (quantity.value, None if quantity.unit in DOSE_FORMS else quantity.unit)
-            text, known = bound.get(key, (quantity.text, set()))
-            bound[key] = (text, known | names[clause])
+    bound: dict[str, dict[tuple, str]] = {}
+    for clause, found in names.items():
+        for name in found:
+            for quantity in doses.get(clause, ()):
+                # A dose form may be left out on one side: "2 tablets … and 1 at noon".
+                key = (quantity.value, None if quantity.unit in DOSE_FORMS else quantity.unit)
+                bound.setdefault(name, {}).setdefault(key, quantity.text)
     return bound
 
 
 def _compare_bindings(code: str, source: dict, target: dict) -> list[Problem]:
-    """A dose the translation gives to other names (drugs, parts of the day) than the source does."""
-    return [Problem("critical", code, f"the source gives “{text}” to {', '.join(sorted(names))} but the "
-                                      f"translation gives “{target[key][0]}” to {', '.join(sorted(target[key][1]))}")
-            for key, (text, names) in source.items() if key in target and names.isdisjoint(target[key][1])]
+    """A name (a drug, a part of the day) the translation gives other doses than the source does; then a dose
+    it gives other names: "400 mg at bedtime" → "400 mg por la mañana"."""
+    moved = [name for name, doses in source.items() if name in target and doses.keys().isdisjoint(target[name])]
+    problems = [Problem("critical", code, f"the source gives {name} {_listed(source[name])} but the translation "
+                                          f"gives it {_listed(target[name])}") for name in moved]
+    reported = {key for name in moved for key in source[name]}
+    source_names, target_names = _names_of_doses(source), _names_of_doses(target)
+    problems += [Problem("critical", code, f"the source gives “{source_names[key][0]}” to {', '.join(sorted(names))} "
+                                           f"but the translation to {', '.join(sorted(target_names[key][1]))}")
+                 for key, (_, names) in source_names.items()
+                 if key not in reported and key in target_names and names.isdisjoint(target_names[key][1])]
+    return problems
+
+
+def _names_of_doses(bound: dict[str, dict[tuple, str]]) -> dict[tuple, tuple[str, set[str]]]:
+    doses: dict[tuple, tuple[str, set[str]]] = {}
+    for name, named in bound.items():
+        for key, text in named.items():
+            doses.setdefault(key, (text, set()))[1].add(name)
+    return doses
+
+
+def _listed(doses: dict[tuple, str]) -> str:
+    return ", ".join(f"“{text}”" for text in doses.values())
 
 
 def _compare_symbols(source: Counter, target: Counter) -> list[Problem]:

@@ -33,15 +33,16 @@ UNIVERSAL_UNITS = {
 # English sources are often British ("three metres").
 REGIONAL_UNIT_LOCALES = {"en": ("en_GB",)}
 
-# Per-language spellings CLDR does not have: international units, the Arabic "ملغ"/"مغ" for mg that
-# drug leaflets use (CLDR writes "مغم"), and the Arabic year "عام" (CLDR has only "سنة", "سنوات").
+# Per-language spellings CLDR does not have: international units, the Arabic "ملغ"/"مغ" for mg and "مل" for mL
+# that drug leaflets use (CLDR writes "مغم", "ملتر"), and the Arabic year "عام" (CLDR has only "سنة", "سنوات").
 LANGUAGE_UNITS = {
     "en": {"units": "IU", "unit": "IU", "international units": "IU"},
     "es": {"UI": "IU", "unidades": "IU", "unidad": "IU", "unidades internacionales": "IU",
            "grados centígrados": "°C"},
     "fr": {"UI": "IU", "unités": "IU", "unité": "IU", "unités internationales": "IU"},
     "de": {"I.E.": "IU", "IE": "IU", "Einheiten": "IU", "Einheit": "IU", "internationale Einheiten": "IU"},
-    "ar": {"ملغ": "mg", "مغ": "mg", "وحدة": "IU", "وحدات": "IU", "وحدة دولية": "IU", "وحدات دولية": "IU",
+    "ar": {"ملغ": "mg", "مغ": "mg", "ملليغرام": "mg", "ميليغرام": "mg", "مكغ": "mcg", "مل": "mL", "ملل": "mL",
+           "مللتر": "mL", "ميلي لتر": "mL", "وحدة": "IU", "وحدات": "IU", "وحدة دولية": "IU", "وحدات دولية": "IU",
            "عام": "year", "عامًا": "year", "أعوام": "year"},
     "pt": {"UI": "IU", "unidades": "IU", "unidade": "IU", "unidades internacionais": "IU"},
     "it": {"UI": "IU", "U.I.": "IU", "unità": "IU", "unità internazionali": "IU"},
@@ -173,7 +174,9 @@ PERIOD_WORDS = {
         "hour": ("par heure", "chaque heure", "toutes les heures", "/h"),
     },
     "de": {
-        "day": ("täglich", "tgl.", "am Tag", "pro Tag", "jeden Tag", "/Tag", "/d"),
+        # "Tagesdosis" is a dose a day: German writes the period into the compound.
+        "day": ("täglich", "tgl.", "am Tag", "pro Tag", "jeden Tag", "/Tag", "/d", "Tagesdosis", "Tageshöchstdosis",
+                "Tagesgesamtdosis", "Tagesmaximaldosis"),
         "week": ("wöchentlich", "pro Woche", "in der Woche", "jede Woche", "/Woche"),
         "month": ("monatlich", "pro Monat", "im Monat", "jeden Monat", "/Monat"),
         "night": ("nachts", "in der Nacht", "abends", "zur Nacht", "jeden Abend", "vor dem Schlafengehen"),
@@ -250,10 +253,10 @@ ARABIC_GLUED_PREPOSITIONS = "بلك"
 # Clock times. A number is a time of day when it has minutes ("20:00"), a clock word ("20 Uhr"), a
 # morning/evening word ("8 pm", "8 مساءً"), or follows a clock preposition ("a las 21", "alle 20") and no unit
 # follows it. French "h" is also the hour of a duration ("72 h"): after "à" it is a clock time ("à 20 h").
-CLOCK_PREPOSITIONS = {"es": ("a las", "a la"), "pt": ("às",), "it": ("alle",), "ar": ("الساعة",)}
+CLOCK_PREPOSITIONS = {"en": ("at",), "es": ("a las", "a la"), "pt": ("às",), "it": ("alle",), "ar": ("الساعة",)}
 HOUR_PREPOSITIONS = {"fr": ("à", "vers"), "de": ("um", "gegen")}
 HOUR_WORDS = {"es": ("h", "horas"), "fr": ("h", "heures"), "de": ("Uhr",), "pt": ("h", "horas"), "it": ("h",)}
-CLOCK_WORDS = {"de": ("Uhr",)}
+CLOCK_WORDS = {"en": ("o'clock", "o’clock"), "de": ("Uhr",)}
 # Languages whose morning/evening words make a number a clock time on their own ("8 pm"); elsewhere they
 # need a clock word or preposition first: German "1 morgens" is one tablet in the morning, not 1 a.m.
 MERIDIEMS_ALONE = frozenset({"en"})
