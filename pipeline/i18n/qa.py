@@ -5,6 +5,21 @@ Numbers are read the way a reader of each locale reads them (Babel's CLDR separa
 1,000 ↔ 1.000 pass while "500 mg" → "500 mcg" or "once daily" → "11 veces al día" fail.
 translate-toolkit checks markup and punctuation; its `numbers` check is not used, because it flags correct
 decimal commas and lets mg → mcg pass.
+
+Every problem has a stable code and a severity (translate-toolkit's classes; critical ones keep a translation
+off the page, `blocks_printing`):
+
+- dose-number (critical): a number, dose or duration changed, lost or added ("500 mg" → "50 mg").
+- dose-unit (critical): the same number with another unit or dose form ("mg" → "mcg", "tablets" → "drops").
+- time (critical): a time of day changed, lost or added ("8 pm" → "21:00"); "8 pm" = "20 h" = "20 Uhr".
+- frequency (critical): how often changed, lost or added ("twice daily" → "tres veces al día").
+- negation (critical): a limit lost its negation ("do not exceed 4 g" → "supere 4 g").
+- dose-drug (critical): a dose moved to another drug of the sentence.
+- dose-time (critical): a dose moved to another time of day ("2 in the morning, 1 at noon" swapped).
+- markup, placeholder (critical): tags or placeholders changed (translate-toolkit).
+- symbol (functional): a kept symbol (×, %, ±, ≤, ≥) lost.
+- abbreviation (functional): a source abbreviation neither kept nor rendered as its termbase approves.
+- number-format, brackets, end-punctuation (cosmetic): the source's separators, a bracket, the final stop.
 """
 from __future__ import annotations
 
@@ -284,8 +299,8 @@ class _Reader:
                                        re.IGNORECASE)
 
     def _clock_patterns(self) -> list[re.Pattern]:
-        """The ways a time of day is written (tables.CLOCK_PREPOSITIONS …): groups hour, minute, meridiem and
-        `marked` (minutes, a clock word or a meridiem: a time whatever follows it)."""
+        """The ways a time of day is written (tables.CLOCK_PREPOSITIONS …), with groups hour, minute and, where
+        they may be, word (a clock or hour word) and meridiem."""
         def words(table) -> str | None:
             phrases = table.get(self.language, ())
             return f"(?i:{_phrase_pattern(phrases, False)})" if phrases else None
@@ -301,10 +316,10 @@ class _Reader:
             patterns.append(rf"{hour}(?::{minute})?\s*(?P<word>{clock_words}){after}")
         if meridiem and self.language in tables.MERIDIEMS_ALONE:  # "8 pm", "8pm"
             patterns.append(rf"{hour}(?:[:.]{minute})?\s*{meridiem}")
-        if prepositions := words(tables.CLOCK_PREPOSITIONS):  # "a las 21", "alle 20.30", "الساعة 8 مساءً"
+        if self.language in tables.CLOCK_PREPOSITIONS:  # "a las 21", "alle 20.30", "الساعة 8 مساءً"
             patterns.append(rf"(?:{_phrase_pattern(tables.CLOCK_PREPOSITIONS[self.language])})\s+{hour}"
                             rf"(?:[:.h]{minute})?{hour_word}{after}")
-        if words(tables.HOUR_PREPOSITIONS) and hour_words:  # "à 20 h", "à 20 h 30"
+        if self.language in tables.HOUR_PREPOSITIONS and hour_words:  # "à 20 h", "à 20 h 30"
             patterns.append(rf"(?:{_phrase_pattern(tables.HOUR_PREPOSITIONS[self.language])})\s+{hour}"
                             rf"\s*(?P<word>{hour_words})(?:\s*{minute})?{after}")
         return [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
@@ -352,9 +367,11 @@ class _Reader:
                        key=lambda match: (match.start(), -match.end()))
         times, blank, end = [], list(latin), 0
         for match in found:
+            # Minutes, a clock word or a meridiem make it a time whatever follows; a bare number after a clock
+            # preposition is one only without a unit: "alle 6 settimane" is a duration.
             marked = match.group("minute") or match.groupdict().get("word") or match.groupdict().get("meridiem")
             if match.start() < end or (not marked and self.unit.match(latin, match.end())):
-                continue  # "alle 6 settimane" is a duration
+                continue
             hour = int(match.group("hour"))
             half = self.meridiems.get(_key(match.groupdict().get("meridiem") or ""))
             if half == "pm" and hour < 12:
@@ -413,7 +430,7 @@ class _Reader:
         if self.multipliers and match.group("multiplier"):
             return (self.multipliers[_key(match.group("multiplier"))],)
         word = match.group("word") or match.group("bare")
-        if word and (count := _glued_lookup(word, self.multipliers)):  # "ومرتين": and twice
+        if word and (count := _entry(_unglued(word), self.multipliers)):  # "ومرتين": and twice
             return (count,)
         if word and not _capitals(word) and self.language in tables.SPELLED_NUMBER_LANGUAGES:
             try:
@@ -522,15 +539,15 @@ class _Reader:
             numbers += [(words[found.start].start(), words[found.end - 1].end(), found.value,
                          found.is_ordinal or found.value == 1, None)
                         for found in find_numbers([_Word(match.group()) for match in words], self.language, 0.0)]
-        for match in words:
-            word = match.group()
-            if _capitals(word):
+        for match in words if self.number_words or self.counting_words or self.dual_forms else ():
+            if _capitals(match.group()):
                 continue
-            if (value := _glued_lookup(word, self.number_words)) is not None:
+            forms = _unglued(match.group())
+            if (value := _entry(forms, self.number_words)) is not None:
                 numbers.append((match.start(), match.end(), value, True, None))
-            elif (value := _glued_lookup(word, self.counting_words)) is not None:
+            elif (value := _entry(forms, self.counting_words)) is not None:
                 numbers.append((match.start(), match.end(), value, value == 1, None))
-            elif form := _glued_lookup(word, self.dual_forms):
+            elif form := _entry(forms, self.dual_forms):
                 numbers.append((match.start(), match.end(), 2, False, form))
         quantities = []
         for start, end, value, weak, unit in sorted(numbers):
@@ -552,17 +569,21 @@ class _Reader:
                                                       for part in self.unit_joiner.split(written))
 
 
-def _glued_lookup(word: str, table: dict):
-    """A word's entry in a table keyed by `_key`; an Arabic word also without the conjunction or preposition
-    glued to it ("وقرصين" → "قرصين")."""
+def _unglued(word: str) -> list[str]:
+    """A word's table key (`_key`) and, for an Arabic word, its keys without the conjunction or preposition
+    glued to it: "وقرصين" → "قرصين"."""
     key = _key(word)
     forms = [key]
     if _ARABIC.match(key):
         conjunctions, prepositions = tables.ARABIC_GLUED_CONJUNCTIONS, tables.ARABIC_GLUED_PREPOSITIONS
         if key[0] in conjunctions + prepositions:
             forms.append(key[1:])
-        if key[0] in conjunctions and key[1:2] in tuple(prepositions):
+        if key[0] in conjunctions and key[1:2] and key[1] in prepositions:
             forms.append(key[2:])
+    return forms
+
+
+def _entry(forms: list[str], table: dict):
     return next((table[form] for form in forms if form in table), None)
 
 
