@@ -301,8 +301,10 @@ NEGATIONS = {
     "it": ("non", "mai"), "ar": ("لا", "لم", "لن", "ألا", "عدم", "ممنوع"),
 }
 LIMIT_WORDS = {"en": ("exceed", "exceeding", "more than", "over", "above", "higher than", "greater than", "beyond")}
+# "Up to" is a limit too: "hasta 8 comprimidos al día" renders "no more than 8 tablets a day".
 MAXIMUM_WORDS = {
-    "en": ("maximum", "at most", "max"), "es": ("máximo", "como máximo"), "fr": ("maximum", "au plus", "au maximum"),
-    "de": ("höchstens", "maximal", "Höchstdosis"), "pt": ("máximo", "no máximo"), "it": ("massimo", "al massimo"),
-    "ar": ("أقصى", "كحد أقصى", "بحد أقصى"),
+    "en": ("maximum", "at most", "max", "up to"), "es": ("máximo", "como máximo", "hasta"),
+    "fr": ("maximum", "au plus", "au maximum", "jusqu'à", "jusqu’à"),
+    "de": ("höchstens", "maximal", "Höchstdosis", "bis zu"), "pt": ("máximo", "no máximo", "até"),
+    "it": ("massimo", "al massimo", "fino a"), "ar": ("أقصى", "كحد أقصى", "بحد أقصى", "حتى"),
 }
