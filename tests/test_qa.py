@@ -382,8 +382,9 @@ def test_a_changed_time_of_day_fails():
     assert "20:00 (“at 8 pm”)" in problems[0].message and "21:00 (“a las 21:00”)" in problems[0].message
 
 
-def test_a_number_after_a_clock_preposition_with_a_unit_is_not_a_time():
+def test_a_number_after_a_clock_preposition_with_a_unit_or_in_a_range_is_not_a_time():
     assert check_unit("Check again at 38 weeks.", "Controle de nuevo a las 38 semanas.", "en", "es") == []
+    assert check_unit("1 tablet every 4 to 6 hours", "1 comprimé toutes les 4 à 6 heures", "en", "fr") == []
 
 
 # ---- dose forms ------------------------------------------------------------------------------------------

@@ -317,10 +317,10 @@ class _Reader:
         if meridiem and self.language in tables.MERIDIEMS_ALONE:  # "8 pm", "8pm"
             patterns.append(rf"{hour}(?:[:.]{minute})?\s*{meridiem}")
         if self.language in tables.CLOCK_PREPOSITIONS:  # "a las 21", "alle 20.30", "الساعة 8 مساءً"
-            patterns.append(rf"(?:{_phrase_pattern(tables.CLOCK_PREPOSITIONS[self.language])})\s+{hour}"
+            patterns.append(rf"(?P<preposition>{_phrase_pattern(tables.CLOCK_PREPOSITIONS[self.language])})\s+{hour}"
                             rf"(?:[:.h]{minute})?{hour_word}{after}")
         if self.language in tables.HOUR_PREPOSITIONS and hour_words:  # "à 20 h", "à 20 h 30"
-            patterns.append(rf"(?:{_phrase_pattern(tables.HOUR_PREPOSITIONS[self.language])})\s+{hour}"
+            patterns.append(rf"(?P<preposition>{_phrase_pattern(tables.HOUR_PREPOSITIONS[self.language])})\s+{hour}"
                             rf"\s*(?P<word>{hour_words})(?:\s*{minute})?{after}")
         return [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
 
@@ -370,7 +370,8 @@ class _Reader:
             # Minutes, a clock word or a meridiem make it a time whatever follows; a bare number after a clock
             # preposition is one only without a unit: "alle 6 settimane" is a duration.
             marked = match.group("minute") or match.groupdict().get("word") or match.groupdict().get("meridiem")
-            if match.start() < end or (not marked and self.unit.match(latin, match.end())):
+            if (match.start() < end or (not marked and self.unit.match(latin, match.end()))
+                    or self._ranged(latin, match)):
                 continue
             hour = int(match.group("hour"))
             half = self.meridiems.get(_key(match.groupdict().get("meridiem") or ""))
@@ -383,6 +384,12 @@ class _Reader:
             end = match.end()
             blank[match.start():end] = " " * (end - match.start())
         return times, "".join(blank)
+
+    def _ranged(self, latin: str, match: re.Match) -> bool:
+        """A clock preposition that is also a range word, after a number, joins a range: "4 à 6 heures"."""
+        preposition = match.groupdict().get("preposition")
+        return (preposition is not None and preposition.casefold() in tables.RANGE_WORDS.get(self.language, ())
+                and bool(re.search(r"\d\s*$", latin[:match.start()])))
 
     def _clauses(self, text: str) -> list[tuple[int, int]]:
         """Where each clause starts, and its sentence: a dose binds to the drug or time of day of its clause."""

@@ -67,7 +67,8 @@ DOSE_FORMS = {
            "teaspoon": ("cucharadita", "cucharaditas"), "tablespoon": ("cucharada", "cucharadas"),
            "spoonful": ("cuchara", "cucharas"), "suppository": ("supositorio", "supositorios"),
            "vial": ("vial", "viales")},
-    "fr": {"tablet": ("comprimé", "comprimés", "cachet", "cachets"), "capsule": ("gélule", "gélules", "capsule", "capsules"),
+    "fr": {"tablet": ("comprimé", "comprimés", "cachet", "cachets"),
+           "capsule": ("gélule", "gélules", "capsule", "capsules"),
            "drop": ("goutte", "gouttes"), "puff": ("bouffée", "bouffées", "pulvérisation", "pulvérisations",
                                                    "inhalation", "inhalations"),
            "sachet": ("sachet", "sachets"), "ampoule": ("ampoule", "ampoules"),
@@ -285,7 +286,8 @@ TIMES_OF_DAY = {
            "evening": ("noite", "jantar", "deitar")},
     "it": {"morning": ("mattina", "mattino", "colazione"), "noon": ("mezzogiorno", "pranzo"),
            "evening": ("sera", "cena", "notte", "coricarsi")},
-    "ar": {"morning": ("صباحا", "الصباح", "صباح", "الفطور", "الإفطار", "فطور"), "noon": ("الظهر", "ظهرا", "الغداء", "غداء"),
+    "ar": {"morning": ("صباحا", "الصباح", "صباح", "الفطور", "الإفطار", "فطور"),
+           "noon": ("الظهر", "ظهرا", "الغداء", "غداء"),
            "evening": ("مساء", "المساء", "العشاء", "عشاء", "الليل", "ليلا", "النوم")},
 }
 # Words that end one dose's clause and start another's: "2 tablets in the morning | and 1 at lunchtime".
