@@ -76,7 +76,7 @@ def check_unit(source: str, translation: str, source_locale: str, target_locale:
         *_compare_quantities(source_reading.quantities, target_reading.quantities),
         *_compare_times(source_reading.times, target_reading.times),
         *_compare_frequencies(source_reading, target_reading),
-        *_lost_limits(source_reading, target_reading),
+        *_lost_limits(source_reading, target_reading, target_reader),
         *_compare_bindings("dose-drug", _bound(source_reading, source_drugs), _bound(target_reading, target_drugs)),
         *_compare_bindings("dose-time", _bound(source_reading, source_reading.day_parts),
                            _bound(target_reading, target_reading.day_parts)),
@@ -165,7 +165,6 @@ class Reading:
     symbols: Counter
     abbreviations: list[str]
     limited: list[tuple[str, Quantity]]  # doses under a negated limit: ("do not exceed", 4 g)
-    limit_words: list[int]  # where a negation or a maximum word stands ("no", "ne … pas", "höchstens")
     day_parts: list[tuple[int, str]]  # where a morning/noon/evening word stands, and which part of the day
     clauses: list[tuple[int, int]]  # (start, sentence number) of each clause, in order
 
@@ -199,17 +198,18 @@ def _key(phrase: str) -> str:
 
 
 def _phrase_pattern(phrases, bounded_start: bool = True) -> str:
-    """Alternation of phrases, longest first, each bounded where it starts or ends with a letter."""
-    parts = []
+    """Alternation of phrases, longest first, each bounded where it starts or ends with a letter. Phrases
+    with the same start bound share it: one lookbehind for all, not one a phrase (Arabic's is long)."""
+    groups: dict[str, list[str]] = {}
     for phrase in sorted({_unmarked(phrase) for phrase in phrases}, key=len, reverse=True):
         pattern = r"\s+".join("".join(re.escape(char) + (f"[{_ARABIC_MARKS}]*" if _ARABIC.match(char) else "")
                                        for char in word) for word in phrase.split())
-        if bounded_start and phrase[0].isalnum():
-            pattern = _word_start(phrase) + pattern
         if phrase[-1].isalnum():
             pattern += rf"(?![\w{_ARABIC_MARKS}])"
-        parts.append(pattern)
-    return "|".join(parts)
+        groups.setdefault(_word_start(phrase) if bounded_start and phrase[0].isalnum() else "", []).append(pattern)
+    # Phrases of different groups start with different characters (a script, or a sign such as "/"), so
+    # grouping keeps the longest-first choice among phrases that can match at one place.
+    return "|".join(f"{start}(?:{'|'.join(patterns)})" for start, patterns in groups.items())
 
 
 def _word_start(phrase: str) -> str:
@@ -357,9 +357,12 @@ class _Reader:
             if dose and dose.unit not in DURATIONS and _words_between(text, match.end(), dose.start) <= 3:
                 limited.append((match.group(), dose))
         return Reading(
-            text, quantities, frequencies, times, +symbols, abbreviations, limited,
-            [match.start() for match in self.limit_words.finditer(text)] if self.limit_words else [],
-            day_parts, self._clauses(text))
+            text, quantities, frequencies, times, +symbols, abbreviations, limited, day_parts, self._clauses(text))
+
+    def limit_words_in(self, text: str) -> list[int]:
+        """Where a negation or a maximum word stands ("no", "ne … pas", "höchstens"); read only when the
+        source limits a dose."""
+        return [match.start() for match in self.limit_words.finditer(text)] if self.limit_words else []
 
     def _times(self, text: str, latin: str) -> tuple[list[ClockTime], str]:
         """Clock times, and the text with them blanked out."""
@@ -835,15 +838,16 @@ def _clause(reading: Reading, position: int) -> int:
     return bisect_right([start for start, _ in reading.clauses], position) - 1
 
 
-def _lost_limits(source: Reading, target: Reading) -> list[Problem]:
+def _lost_limits(source: Reading, target: Reading, target_reader: _Reader) -> list[Problem]:
     """A dose the source limits ("do not exceed 4 g") must have a negation or a maximum word near it in the
     translation: without one the limit becomes an instruction ("supere 4 g")."""
     problems = []
+    limit_words = target_reader.limit_words_in(target.text) if source.limited else []
     for phrase, dose in source.limited:
         same = [q for q in target.quantities if q.value == dose.value and _same_dose_unit(dose.unit, q.unit)]
         if same and not any(_sentence(target, word) == _sentence(target, q.start)
                             and _words_between(target.text, *sorted((word, q.start))) <= _LIMIT_REACH
-                            for q in same for word in target.limit_words):
+                            for q in same for word in limit_words):
             problems.append(Problem("critical", "negation",
                                     f"the source limits {_shown(dose)} (“{phrase}”) but the translation has no "
                                     f"negation or maximum near {_shown(same[0])}: the limit reads as an instruction"))
