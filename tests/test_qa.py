@@ -293,7 +293,9 @@ def test_at_night_in_its_english_spellings_passes(source, translation, target):
 
 def test_night_and_bedtime_are_a_frequency_after_a_dose_only():
     problems = check_unit("Magnesium glycinate 400 mg bedtime", "Glicinato de magnesio 400 mg por la mañana", "en", "es")
-    assert codes(problems) == [("critical", "frequency")] and "once a night (“bedtime”)" in problems[0].message
+    # Lost as a frequency, and the dose moved from the evening to the morning.
+    assert codes(problems) == [("critical", "frequency"), ("critical", "dose-time")]
+    assert "once a night (“bedtime”)" in problems[0].message
     # Elsewhere they are nouns: nothing for the translation to keep.
     assert check_unit("Night sweats", "Sudores nocturnos", "en", "es") == []
     assert check_unit("Keep a regular bedtime.", "Mantenga una hora regular de acostarse.", "en", "es") == []
@@ -315,7 +317,7 @@ def test_spanish_diario_after_an_article_or_preposition_is_a_diary():
 # ---- symbols, abbreviations ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source, translation, lost", [
-    ("1 g IV daily × 5 days", "1 g IV al día x 5 días", "×"),
+    ("2 × 10⁶ cells/kg", "2 x 10^6 células/kg", "×"),
     ("About 50% of people", "Alrededor del 50 por ciento de las personas", "%"),
     ("1 g IV daily × 5 days", "1 g al día × 5 días", "IV"),
     ("100 mg IM weekly", "100 mg semanal", "IM"),
@@ -326,6 +328,14 @@ def test_a_lost_symbol_or_abbreviation_is_functional(source, translation, lost):
     assert [(p.severity, p.code) for p in problems] == [
         ("functional", "abbreviation" if lost.isalpha() else "symbol")]
     assert f"“{lost}”" in problems[0].message
+
+
+@pytest.mark.parametrize("translation, target", [
+    ("1 g IV al día durante 5 días", "es"), ("1 g IV al día x 5 días", "es"), ("1 g IV par jour pendant 5 jours", "fr"),
+    ("1 g i.v. täglich für 5 Tage", "de"), ("1 g EV al giorno per 5 giorni", "it"),
+])
+def test_times_a_number_of_days_is_for_that_many_days(translation, target):
+    assert check_unit("1 g IV daily × 5 days", translation, "en", target, approved={"IV": {"EV"}}) == []
 
 
 def test_a_dotted_route_abbreviation_counts_as_kept():
@@ -344,6 +354,100 @@ def test_an_abbreviation_glued_to_an_arabic_prefix_counts_as_kept(source, transl
 def test_an_abbreviation_inside_a_longer_latin_word_is_not_kept():
     problems = check_unit("1 g IV daily", "1 g IVIG al día", "en", "es")
     assert codes(problems) == [("functional", "abbreviation")] and "“IV”" in problems[0].message
+
+
+def test_an_approved_rendering_counts_as_the_abbreviation_and_an_unapproved_one_does_not():
+    approved = {"IVIG": {"IgIV"}}
+    assert check_unit("Intravenous immunoglobulin (IVIG)", "Inmunoglobulina intravenosa (IgIV)", "en", "es",
+                      approved=approved) == []
+    problems = check_unit("Intravenous immunoglobulin (IVIG)", "Inmunoglobulina intravenosa (IGIV)", "en", "es",
+                          approved=approved)
+    assert codes(problems) == [("functional", "abbreviation")]
+
+
+# ---- times of day ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("translation, target", [
+    ("Tome la dosis a las 20:00.", "es"), ("Tome la dosis a las 8 de la noche.", "es"),
+    ("Prenez la dose à 20 h.", "fr"), ("Prenez la dose à 20h00.", "fr"), ("Nehmen Sie die Dosis um 20 Uhr.", "de"),
+    ("Tome a dose às 20h.", "pt"), ("Prenda la dose alle 20.", "it"), ("تناول الجرعة الساعة ٨ مساءً.", "ar"),
+])
+def test_a_time_of_day_is_compared_as_a_time(translation, target):
+    assert check_unit("Take the dose at 8 pm.", translation, "en", target) == []
+
+
+def test_a_changed_time_of_day_fails():
+    problems = check_unit("Take the dose at 8 pm.", "Tome la dosis a las 21:00.", "en", "es")
+    assert codes(problems) == [("critical", "time")]
+    assert "20:00 (“at 8 pm”)" in problems[0].message and "21:00 (“a las 21:00”)" in problems[0].message
+
+
+def test_a_number_after_a_clock_preposition_with_a_unit_or_in_a_range_is_not_a_time():
+    assert check_unit("Check again at 38 weeks.", "Controle de nuevo a las 38 semanas.", "en", "es") == []
+    assert check_unit("1 tablet every 4 to 6 hours", "1 comprimé toutes les 4 à 6 heures", "en", "fr") == []
+
+
+# ---- dose forms ------------------------------------------------------------------------------------------
+
+def test_a_changed_dose_form_fails_and_one_left_out_passes():
+    problems = check_unit("Take 2 tablets with water.", "Tome 2 gotas con agua.", "en", "es")
+    assert codes(problems) == [("critical", "dose-unit")] and "tablet" in problems[0].message
+    assert check_unit("Take 2 tablets in the morning and 1 at noon.",
+                      "Tome 2 comprimidos por la mañana y 1 comprimido al mediodía.", "en", "es") == []
+
+
+def test_arabic_dual_and_noun_first_counts_are_read():
+    assert check_unit("Take 2 tablets, then 1 tablet.", "تناول قرصين، ثم قرصاً واحداً.", "en", "ar") == []
+    assert codes(check_unit("Take 2 tablets.", "تناول ٣ أقراص.", "en", "ar")) == [("critical", "dose-number")]
+
+
+def test_a_glued_arabic_and_before_a_frequency_is_read():
+    assert check_unit("Take 1 tablet in the morning, then twice daily.",
+                      "تناول قرصاً واحداً في الصباح، ومرتين يومياً بعد ذلك.", "en", "ar") == []
+
+
+# ---- negated limits, doses bound to drugs and times of day -----------------------------------------------
+
+@pytest.mark.parametrize("translation, target", [
+    ("No tome más de 4 g al día.", "es"), ("Ne dépassez pas 4 g par jour.", "fr"),
+    ("Nehmen Sie höchstens 4 g pro Tag.", "de"), ("Die Tageshöchstdosis von 4 g nicht überschreiten.", "de"),
+    ("Não ultrapasse 4 g por dia.", "pt"), ("Non superare 4 g al giorno.", "it"), ("لا تتجاوز ٤ غرامات يومياً.", "ar"),
+])
+def test_a_limit_kept_with_a_negation_or_a_maximum_passes(translation, target):
+    assert check_unit("Do not exceed 4 g a day.", translation, "en", target) == []
+
+
+def test_a_dropped_negation_before_a_limit_fails():
+    problems = check_unit("Do not exceed 4 g a day.", "Supere 4 g al día.", "en", "es")
+    assert codes(problems) == [("critical", "negation")]
+    assert "“4 g”" in problems[0].message and "“not exceed”" in problems[0].message
+
+
+def test_a_dose_moved_to_another_drug_fails():
+    source = "Take 500 mg of paracetamol and 200 mg of ibuprofen."
+    assert check_unit(source, "Tome 500 mg de paracetamol y 200 mg de ibuprofeno.", "en", "es") == []
+    problems = check_unit(source, "Tome 200 mg de paracetamol y 500 mg de ibuprofeno.", "en", "es")
+    assert codes(problems) == [("critical", "dose-drug")]
+    assert "paracetamol “500 mg” but the translation gives it “200 mg”" in problems[0].message
+
+
+def test_a_drug_name_in_another_script_binds_through_the_approved_renderings():
+    source = "Take 500 mg of paracetamol and 200 mg of ibuprofen."
+    approved = {"paracetamol": {"باراسيتامول"}, "ibuprofen": {"إيبوبروفين"}}
+    assert check_unit(source, "تناول ٥٠٠ ملغ من الباراسيتامول و٢٠٠ ملغ من الإيبوبروفين.", "en", "ar",
+                      approved=approved) == []
+    problems = check_unit(source, "تناول ٢٠٠ ملغ من الباراسيتامول و٥٠٠ ملغ من الإيبوبروفين.", "en", "ar",
+                          approved=approved)
+    assert codes(problems) == [("critical", "dose-drug")] * 2  # each drug got the other's dose
+
+
+def test_doses_swapped_between_times_of_day_fail():
+    source = "Take 2 tablets in the morning and 1 at lunchtime."
+    assert check_unit(source, "Nehmen Sie morgens 2 Tabletten und mittags 1 Tablette ein.", "en", "de") == []
+    problems = check_unit(source, "Nehmen Sie morgens 1 Tablette und mittags 2 Tabletten ein.", "en", "de")
+    assert set(codes(problems)) == {("critical", "dose-time")}
+    # A part of the day shared by two doses: "morning and evening" binds both ways round.
+    assert check_unit("Use 2 puffs morning and evening.", "Wenden Sie morgens und abends 2 Hübe an.", "en", "de") == []
 
 
 # ---- markup and punctuation (translate-toolkit) -----------------------------------------------------------

@@ -5,12 +5,29 @@ Numbers are read the way a reader of each locale reads them (Babel's CLDR separa
 1,000 ↔ 1.000 pass while "500 mg" → "500 mcg" or "once daily" → "11 veces al día" fail.
 translate-toolkit checks markup and punctuation; its `numbers` check is not used, because it flags correct
 decimal commas and lets mg → mcg pass.
+
+Every problem has a stable code and a severity (translate-toolkit's classes; critical ones keep a translation
+off the page, `blocks_printing`):
+
+- dose-number (critical): a number, dose or duration changed, lost or added ("500 mg" → "50 mg").
+- dose-unit (critical): the same number with another unit or dose form ("mg" → "mcg", "tablets" → "drops").
+- time (critical): a time of day changed, lost or added ("8 pm" → "21:00"); "8 pm" = "20 h" = "20 Uhr".
+- frequency (critical): how often changed, lost or added ("twice daily" → "tres veces al día").
+- negation (critical): a limit lost its negation ("do not exceed 4 g" → "supere 4 g").
+- dose-drug (critical): a dose moved to another drug of the sentence.
+- dose-time (critical): a dose moved to another time of day ("2 in the morning, 1 at noon" swapped).
+- markup, placeholder (critical): tags or placeholders changed (translate-toolkit).
+- symbol (functional): a kept symbol (×, %, ±, ≤, ≥) lost.
+- abbreviation (functional): a source abbreviation neither kept nor rendered as its termbase approves.
+- number-format, brackets, end-punctuation (cosmetic): the source's separators, a bracket, the final stop.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -36,6 +53,8 @@ __all__ = ["Problem", "blocks_printing", "check_catalog", "check_unit", "holds_d
 
 # Canonical units of time (qa_tables.CLDR_UNITS): a number with one of these is a duration, not an amount.
 DURATIONS = frozenset({"s", "min", "h", "day", "week", "month", "year"})
+# Canonical dose forms: units too, but one a translation may add or leave out beside a number.
+DOSE_FORMS = frozenset(form for forms in tables.DOSE_FORMS.values() for form in forms)
 
 
 @dataclass(frozen=True)
@@ -45,18 +64,29 @@ class Problem:
     message: str  # one line for the translator: what the source has and the translation lost or changed
 
 
-def check_unit(source: str, translation: str, source_locale: str, target_locale: str) -> list[Problem]:
+def check_unit(source: str, translation: str, source_locale: str, target_locale: str, *,
+               approved: Mapping[str, Collection[str]] | None = None) -> list[Problem]:
     """What `translation` lost or changed from `source`: doses and units, frequencies, number notation,
-    symbols, abbreviations, then markup and punctuation."""
+    symbols, abbreviations, then markup and punctuation.
+
+    `approved` maps a source term to the target-language renderings a termbase approves ({"IVIG": {"IgIV"}}):
+    an abbreviation may be rendered by any of them, and a drug name found through them binds its dose."""
+    approved = approved or {}
     source_reading = _reader(source_locale).read(source)
     target_reader = _reader(target_locale)
     target_reading = target_reader.read(translation)
+    source_drugs, target_drugs = _drug_names(source_reading.text, target_reading.text, approved)
     return [
         *_compare_quantities(source_reading.quantities, target_reading.quantities),
-        *_compare_frequencies(source_reading.frequencies, target_reading.frequencies),
+        *_compare_times(source_reading.times, target_reading.times),
+        *_compare_frequencies(source_reading, target_reading),
+        *_lost_limits(source_reading, target_reading, target_reader),
+        *_compare_bindings("dose-drug", _bound(source_reading, source_drugs), _bound(target_reading, target_drugs)),
+        *_compare_bindings("dose-time", _bound(source_reading, source_reading.day_parts),
+                           _bound(target_reading, target_reading.day_parts)),
         *_number_format(target_reading.quantities, target_reader),
         *_compare_symbols(source_reading.symbols, target_reading.symbols),
-        *_missing_abbreviations(source_reading.abbreviations, translation),
+        *_missing_abbreviations(source_reading.abbreviations, translation, approved),
         *_toolkit_problems(source, translation, target_reader.language),
     ]
 
@@ -111,6 +141,13 @@ class Quantity:
     text: str  # as written, with its unit and the rest of its range: "4–6 weeks"
     conventional: bool = True  # written with the locale's own separators
     weak: bool = False  # a spelled "one"/"una"/ordinal: may be an article, so never reported on its own
+    start: int = 0  # where it starts in the text
+
+
+@dataclass(frozen=True)
+class ClockTime:
+    minutes: int  # since midnight: "8 pm", "20 h", "20:00", "20 Uhr" and "الساعة 8 مساءً" are all 1200
+    text: str
 
 
 @dataclass(frozen=True)
@@ -122,10 +159,15 @@ class Frequency:
 
 @dataclass(frozen=True)
 class Reading:
+    text: str  # without bidi controls: the positions below are in it
     quantities: list[Quantity]
     frequencies: list[Frequency]
+    times: list[ClockTime]
     symbols: Counter
     abbreviations: list[str]
+    limited: list[tuple[str, Quantity]]  # doses under a negated limit: ("do not exceed", 4 g)
+    day_parts: list[tuple[int, str]]  # where a morning/noon/evening word stands, and which part of the day
+    clauses: list[tuple[int, int]]  # (start, sentence number) of each clause, in order
 
 
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
@@ -157,17 +199,28 @@ def _key(phrase: str) -> str:
 
 
 def _phrase_pattern(phrases, bounded_start: bool = True) -> str:
-    """Alternation of phrases, longest first, each bounded where it starts or ends with a letter."""
-    parts = []
+    """Alternation of phrases, longest first, each bounded where it starts or ends with a letter. Phrases
+    with the same start bound share it: one lookbehind for all, not one a phrase (Arabic's is long)."""
+    groups: dict[str, list[str]] = {}
     for phrase in sorted({_unmarked(phrase) for phrase in phrases}, key=len, reverse=True):
         pattern = r"\s+".join("".join(re.escape(char) + (f"[{_ARABIC_MARKS}]*" if _ARABIC.match(char) else "")
                                        for char in word) for word in phrase.split())
-        if bounded_start and phrase[0].isalnum():
-            pattern = rf"(?<![\w{_ARABIC_MARKS}])" + pattern
         if phrase[-1].isalnum():
             pattern += rf"(?![\w{_ARABIC_MARKS}])"
-        parts.append(pattern)
-    return "|".join(parts)
+        groups.setdefault(_word_start(phrase) if bounded_start and phrase[0].isalnum() else "", []).append(pattern)
+    # Phrases of different groups start with different characters (a script, or a sign such as "/"), so
+    # grouping keeps the longest-first choice among phrases that can match at one place.
+    return "|".join(f"{start}(?:{'|'.join(patterns)})" for start, patterns in groups.items())
+
+
+def _word_start(phrase: str) -> str:
+    """Where a phrase may start: after a non-letter, or, for Arabic, after a glued conjunction or
+    preposition ("ومرتين" is "and twice", "بالأسبوع" "per week")."""
+    start = rf"(?<![\w{_ARABIC_MARKS}])"
+    if not _ARABIC.match(phrase):
+        return start
+    first, second = tables.ARABIC_GLUED_CONJUNCTIONS, tables.ARABIC_GLUED_PREPOSITIONS
+    return rf"(?:{start}|(?<={start}[{first}{second}])|(?<={start}[{first}][{second}]))"
 
 
 def _capitals(word: str) -> bool:
@@ -206,8 +259,12 @@ class _Reader:
         self.unit = re.compile(rf"[- {_SPACES}]?(?P<unit>{atom}(?:(?:{joiner}){atom})*)(?!\w)")
         self.unit_joiner = re.compile(joiner)
         # Words for text2num; a hyphen before a unit splits "three-metre" into the number and its unit.
-        self.words = re.compile(rf"[^\W\d_]+(?:-(?!{atom}(?!\w))[^\W\d_]+)*|\S")
-        self.number_words = tables.NUMBER_WORDS.get(self.language, {})
+        letters = rf"(?:[^\W\d_]|[{_ARABIC_MARKS}])+"  # Arabic words keep their vowel marks: "واحداً"
+        self.words = re.compile(rf"{letters}(?:-(?!{atom}(?!\w)){letters})*|\S")
+        self.number_words = {_key(word): value for word, value in tables.NUMBER_WORDS.get(self.language, {}).items()}
+        self.counting_words = {_key(word): value
+                               for word, value in tables.COUNTING_WORDS.get(self.language, {}).items()}
+        self.dual_forms = {_key(word): form for word, form in tables.DUAL_DOSE_FORMS.get(self.language, {}).items()}
         range_words = "|".join(rf"\s+{re.escape(word)}\s+" for word in tables.RANGE_WORDS.get(self.language, ()))
         self.range = re.compile(r"\s*[-–—]\s*" + (f"|{range_words}" if range_words else ""))
         self.periods = _period_keys(tables.PERIOD_WORDS.get(self.language, {}))
@@ -222,6 +279,51 @@ class _Reader:
         self.period_nouns, self.noun_determiners = set(map(_key, nouns)), set(map(_key, determiners))
         latin = "|".join(r"\.?".join(abbreviation) for abbreviation in tables.LATIN_FREQUENCIES)
         self.latin = re.compile(rf"(?<![\w.])(?:{latin})\.?(?!\w)", re.IGNORECASE)
+        meridiems = tables.MERIDIEMS.get(self.language, {})
+        self.meridiems = {_key(word): half for half, words in meridiems.items() for word in words}
+        self.clocks = self._clock_patterns()
+        self.negated_limit = _words_pattern(tables.LIMIT_WORDS, self.language, lambda limits: re.compile(
+            rf"(?P<negation>{_phrase_pattern(tables.NEGATIONS[self.language])})(?:\W+\w+){{0,3}}?\W+"
+            rf"(?:{_phrase_pattern(limits)})", re.IGNORECASE))
+        self.limit_words = _words_pattern(tables.NEGATIONS, self.language, lambda negations: re.compile(
+            _phrase_pattern((*negations, *tables.MAXIMUM_WORDS.get(self.language, ()))), re.IGNORECASE))
+        day_parts = tables.TIMES_OF_DAY.get(self.language, {})
+        self.day_part_names = {_key(word): part for part, words in day_parts.items() for word in words}
+        self.day_parts = re.compile(_phrase_pattern(self.day_part_names), re.IGNORECASE) if day_parts else None
+        and_words = tables.AND_WORDS.get(self.language, ())
+        # A glued Arabic "and" starts a clause when a number or a part of the day follows it: "و٥ ملغ",
+        # "وقرصين"; not in a word that begins with the letter ("وحدات", units).
+        glued_words = _phrase_pattern((*self.counting_words, *self.dual_forms, *self.day_part_names), False)
+        glued_and = [rf"(?<![\w{_ARABIC_MARKS}])و(?=\d|{glued_words})"] if "و" in and_words else []
+        self.clause_break = re.compile("|".join([r"[;:!?](?=\s|$)|\.(?=\s|$)|,(?=\s)|[،؛]",
+                                                 *([_phrase_pattern(and_words)] if and_words else []), *glued_and]),
+                                       re.IGNORECASE)
+
+    def _clock_patterns(self) -> list[re.Pattern]:
+        """The ways a time of day is written (tables.CLOCK_PREPOSITIONS …), with groups hour, minute and, where
+        they may be, word (a clock or hour word) and meridiem."""
+        def words(table) -> str | None:
+            phrases = table.get(self.language, ())
+            return f"(?i:{_phrase_pattern(phrases, False)})" if phrases else None
+
+        hour = r"(?<![\d.,:])(?P<hour>2[0-4]|[01]?\d)(?!\d)"
+        minute = r"(?P<minute>[0-5]\d)(?!\d)"
+        meridiem = f"(?P<meridiem>(?i:{_phrase_pattern(self.meridiems, False)}))" if self.meridiems else None
+        after = rf"(?:\s*{meridiem})?" if meridiem else ""
+        hour_words, clock_words = words(tables.HOUR_WORDS), words(tables.CLOCK_WORDS)
+        hour_word = rf"(?:\s*(?P<word>{hour_words}))?" if hour_words else ""
+        patterns = [rf"{hour}[:h]{minute}{hour_word}{after}"]  # "20:00", "8:30 pm", "20:00 Uhr", "20h30"
+        if clock_words:  # "20 Uhr"
+            patterns.append(rf"{hour}(?::{minute})?\s*(?P<word>{clock_words}){after}")
+        if meridiem and self.language in tables.MERIDIEMS_ALONE:  # "8 pm", "8pm"
+            patterns.append(rf"{hour}(?:[:.]{minute})?\s*{meridiem}")
+        if self.language in tables.CLOCK_PREPOSITIONS:  # "a las 21", "alle 20.30", "الساعة 8 مساءً"
+            patterns.append(rf"(?P<preposition>{_phrase_pattern(tables.CLOCK_PREPOSITIONS[self.language])})\s+{hour}"
+                            rf"(?:[:.h]{minute})?{hour_word}{after}")
+        if self.language in tables.HOUR_PREPOSITIONS and hour_words:  # "à 20 h", "à 20 h 30"
+            patterns.append(rf"(?P<preposition>{_phrase_pattern(tables.HOUR_PREPOSITIONS[self.language])})\s+{hour}"
+                            rf"\s*(?P<word>{hour_words})(?:\s*{minute})?{after}")
+        return [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
 
     def _frequency_pattern(self) -> re.Pattern:
         times = tables.TIMES_WORDS[self.language]
@@ -238,13 +340,68 @@ class _Reader:
         latin = "".join(str(unicodedata.digit(char)) if unicodedata.category(char) == "Nd" else char
                         for char in text).translate(self.to_latin)
         latin = _MARKUP.sub(lambda match: " " * len(match.group()), latin)
+        # Times first: "20:00" is neither 20 nor 00, and "8 PM" no abbreviation.
+        times, latin = self._times(text, latin)
+        day_parts = [(match.start(), self.day_part_names[_key(match.group())])
+                     for match in self.day_parts.finditer(latin)] if self.day_parts else []
         symbols = Counter({symbol: latin.count(symbol) for symbol in tables.KEPT_SYMBOLS if symbol in latin})
         abbreviations = [word for word in dict.fromkeys(_ABBREVIATION.findall(latin))
                          if word.upper() not in tables.LATIN_FREQUENCIES and word not in self.units]
         frequencies, latin = self._frequencies(text, latin)
-        quantities, latin = self._quantities(text, latin)
-        quantities += self._spelled_quantities(text, latin)
-        return Reading(quantities, frequencies, symbols, abbreviations)
+        numbered, blanked = self._quantities(text, latin)
+        quantities = sorted(numbered + self._spelled_quantities(text, blanked), key=lambda q: q.start)
+        # "× 5 days" is "for 5 days" ("durante 5 días", "für 5 Tage"): that "×" is a word, not a kept symbol.
+        symbols["×"] -= sum(q.unit in DURATIONS and bool(re.search(r"×\s*$", latin[:q.start])) for q in quantities)
+        limited = []
+        for match in self.negated_limit.finditer(text) if self.negated_limit else ():
+            dose = next((q for q in quantities if q.start >= match.end()), None)
+            if dose and dose.unit not in DURATIONS and _words_between(text, match.end(), dose.start) <= 3:
+                limited.append((match.group(), dose))
+        return Reading(
+            text, quantities, frequencies, times, +symbols, abbreviations, limited, day_parts, self._clauses(text))
+
+    def limit_words_in(self, text: str) -> list[int]:
+        """Where a negation or a maximum word stands ("no", "ne … pas", "höchstens"); read only when the
+        source limits a dose."""
+        return [match.start() for match in self.limit_words.finditer(text)] if self.limit_words else []
+
+    def _times(self, text: str, latin: str) -> tuple[list[ClockTime], str]:
+        """Clock times, and the text with them blanked out."""
+        found = sorted((match for pattern in self.clocks for match in pattern.finditer(latin)),
+                       key=lambda match: (match.start(), -match.end()))
+        times, blank, end = [], list(latin), 0
+        for match in found:
+            # Minutes, a clock word or a meridiem make it a time whatever follows; a bare number after a clock
+            # preposition is one only without a unit: "alle 6 settimane" is a duration.
+            marked = match.group("minute") or match.groupdict().get("word") or match.groupdict().get("meridiem")
+            if (match.start() < end or (not marked and self.unit.match(latin, match.end()))
+                    or self._ranged(latin, match)):
+                continue
+            hour = int(match.group("hour"))
+            half = self.meridiems.get(_key(match.groupdict().get("meridiem") or ""))
+            if half == "pm" and hour < 12:
+                hour += 12
+            elif half == "am" and hour == 12:
+                hour = 0
+            minutes = (hour * 60 + int(match.group("minute") or 0)) % (24 * 60)
+            times.append(ClockTime(minutes, text[match.start():match.end()]))
+            end = match.end()
+            blank[match.start():end] = " " * (end - match.start())
+        return times, "".join(blank)
+
+    def _ranged(self, latin: str, match: re.Match) -> bool:
+        """A clock preposition that is also a range word, after a number, joins a range: "4 à 6 heures"."""
+        preposition = match.groupdict().get("preposition")
+        return (preposition is not None and preposition.casefold() in tables.RANGE_WORDS.get(self.language, ())
+                and bool(re.search(r"\d\s*$", latin[:match.start()])))
+
+    def _clauses(self, text: str) -> list[tuple[int, int]]:
+        """Where each clause starts, and its sentence: a dose binds to the drug or time of day of its clause."""
+        clauses, sentence = [(0, 0)], 0
+        for match in self.clause_break.finditer(text):
+            sentence += match.group() in ".;!?؛"
+            clauses.append((match.start(), sentence))
+        return clauses
 
     # Frequencies are read first and blanked out, so "three times a day" ↔ "3 veces al día" is compared
     # once, as a frequency, and "mg/kg/day" leaves the unit mg/kg.
@@ -284,6 +441,8 @@ class _Reader:
         if self.multipliers and match.group("multiplier"):
             return (self.multipliers[_key(match.group("multiplier"))],)
         word = match.group("word") or match.group("bare")
+        if word and (count := _entry(_unglued(word), self.multipliers)):  # "ومرتين": and twice
+            return (count,)
         if word and not _capitals(word) and self.language in tables.SPELLED_NUMBER_LANGUAGES:
             try:
                 return (text2num(word.casefold(), self.language),)
@@ -320,7 +479,8 @@ class _Reader:
                 last += 1
             if unit is None and last > index:
                 unit = numbers[last][3]
-            quantities.append(Quantity(value, unit, text[numbers[first][0]:numbers[last][1]], conventional))
+            quantities.append(Quantity(value, unit, text[numbers[first][0]:numbers[last][1]], conventional,
+                                       start=start))
         blank = list(latin)
         for start, end, *_ in numbers:
             blank[start:end] = " " * (end - start)
@@ -384,29 +544,67 @@ class _Reader:
         return joined
 
     def _spelled_quantities(self, text: str, latin: str) -> list[Quantity]:
-        if self.language not in tables.SPELLED_NUMBER_LANGUAGES:
-            return []
         words = list(self.words.finditer(latin))
-        numbers = [(words[found.start].start(), words[found.end - 1].end(), found.value,
-                     found.is_ordinal or found.value == 1)
-                   for found in find_numbers([_Word(match.group()) for match in words], self.language, 0.0)]
-        numbers += [(match.start(), match.end(), self.number_words[match.group().casefold()], True)
-                    for match in words
-                    if match.group().casefold() in self.number_words and not _capitals(match.group())]
+        numbers = []  # (start, end, value, weak, dose form of an Arabic dual)
+        if self.language in tables.SPELLED_NUMBER_LANGUAGES:
+            numbers += [(words[found.start].start(), words[found.end - 1].end(), found.value,
+                         found.is_ordinal or found.value == 1, None)
+                        for found in find_numbers([_Word(match.group()) for match in words], self.language, 0.0)]
+        for match in words if self.number_words or self.counting_words or self.dual_forms else ():
+            if _capitals(match.group()):
+                continue
+            forms = _unglued(match.group())
+            if (value := _entry(forms, self.number_words)) is not None:
+                numbers.append((match.start(), match.end(), value, True, None))
+            elif (value := _entry(forms, self.counting_words)) is not None:
+                numbers.append((match.start(), match.end(), value, value == 1, None))
+            elif form := _entry(forms, self.dual_forms):
+                numbers.append((match.start(), match.end(), 2, False, form))
         quantities = []
-        for start, end, value, weak in sorted(numbers):
-            unit = self.unit.match(latin, end)
-            symbol = None
-            if unit:
-                symbol, end = self._canonical_unit(unit.group("unit")), unit.end()
-            quantities.append(Quantity(Fraction(value), symbol, text[start:end], weak=weak))
+        for start, end, value, weak, unit in sorted(numbers):
+            if unit is None and (written := self.unit.match(latin, end)):
+                unit, end = self._canonical_unit(written.group("unit")), written.end()
+            elif unit is None and self.language in tables.NUMBER_AFTER_NOUN:
+                noun = re.search(r"(\S+)\s+$", latin[:start])  # "قرصاً واحداً": one tablet
+                if noun and (unit := self._unit_named(noun.group(1))):
+                    start = noun.start()
+            quantities.append(Quantity(Fraction(value), unit, text[start:end], weak=weak, start=start))
         return quantities
+
+    def _unit_named(self, written: str) -> str | None:
+        return self.units.get(re.sub(r"\s+", " ", written)) or self.folded_units.get(_key(written))
 
     def _canonical_unit(self, written: str) -> str:
         """"mg/kg", "Milligramm pro Kilogramm" → "mg/kg"; a whole spelling first ("م.مول/ل" is one unit)."""
-        def canonical(part: str) -> str | None:
-            return self.units.get(re.sub(r"\s+", " ", part)) or self.folded_units.get(_key(part))
-        return canonical(written) or "/".join(canonical(part) or part for part in self.unit_joiner.split(written))
+        return self._unit_named(written) or "/".join(self._unit_named(part) or part
+                                                      for part in self.unit_joiner.split(written))
+
+
+def _unglued(word: str) -> list[str]:
+    """A word's table key (`_key`) and, for an Arabic word, its keys without the conjunction or preposition
+    glued to it: "وقرصين" → "قرصين"."""
+    key = _key(word)
+    forms = [key]
+    if _ARABIC.match(key):
+        conjunctions, prepositions = tables.ARABIC_GLUED_CONJUNCTIONS, tables.ARABIC_GLUED_PREPOSITIONS
+        if key[0] in conjunctions + prepositions:
+            forms.append(key[1:])
+        if key[0] in conjunctions and key[1:2] and key[1] in prepositions:
+            forms.append(key[2:])
+    return forms
+
+
+def _entry(forms: list[str], table: dict):
+    return next((table[form] for form in forms if form in table), None)
+
+
+def _words_pattern(table: dict, language: str, build):
+    """`build` of a language's words in a table, None when the table has none for the language."""
+    return build(table[language]) if language in table else None
+
+
+def _words_between(text: str, start: int, end: int) -> int:
+    return len(re.findall(r"\w+", text[start:end]))
 
 
 def _negative(latin: str, start: int, previous_end: int | None) -> bool:
@@ -469,6 +667,8 @@ def _unit_aliases(locale: str) -> dict[str, str]:
         if aliases[spelling] != aliases[spelling[:-1]]:
             del aliases[spelling]
     aliases.update(tables.LANGUAGE_UNITS.get(language, {}))
+    aliases.update({spelling: form for form, spellings in tables.DOSE_FORMS.get(language, {}).items()
+                    for spelling in spellings})
     aliases.update(tables.UNIVERSAL_UNITS)
     aliases.update({symbol: symbol for symbol in tables.CLDR_UNITS.values()
                     if len(symbol) > 1 or not symbol.isalpha() or symbol in tables.ONE_LETTER_UNITS})
@@ -520,7 +720,12 @@ def _shown(quantity: Quantity) -> str:
 
 
 def _compare_quantities(source: list[Quantity], target: list[Quantity]) -> list[Problem]:
-    source_left, target_left = _unmatched(source, target, key=lambda q: (q.value, q.unit))
+    # A number stated as such pairs first with another stated one: German "ein" (a verb particle) is not
+    # the "1" of "and 1 at noon" when "1 Tablette" is there.
+    source_left, target_left = _unmatched(source, target, key=lambda q: (q.value, q.unit),
+                                          matches=lambda s, t: s.weak or not t.weak)
+    source_left, target_left = _unmatched(source_left, target_left, key=lambda q: q.value,
+                                          matches=lambda s, t: _same_dose_unit(s.unit, t.unit))
     source_left, target_left, changed = _paired(source_left, target_left, key=lambda q: q.value)
     problems = [Problem("critical", "dose-unit",
                         f"the source has {_shown(s)} but the translation has {_shown(t)}: "
@@ -538,12 +743,18 @@ def _compare_quantities(source: list[Quantity], target: list[Quantity]) -> list[
     return problems
 
 
-def _unmatched(source: list, target: list, key) -> tuple[list, list]:
-    """What is left of each side after pairing equal keys; strong items pair with strong ones first."""
+def _same_dose_unit(source: str | None, target: str | None) -> bool:
+    """The same unit, or a dose form on one side only: "and 1 at noon" ↔ "y 1 comprimido al mediodía"."""
+    return source == target or (None in (source, target) and {source, target} - {None} <= DOSE_FORMS)
+
+
+def _unmatched(source: list, target: list, key, matches=lambda source, target: True) -> tuple[list, list]:
+    """What is left of each side after pairing equal keys (that also `matches`); strong items pair with
+    strong ones first."""
     target_left = sorted(target, key=lambda item: getattr(item, "weak", False))
     source_left = []
     for item in sorted(source, key=lambda item: getattr(item, "weak", False)):
-        match = next((other for other in target_left if key(other) == key(item)), None)
+        match = next((other for other in target_left if key(other) == key(item) and matches(item, other)), None)
         if match is None:
             source_left.append(item)
         else:
@@ -579,8 +790,17 @@ def _frequency_words(frequency: Frequency) -> str:
     return f"{times} {period} (“{frequency.text}”)"
 
 
-def _compare_frequencies(source: list[Frequency], target: list[Frequency]) -> list[Problem]:
-    source_left, target_left = _unmatched(source, target, key=lambda f: (f.count, f.period))
+def _says_evening(reading: Reading) -> bool:
+    return any(part == "evening" for _, part in reading.day_parts)
+
+
+def _compare_frequencies(source_reading: Reading, target_reading: Reading) -> list[Problem]:
+    source_left, target_left = _unmatched(source_reading.frequencies, target_reading.frequencies,
+                                          key=lambda f: (f.count, f.period))
+    # "Once a night" is an evening time of day in the other text: "morning and evening" ↔ "morgens und abends"
+    # (German "abends" and French "le soir" read as a frequency, the English words do not).
+    source_left = [f for f in source_left if not (f.period == "night" and _says_evening(target_reading))]
+    target_left = [f for f in target_left if not (f.period == "night" and _says_evening(source_reading))]
     source_left, target_left, changed = _paired(source_left, target_left, key=lambda f: f.period)
     changed += zip(source_left, target_left)  # other periods: "once a day" became "once a week"
     source_left, target_left = source_left[len(target_left):], target_left[len(source_left):]
@@ -596,17 +816,148 @@ def _compare_frequencies(source: list[Frequency], target: list[Frequency]) -> li
     return problems
 
 
+def _clock(time: ClockTime) -> str:
+    return f"{time.minutes // 60:02}:{time.minutes % 60:02} (“{time.text}”)"
+
+
+def _compare_times(source: list[ClockTime], target: list[ClockTime]) -> list[Problem]:
+    source_left, target_left = _unmatched(source, target, key=lambda time: time.minutes)
+    problems = [Problem("critical", "time", f"the source says {_clock(s)} but the translation {_clock(t)}")
+                for s, t in zip(source_left, target_left)]
+    problems += [Problem("critical", "time", f"the source says {_clock(s)}, which is missing from the translation")
+                 for s in source_left[len(target_left):]]
+    problems += [Problem("critical", "time", f"the translation says {_clock(t)}, which the source does not")
+                 for t in target_left[len(source_left):]]
+    return problems
+
+
+def _sentence(reading: Reading, position: int) -> int:
+    return reading.clauses[_clause(reading, position)][1]
+
+
+def _clause(reading: Reading, position: int) -> int:
+    return bisect_right([start for start, _ in reading.clauses], position) - 1
+
+
+def _lost_limits(source: Reading, target: Reading, target_reader: _Reader) -> list[Problem]:
+    """A dose the source limits ("do not exceed 4 g") must have a negation or a maximum word near it in the
+    translation: without one the limit becomes an instruction ("supere 4 g")."""
+    problems = []
+    limit_words = target_reader.limit_words_in(target.text) if source.limited else []
+    for phrase, dose in source.limited:
+        same = [q for q in target.quantities if q.value == dose.value and _same_dose_unit(dose.unit, q.unit)]
+        if same and not any(_sentence(target, word) == _sentence(target, q.start)
+                            and _words_between(target.text, *sorted((word, q.start))) <= _LIMIT_REACH
+                            for q in same for word in limit_words):
+            problems.append(Problem("critical", "negation",
+                                    f"the source limits {_shown(dose)} (“{phrase}”) but the translation has no "
+                                    f"negation or maximum near {_shown(same[0])}: the limit reads as an instruction"))
+    return problems
+
+
+# Words between a dose and the negation that limits it: "No tome más de 8 comprimidos", and German's
+# verb-final "Überschreiten Sie die Tagesdosis von 4 g nicht".
+_LIMIT_REACH = 8
+_LATIN_NAME = re.compile(f"{_NOT_LATIN_BEFORE}[A-Za-z\u00c0-\u024f]{{4,}}{_NOT_LATIN_AFTER}")
+
+
+def _drug_names(source: str, translation: str, approved: Mapping[str, Collection[str]]
+                ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Where the names a dose may belong to stand in each text: the termbase's terms found with an approved
+    rendering ("ibuprofen" ↔ "الإيبوبروفين"), and Latin-script words kept as they are ("paracetamol")."""
+    source_names, target_names = [], []
+    folded_source, folded_translation = source.casefold(), translation.casefold()
+    candidates = [(term, (term,), renderings) for term, renderings in approved.items()
+                  if term.casefold() in folded_source]  # cheap filter: a termbase has many terms
+    kept = ({word.casefold() for word in _LATIN_NAME.findall(source)}
+            & {word.casefold() for word in _LATIN_NAME.findall(translation)})
+    candidates += [(word, (word,), (word,)) for word in kept - {term.casefold() for term in approved}]
+    for name, source_spellings, target_spellings in candidates:
+        if not any(spelling.casefold() in folded_translation for spelling in target_spellings):
+            continue
+        in_source, in_target = _positions(source, source_spellings), _positions(translation, target_spellings)
+        if in_source and in_target:
+            source_names += [(position, name) for position in in_source]
+            target_names += [(position, name) for position in in_target]
+    return source_names, target_names
+
+
+def _positions(text: str, spellings) -> list[int]:
+    """Where any spelling stands as a word; an Arabic one also with the article ("الباراسيتامول")."""
+    spellings = [*spellings, *(f"ال{spelling}" for spelling in spellings if _ARABIC.match(spelling))]
+    return [match.start() for match in re.finditer(_phrase_pattern(spellings), text, re.IGNORECASE)]
+
+
+def _bound(reading: Reading, anchors: list[tuple[int, str]]) -> dict[str, dict[tuple, str]]:
+    """Each name (a drug, a part of the day) → the doses of its clause, (value, unit) → text. A clause with
+    names but no dose lends them to the next clause of its sentence with a dose, else to the one before it:
+    "morgens und abends 2 Hübe", "2 puffs morning and evening"."""
+    doses: dict[int, list[Quantity]] = {}
+    for quantity in reading.quantities:
+        # A spelled "one" counts too: "dois comprimidos de manhã e um ao almoço".
+        if quantity.unit not in DURATIONS:
+            doses.setdefault(_clause(reading, quantity.start), []).append(quantity)
+    names: dict[int, set[str]] = {}
+    for position, name in anchors:
+        names.setdefault(_clause(reading, position), set()).add(name)
+    for clause, found in list(names.items()):
+        if clause in doses:
+            continue
+        sentence = [other for other in doses if reading.clauses[other][1] == reading.clauses[clause][1]]
+        later = [other for other in sentence if other > clause]
+        if sentence:
+            names.setdefault(min(later) if later else max(sentence), set()).update(found)
+    bound: dict[str, dict[tuple, str]] = {}
+    for clause, found in names.items():
+        for name in found:
+            for quantity in doses.get(clause, ()):
+                # A dose form may be left out on one side: "2 tablets … and 1 at noon".
+                key = (quantity.value, None if quantity.unit in DOSE_FORMS else quantity.unit)
+                bound.setdefault(name, {}).setdefault(key, quantity.text)
+    return bound
+
+
+def _compare_bindings(code: str, source: dict, target: dict) -> list[Problem]:
+    """A name (a drug, a part of the day) the translation gives other doses than the source does; then a dose
+    it gives other names: "400 mg at bedtime" → "400 mg por la mañana"."""
+    moved = [name for name, doses in source.items() if name in target and doses.keys().isdisjoint(target[name])]
+    problems = [Problem("critical", code, f"the source gives {name} {_listed(source[name])} but the translation "
+                                          f"gives it {_listed(target[name])}") for name in moved]
+    reported = {key for name in moved for key in source[name]}
+    source_names, target_names = _names_of_doses(source), _names_of_doses(target)
+    problems += [Problem("critical", code, f"the source gives “{source_names[key][0]}” to {', '.join(sorted(names))} "
+                                           f"but the translation to {', '.join(sorted(target_names[key][1]))}")
+                 for key, (_, names) in source_names.items()
+                 if key not in reported and key in target_names and names.isdisjoint(target_names[key][1])]
+    return problems
+
+
+def _names_of_doses(bound: dict[str, dict[tuple, str]]) -> dict[tuple, tuple[str, set[str]]]:
+    doses: dict[tuple, tuple[str, set[str]]] = {}
+    for name, named in bound.items():
+        for key, text in named.items():
+            doses.setdefault(key, (text, set()))[1].add(name)
+    return doses
+
+
+def _listed(doses: dict[tuple, str]) -> str:
+    return ", ".join(f"“{text}”" for text in doses.values())
+
+
 def _compare_symbols(source: Counter, target: Counter) -> list[Problem]:
     return [Problem("functional", "symbol",
                     f"the source has {count} “{symbol}” but the translation {target[symbol]}: keep the symbol")
             for symbol, count in source.items() if target[symbol] < count]
 
 
-def _missing_abbreviations(abbreviations: list[str], translation: str) -> list[Problem]:
+def _missing_abbreviations(abbreviations: list[str], translation: str,
+                           approved: Mapping[str, Collection[str]]) -> list[Problem]:
     problems = []
     for abbreviation in abbreviations:
         dotted = r"\.?".join(abbreviation) + r"\.?"  # "IV" may be written "i.v." in German
-        if not re.search(f"{_NOT_LATIN_BEFORE}(?:{abbreviation}|(?i:{dotted})){_NOT_LATIN_AFTER}", translation):
+        renderings = "".join(f"|{re.escape(rendering)}" for rendering in approved.get(abbreviation, ()))
+        if not re.search(f"{_NOT_LATIN_BEFORE}(?:{abbreviation}|(?i:{dotted}){renderings}){_NOT_LATIN_AFTER}",
+                         translation):
             problems.append(Problem("functional", "abbreviation",
                                     f"the source has “{abbreviation}”, which is missing from the translation"))
     return problems
