@@ -15,7 +15,7 @@ from pipeline.i18n.catalogs import (
     UI, LoadedCatalog, builtin_labels, catalog_path, merged_labels, missing_ui, read_catalog, ui_template,
     ui_translations, unit_lookup)
 from pipeline.config import Gate
-from pipeline.i18n.qa import Problem, blocks_printing, check_unit, holds_dose
+from pipeline.i18n.qa import Problem, blocks_printing, check_with_terms, holds_dose
 from pipeline.i18n.review import PARTLY, REVIEWED, ReviewStatus
 from pipeline.i18n.termbase import Termbase
 from pipeline.i18n.units import Unit, overview, translate, units
@@ -180,9 +180,7 @@ def edition(doc: Document, locale: str, translations: Path, termbase: Termbase |
         is shown, marked."""
         text = lookup(unit)
         if text and not is_pseudo(locale):
-            problems = check_unit(unit.text, text, doc.lang, locale)
-            if termbase is not None:
-                problems += termbase.check(unit.text, text)
+            problems = check_with_terms(unit.text, text, doc.lang, locale, termbase)
             if blocking := [p for p in problems if blocks_printing(p)]:
                 rejected[unit.id] = blocking
                 return None

@@ -441,6 +441,18 @@ def test_a_drug_name_in_another_script_binds_through_the_approved_renderings():
     assert codes(problems) == [("critical", "dose-drug")] * 2  # each drug got the other's dose
 
 
+def test_a_name_s_digits_and_an_article_are_no_dose_of_a_term():
+    """Found in the shipped Spanish catalog once its glossary's terms bound doses: the 2 of "Ma2" is part of a
+    name, and "una" beside a medical term is an article; neither is a dose that moved."""
+    approved = {"neuropathy": {"neuropatía"}, "immunotherapy": {"inmunoterapia"}}
+    assert check_unit("Germ-cell tumours express Ma2 antigens, leading to motor neuropathy in men.",
+                      "Los tumores de células germinales expresan antígenos Ma2, lo que causa una neuropatía "
+                      "motora en los hombres.", "en", "es", approved=approved) == []
+    assert check_unit("Immunotherapy helps 50–80 % of people.",
+                      "La inmunoterapia ayuda al 50–80 % de las personas; es una opción.", "en", "es",
+                      approved=approved) == []
+
+
 def test_doses_swapped_between_times_of_day_fail():
     source = "Take 2 tablets in the morning and 1 at lunchtime."
     assert check_unit(source, "Nehmen Sie morgens 2 Tabletten und mittags 1 Tablette ein.", "en", "de") == []

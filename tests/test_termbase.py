@@ -104,6 +104,19 @@ def test_the_approved_renderings_are_a_mapping_of_each_source_spelling(spanish):
     assert "IGIV" not in spanish.approved["IVIG"]
 
 
+def test_the_qa_check_takes_the_glossary_s_renderings_of_an_abbreviation(spanish):
+    """With the termbase, the abbreviation check accepts its approved local form (IgIV for IVIG) and the term
+    check still refuses a forbidden one; without it, the local form reads as the abbreviation lost."""
+    from pipeline.i18n.qa import check_with_terms
+
+    source = "Give IVIG 2 g/kg over 5 days."
+    local = "Administre IgIV 2 g/kg durante 5 días."
+    assert [p.code for p in check_with_terms(source, local, "en", "es", None)] == ["abbreviation"]
+    assert check_with_terms(source, local, "en", "es", spanish) == []
+    forbidden = check_with_terms(source, "Administre IGIV 2 g/kg durante 5 días.", "en", "es", spanish)
+    assert "term-forbidden" in [p.code for p in forbidden] and any(blocks_printing(p) for p in forbidden)
+
+
 # ---- inconsistency, through `i18n check` -----------------------------------------------------------------
 
 def catalog(folder: Path, lang: str, name: str, pairs: dict[str, str]) -> Path:

@@ -81,7 +81,8 @@ def check_unit(source: str, translation: str, source_locale: str, target_locale:
         *_compare_times(source_reading.times, target_reading.times),
         *_compare_frequencies(source_reading, target_reading),
         *_lost_limits(source_reading, target_reading, target_reader),
-        *_compare_bindings("dose-drug", _bound(source_reading, source_drugs), _bound(target_reading, target_drugs)),
+        *_compare_bindings("dose-drug", _bound(source_reading, source_drugs, stated=True),
+                           _bound(target_reading, target_drugs, stated=True)),
         *_compare_bindings("dose-time", _bound(source_reading, source_reading.day_parts),
                            _bound(target_reading, target_reading.day_parts)),
         *_number_format(target_reading.quantities, target_reader),
@@ -125,11 +126,19 @@ def check_catalog(po_path: Path, source_locale: str = "en", termbase: Termbase |
                            parsed.header_line("Language")) from None
     found = []
     for line, source, translation in parsed.translations():
-        problems = check_unit(source, translation, source_locale, target_locale)
-        if termbase is not None:
-            problems += termbase.check(source, translation)
-        found += [(line, problem) for problem in problems]
+        found += [(line, problem)
+                  for problem in check_with_terms(source, translation, source_locale, target_locale, termbase)]
     return found
+
+
+def check_with_terms(source: str, translation: str, source_locale: str, target_locale: str,
+                     termbase: Termbase | None) -> list[Problem]:
+    """`check_unit`, its abbreviation check accepting the termbase's approved renderings, then the termbase's own
+    check of the glossary's terms (approved, forbidden)."""
+    if termbase is None:
+        return check_unit(source, translation, source_locale, target_locale)
+    return (check_unit(source, translation, source_locale, target_locale, approved=termbase.approved)
+            + termbase.check(source, translation))
 
 
 # ---- reading a text -------------------------------------------------------------------------------------
@@ -888,14 +897,18 @@ def _positions(text: str, spellings) -> list[int]:
     return [match.start() for match in re.finditer(_phrase_pattern(spellings), text, re.IGNORECASE)]
 
 
-def _bound(reading: Reading, anchors: list[tuple[int, str]]) -> dict[str, dict[tuple, str]]:
+def _bound(reading: Reading, anchors: list[tuple[int, str]], stated: bool = False) -> dict[str, dict[tuple, str]]:
     """Each name (a drug, a part of the day) → the doses of its clause, (value, unit) → text. A clause with
     names but no dose lends them to the next clause of its sentence with a dose, else to the one before it:
-    "morgens und abends 2 Hübe", "2 puffs morning and evening"."""
+    "morgens und abends 2 Hübe", "2 puffs morning and evening".  With `stated`, only amounts with a unit are
+    doses (a drug's dose is "500 mg", never the "un" of "un resultado" beside a medical term)."""
     doses: dict[int, list[Quantity]] = {}
     for quantity in reading.quantities:
-        # A spelled "one" counts too: "dois comprimidos de manhã e um ao almoço".
-        if quantity.unit not in DURATIONS:
+        # A spelled "one" counts too: "dois comprimidos de manhã e um ao almoço"; the digit of a name ("Ma2",
+        # "anti-CV2", "CD20") does not.
+        before = reading.text[quantity.start - 1] if quantity.start else ""
+        named = before.isalpha() and not _ARABIC.match(before)  # Arabic "و" glues to a number: "و٢٠٠ ملغ"
+        if quantity.unit not in DURATIONS and not named and not (stated and quantity.unit is None):
             doses.setdefault(_clause(reading, quantity.start), []).append(quantity)
     names: dict[int, set[str]] = {}
     for position, name in anchors:
