@@ -54,7 +54,6 @@ class _FieldSetter:
 
 
 
-
 def walk(doc: Document) -> Iterator[tuple[Unit, Setter]]:
     """Every unit in reading order, with the function that replaces its text."""
     meta = doc.meta
@@ -62,7 +61,8 @@ def walk(doc: Document) -> Iterator[tuple[Unit, Setter]]:
     if meta.subtitle:
         yield Unit("subtitle", meta.subtitle, "Subtitle", None, None), _FieldSetter(meta, "subtitle")
     if meta.description:
-        yield Unit("description", meta.description, "Description (EPUB metadata)", None, None), _FieldSetter(meta, "description")
+        yield (Unit("description", meta.description, "Description (EPUB metadata)", None, None),
+               _FieldSetter(meta, "description"))
     for i, keyword in enumerate(meta.keywords, start=1):
         yield (Unit(f"keyword.{i}", keyword, "Keywords (PDF and EPUB metadata)", None, None),
                _keyword_setter(meta, i - 1))

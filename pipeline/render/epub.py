@@ -434,8 +434,8 @@ def accessibility(labels: NullTranslations) -> dict:
 
 def document_ast(doc: Document, labels: NullTranslations | None = None, publisher: Publisher | None = None,
                  translation=None, epoch: str | None = None) -> dict:
-    """The whole EPUB as a pandoc AST: intro blocks, every section, Words to know, Sources, About; its labels from `labels`
-    (the catalog of its locale; English without one), dated by source_date_epoch(doc, `epoch`)."""
+    """The whole EPUB as a pandoc AST: intro blocks, every section, Words to know, Sources, About; its labels
+    from `labels` (the catalog of its locale; English without one), dated by source_date_epoch(doc, `epoch`)."""
     check_document(doc)
     labels, epoch = labels or NullTranslations(), source_date_epoch(doc, epoch)
     book = BookAst(labels, text_direction(doc.lang), FirstUses(doc))
