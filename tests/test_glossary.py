@@ -14,6 +14,7 @@ from pipeline.build import edition
 from pipeline.errors import BookletError
 from pipeline.glossary import collation_key, load_glossary
 from pipeline.i18n.units import units
+from pipeline.model import Document
 from pipeline.render import WRITERS
 from pipeline.render.epub import write_epub
 from pipeline.render.html import render_html
@@ -104,6 +105,10 @@ def test_a_source_must_be_a_citation_of_the_document_or_an_https_address(tmp_pat
                                                                   "sources = [3]"))
     with pytest.raises(BookletError, match=r"glossary.toml:5: entry 1 .*sources \[3\] are not citations"):
         load(resolve(str(folder), tmp_path))
+
+
+def test_the_glossary_survives_the_model_as_json(doc):
+    assert Document.from_json(doc.to_json()) == doc
 
 
 def test_alphabetical_order_ignores_accents_and_case():
@@ -230,7 +235,7 @@ def test_epub_glossary_chapter_and_glossref_links_pass_epubcheck_and_repeat_byte
     for _, (chapter, anchor) in refs:
         glossary = pages[f"EPUB/text/{chapter}"]
         assert re.search(r'<section id="booklet-glossary"[^>]*epub:type="glossary" role="doc-glossary"', glossary)
-        assert re.search(rf'<dt><span id="{anchor}" class="glossary-term">', glossary)
+        assert re.search(rf'<dt><span id="{anchor}" class="glossary-term"><dfn>', glossary)
     result = EpubCheck(str(first))
     assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0), [
         m.short for m in result.messages]
