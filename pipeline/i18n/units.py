@@ -53,7 +53,6 @@ class _FieldSetter:
             self.owner.langs.pop(self.field, None)
 
 
-
 def walk(doc: Document) -> Iterator[tuple[Unit, Setter]]:
     """Every unit in reading order, with the function that replaces its text."""
     meta = doc.meta
