@@ -33,7 +33,11 @@ def test_build_writes_every_configured_output(build_dir):
                    and CACHE_NAME not in p.relative_to(out).parts)
     assert (out / STATE_NAME).is_file()  # what the next build compares with
     every = ("guide.pdf", "large-print.pdf", "booklet.pdf", "booklet-a5.pdf", "epub")
-    expected = [f"{locale}/{d}.{ext}" for locale in ("en", "es") for d in (PMN, TREATMENT) for ext in every]
+    expected = [f"{locale}/{d}.{ext}" for locale in ("en", "es") for d in (PMN, TREATMENT) for ext in every
+                if (locale, d) != ("es", TREATMENT)]
+    # Spanish leaves the glossaries ("Words to know") untranslated (listed): seed 004, short, falls below its
+    # publish gate for want of them, and is held back
+    expected += [f"es/{d}.untranslated.txt" for d in (PMN, TREATMENT)]
     # French and Arabic translate what seed 000's sheet prints (the rest shows in English, listed): the sheets
     # are published, the long editions are held back by their publish gate; nothing of seed 004 is translated
     # yet, so it is not built in those languages
@@ -46,6 +50,7 @@ def test_build_writes_every_configured_output(build_dir):
     for locale in ("fr", "ar"):
         for target in ("guide", "large-print", "booklet", "epub"):
             assert f"{PMN} {target} ({locale}): not published: " in result.stderr, (locale, target)
+    assert f"{TREATMENT} guide (es): not published: " in result.stderr
     assert all(f"wrote {out / name}" in result.stderr for name in names if not name.endswith(".txt"))
     assert not list(out.rglob("*.part"))
 
@@ -75,7 +80,7 @@ def test_every_epub_passes_epubcheck_and_lists_every_section(build_dir, loaded_s
                     "--out", str(tmp_path))
     assert proof.returncode == 0, proof.stderr
     epubs = sorted(out.rglob("*.epub")) + [tmp_path / "ar" / f"{PMN}.epub"]
-    assert len(epubs) == 5  # en and es of both documents, and the Arabic proof
+    assert len(epubs) == 4  # en of both documents, es of seed 000 (004's is held back), and the Arabic proof
     for epub in epubs:
         result = EpubCheck(str(epub))
         assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0), [
