@@ -22,6 +22,7 @@ from pipeline.render.layouts import BUILTIN
 from pipeline.sources import load, resolve
 
 from conftest import PMN, TREATMENT, document_folder
+from test_cli import assert_one_line_error, booklet
 
 TEXT = """Muscle tests
 
@@ -105,6 +106,11 @@ def test_a_source_must_be_a_citation_of_the_document_or_an_https_address(tmp_pat
                                                                   "sources = [3]"))
     with pytest.raises(BookletError, match=r"glossary.toml:5: entry 1 .*sources \[3\] are not citations"):
         load(resolve(str(folder), tmp_path))
+
+
+def test_the_command_line_reports_a_bad_glossary_in_one_line(tmp_path):
+    folder = glossary_folder(tmp_path, GLOSSARY + 'form = ["PLEX"]\n')
+    assert_one_line_error(booklet("extract", str(folder)), f"{folder / 'glossary.toml'}:10: entry.1.form: unknown key")
 
 
 def test_the_glossary_survives_the_model_as_json(doc):
