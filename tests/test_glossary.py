@@ -241,7 +241,7 @@ def test_epub_glossary_chapter_and_glossref_links_pass_epubcheck_and_repeat_byte
     for _, (chapter, anchor) in refs:
         glossary = pages[f"EPUB/text/{chapter}"]
         assert re.search(r'<section id="booklet-glossary"[^>]*epub:type="glossary" role="doc-glossary"', glossary)
-        assert re.search(rf'<dt><span id="{anchor}" class="glossary-term"><dfn>', glossary)
+        assert re.search(rf'<dt><span id="{anchor}" class="glossary-term"><strong>', glossary)
     result = EpubCheck(str(first))
     assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0), [
         m.short for m in result.messages]

@@ -150,7 +150,6 @@ def unit(owner, field: str, direction: str, uses: list[Use] = ()) -> list[dict]:
 
 
 GLOSSREF = [["epub:type", "glossref"], ["role", "doc-glossref"]]
-DFN_START, DFN_END = {"t": "RawInline", "c": ["html", "<dfn>"]}, {"t": "RawInline", "c": ["html", "</dfn>"]}
 
 
 def glossary_linked(value: str, uses: list[Use], inlines: Callable[[str], list[dict]]) -> list[dict]:
@@ -278,14 +277,14 @@ class BookAst:
 
     def glossary(self, doc: Document) -> list[dict]:
         """"Words to know" as a chapter of its own: a definition list in the book's alphabetical order, each term
-        a <dfn> in a span with the id its first use in the text links to.  pandoc has no node for <dfn>: the
-        tags are raw HTML of our own, around the term's text, which stays Str nodes."""
+        (<dt>) a span with the id its first use in the text links to.  Bold, not <dfn>: pandoc has no node for
+        it, and the AST holds no raw markup."""
         if not doc.glossary:
             return []
         items = []
         for entry in in_glossary_order(doc.glossary):
             term = {"t": "Span", "c": [[glossary_entry_id(entry.number), ["glossary-term"], block_lang(entry, "term")],
-                                       [DFN_START, *self.unit(entry, "term"), DFN_END]]}
+                                       [strong(self.unit(entry, "term"))]]}
             sources = [node for url in entry.urls for node in [SPACE, *link_or_text(url)]]
             definition = para(self.unit(entry, "definition") + self.cite(entry.citations) + sources)
             items.append([[term], [in_block_lang([definition], block_lang(entry, "definition"))]])
