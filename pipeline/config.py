@@ -133,8 +133,9 @@ class Settings(Strict):
     _check_web_base = field_validator("web_base")(lambda cls, v: check_https(v))
 
 
-def load_toml(path: Path, model: type[Model]) -> Model:
-    """Read and validate a TOML file; any problem becomes a BookletError naming the file and line."""
+def load_toml(path: Path, model: type[Model], locate=None) -> Model:
+    """Read and validate a TOML file; any problem becomes a BookletError naming the file and line (found by
+    `locate(text, key path)`, by default line_of)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -155,7 +156,7 @@ def load_toml(path: Path, model: type[Model]) -> Model:
         key = ".".join(loc)
         message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ConfigError(f"{key}: {message}{more}", path, line_of(text, loc)) from None
+        raise ConfigError(f"{key}: {message}{more}", path, (locate or line_of)(text, loc)) from None
 
 
 def line_of(text: str, loc: list[str]) -> int | None:

@@ -158,6 +158,26 @@ class Meta:
         return self.licence if self.licence and _OPEN_LICENCE.fullmatch(self.licence.strip()) else None
 
 
+GLOSSARY_FILE = "glossary.toml"  # a document's "Words to know", in its folder beside meta.toml (pipeline.glossary)
+
+
+@dataclass
+class GlossaryEntry:
+    """One entry of "Words to know": a term and its definition in plain words.  `number` is its place in the
+    glossary file (its unit ids and anchor follow it; the printed order is alphabetical in the edition's
+    language).  `forms`: other spellings or abbreviations that count as a use of the term in the text (in the
+    source language; not translated).  `citations`: numbers of the document's sources; `urls`: other sources."""
+
+    number: int
+    term: str
+    definition: str
+    forms: list[str] = field(default_factory=list)
+    citations: list[int] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    line: int | None = None  # of its [[entry]] header in the glossary file
+    langs: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class Document:
     id: str
@@ -167,6 +187,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)  # content before the first heading
     sections: list[Section] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)  # "Words to know", in the glossary file's order
     langs: dict[str, str] = field(default_factory=dict)  # "title" -> language, when it is a fallback
 
     def entry_count(self) -> int:
@@ -211,6 +232,7 @@ class Document:
             blocks=[_block_from_dict(b) for b in data.get("blocks", [])],
             sections=[_section_from_dict(s) for s in data.get("sections", [])],
             citations=[Citation(**c) for c in data.get("citations", [])],
+            glossary=[GlossaryEntry(**e) for e in data.get("glossary", [])],
             langs=data.get("langs", {}),
         )
 

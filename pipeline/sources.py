@@ -1,7 +1,8 @@
 """Find source documents, read and decode them, load their metadata, and turn them into a Document.
 
-A document is a folder `sources/<doc-id>/` holding the file exactly as received and `meta.toml`; any
-single file in a supported format can also be read on its own, without metadata.
+A document is a folder `sources/<doc-id>/` holding the file exactly as received, `meta.toml` and optionally
+`glossary.toml` (pipeline.glossary); any single file in a supported format can also be read on its own,
+without metadata.
 """
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from pipeline.config import Strict, check_https, check_language_tag, line_of, lo
 from pipeline.errors import BookletError, ConfigError
 from pipeline.explain import LineDecision
 from pipeline.extract import extract_text_explained
-from pipeline.model import ROLES, Attribution, Document, Review, ListBlock, Meta, QuestionAnswer, Table
+from pipeline.glossary import check_citations, load_glossary
+from pipeline.model import (
+    GLOSSARY_FILE, ROLES, Attribution, Document, GlossaryEntry, ListBlock, Meta, QuestionAnswer, Review, Table)
 from pipeline.normalise import Change, normalise
 from pipeline.structure import Entry, parse_structure
 from pipeline.textcheck import check_text, read_text
@@ -173,7 +176,7 @@ def load(source: Source) -> Loaded:
         loaded = Loaded(doc, warnings)
     check_has_content(doc, source.path)
     loaded.path = source.path
-    loaded.document = replace(doc, meta=_merge_meta(source, found))
+    loaded.document = replace(doc, meta=_merge_meta(source, found), glossary=_glossary(source, len(doc.citations)))
     _check_units(loaded.document, source.path)
     if meta:
         _assign_roles(loaded.document, meta.roles, source.meta_path)
@@ -195,13 +198,24 @@ def _structure(source: Source) -> list[Entry]:
     return parse_structure(source.meta.structure, text, source.meta_path)
 
 
+def _glossary(source: Source, citations: int) -> list[GlossaryEntry]:
+    """The document folder's glossary file ("Words to know"), if it has one; its citation numbers checked
+    against the document's `citations`."""
+    path = source.meta_path.with_name(GLOSSARY_FILE) if source.meta_path else None
+    if path is None or not path.is_file():
+        return []
+    entries = load_glossary(path)
+    check_citations(entries, citations, path)
+    return entries
+
+
 def _check_units(doc: Document, path: Path) -> None:
     """The same check on the extracted text: what a reader decoded from an entity (`&#x202E;` in HTML) or from
     a .docx or .odt file, where there are no lines to read before."""
     from pipeline.i18n.units import units
 
     for unit in units(doc):
-        check_text(unit.text, path, unit.line, "the extracted text")
+        check_text(unit.text, path.with_name(unit.file) if unit.file else path, unit.line, "the extracted text")
 
 
 def check_has_content(doc: Document, path: Path) -> None:

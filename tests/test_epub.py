@@ -90,10 +90,11 @@ def test_every_noteref_reaches_its_endnote_and_back(book):
 
 
 def _cited_units(doc):
-    """Paragraphs, list items and Q&A pairs: whatever carries its own citation numbers."""
+    """Paragraphs, list items, Q&A pairs and glossary entries: whatever carries its own citation numbers."""
     blocks = list(doc.blocks) + [b for s in doc.walk_sections() for b in s.blocks]
     for b in blocks:
         yield from (b.items if b.kind == "list" else [b])
+    yield from doc.glossary
 
 
 def test_chapter_titles_are_their_headings(book):

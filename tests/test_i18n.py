@@ -352,7 +352,9 @@ def test_sheet_refuses_a_locale_with_untranslated_units_it_prints(tmp_path):
 
 
 def test_epub_metadata_in_the_edition_language_with_its_translator(tmp_path):
-    result = booklet("build", "--doc", TREATMENT, "--locale", "es", "--format", "epub", "--out", str(tmp_path))
+    # the shipped Spanish catalog leaves the glossary ("Words to know") untranslated: below its publish gate
+    result = booklet("build", "--doc", TREATMENT, "--locale", "es", "--format", "epub", "--allow-incomplete",
+                     "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(tmp_path / "es" / f"{TREATMENT}.epub") as z:
         opf = z.read("EPUB/content.opf").decode()

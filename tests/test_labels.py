@@ -138,8 +138,9 @@ def test_a_hostile_label_catalog_cannot_change_the_guide(tmp_path):
     with (REPO / "translations" / "es" / "LC_MESSAGES" / "ui.po").open("rb") as f:
         shipped = read_po(f)
     replaced = {w for msgid in HOSTILE for w in (shipped[msgid].string or msgid).split()}
-    missing = Counter(normal_words) - Counter(hostile_words)
-    assert set(missing) <= replaced, sorted(set(missing) - replaced)
+    # (page numbers aside: the longer labels may push the text onto one more page, which renumbers the rest)
+    missing = {word for word in Counter(normal_words) - Counter(hostile_words) if not word.isdigit()}
+    assert missing <= replaced, sorted(missing - replaced)
     assert " ".join(normal_words[-60:-20]) in text  # the disclaimer at the very end
     # the labels' characters, literally
     squeezed = re.sub(r"\s+", "", text)

@@ -21,7 +21,7 @@ from pipeline.errors import BookletError
 from pipeline.model import (
     Attribution, Citation, Document, ListBlock, ListItem, Meta, Paragraph, QuestionAnswer, Section)
 from pipeline.render import (
-    ABOUT_ID, SOURCES_ID, WRITERS, check_document, output_path, text_direction)
+    ABOUT_ID, GLOSSARY_ID, SOURCES_ID, WRITERS, check_document, output_path, text_direction)
 from pipeline.render.epub import epub_identifier, source_date_epoch, write_epub
 from pipeline.render.html import render_html
 from pipeline.render.layouts import LayoutSet
@@ -368,7 +368,8 @@ def check_navigation(pdf: Path, doc: Document) -> set[int]:
             else:
                 yield level, item.title
 
-    extra = ([(SOURCES_ID, "Sources")] if doc.citations else []) + [(ABOUT_ID, "About this information")]
+    extra = (([(GLOSSARY_ID, "Words to know")] if doc.glossary else []) + ([(SOURCES_ID, "Sources")] if doc.citations
+             else []) + [(ABOUT_ID, "About this information")])
     assert list(flatten(reader.outline)) == (
         [(s.depth - 1, s.title) for s in doc.walk_sections()] + [(0, title) for _, title in extra])
 

@@ -11,6 +11,7 @@ kept here; a catalog that loses it (e.g. after `pybabel update`) counts as not r
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -76,7 +77,10 @@ def document_template(doc: Document, source: str, metadata: str | None = None) -
     one entry, translated once, with both."""
     catalog = _new_catalog(f"booklet {doc.id}", locale=None)
     for unit in units(doc):
-        where = (source, unit.line) if unit.line or metadata is None else (metadata, None)
+        if unit.file:  # beside the source file, in the document's folder
+            where = (posixpath.join(posixpath.dirname(source), unit.file), unit.line)
+        else:
+            where = (source, unit.line) if unit.line or metadata is None else (metadata, None)
         catalog.add(unit.text, string="", auto_comments=[f"{unit.path} [{unit.id}]"], locations=[where])
     return catalog
 

@@ -24,6 +24,7 @@ INTRO_ID = "booklet-intro"
 SOURCES_ID = "booklet-sources"
 ABOUT_ID = "booklet-about"
 SEE_DOCTOR_ID = "booklet-see-doctor"  # the guide's box near the front; the section keeps its own id
+GLOSSARY_ID = "booklet-glossary"  # "Words to know"; each entry's id is glossary_entry_id(its number)
 
 # An imposed layout (the folded booklet) prints pages half the size of its paper; its file of plain pages is named
 # after that size.
@@ -173,6 +174,10 @@ def citation_id(number: int) -> str:
     return f"cite-{number}"
 
 
+def glossary_entry_id(number: int) -> str:
+    return f"{GLOSSARY_ID}-{number}"
+
+
 def text_direction(lang: str) -> str:
     """"rtl" or "ltr" for a BCP 47 tag; an explicit script subtag wins (e.g. `az-Arab`, `ku-Latn`)."""
     parts = lang.lower().replace("_", "-").split("-")
@@ -190,7 +195,8 @@ def check_document(doc: Document) -> None:
     where = doc.meta.source_file or doc.id
     if not doc.title.strip() or not doc.lang.strip():
         raise BookletError("a document needs a title and a language (PDF/UA and EPUB require both)", where)
-    reserved = {CONTENTS_ID, INTRO_ID, SOURCES_ID, ABOUT_ID} | {citation_id(c.number) for c in doc.citations}
+    reserved = ({CONTENTS_ID, INTRO_ID, SOURCES_ID, ABOUT_ID, GLOSSARY_ID}
+                | {citation_id(c.number) for c in doc.citations} | {glossary_entry_id(e.number) for e in doc.glossary})
     seen: set[str] = set()
 
     def visit(sections, depth):
@@ -210,8 +216,8 @@ def check_document(doc: Document) -> None:
     numbers = [c.number for c in doc.citations]
     if numbers != list(range(1, len(numbers) + 1)):
         raise BookletError(f"citations are not numbered 1..{len(numbers)}: {numbers}", where)
-    for block in _all_blocks(doc):
-        cited = [n for part in cited_parts(block) for n in part.citations]
+    for parts in [cited_parts(block) for block in _all_blocks(doc)] + [[entry] for entry in doc.glossary]:
+        cited = [n for part in parts for n in part.citations]
         missing = sorted({n for n in cited if not 1 <= n <= len(numbers)})
         if missing:
             raise BookletError(f"citation marker(s) {missing} have no citation", where)

@@ -20,6 +20,7 @@ import uuid
 import zipfile
 from gettext import NullTranslations
 from pathlib import Path
+from typing import Callable
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape as xml_escape
 
@@ -28,10 +29,12 @@ import pypandoc
 from pipeline.config import Publisher
 from pipeline.errors import BookletError
 from pipeline.fsio import atomic_path
+from pipeline.glossary import FirstUses, Use, in_glossary_order, linked_pieces
 from pipeline.locales import is_pseudo
 from pipeline.model import Document, ListBlock, Paragraph, QuestionAnswer, Section, Table, TableCell
 from pipeline.render import (
-    ABOUT_ID, INTRO_ID, SOURCES_ID, about_lines, check_document, citation_id, direction_runs, text_direction)
+    ABOUT_ID, GLOSSARY_ID, INTRO_ID, SOURCES_ID, about_lines, check_document, citation_id, direction_runs,
+    glossary_entry_id, text_direction)
 from pipeline.render.cache import RenderCache
 from pipeline.render.cover import cover_alt, cover_png
 from pipeline.render.fonts import FontFace, check_text_glyphs, font_faces, subset_font
@@ -136,13 +139,33 @@ def isolated(value: str, direction: str) -> list[dict]:
     return inlines
 
 
-def unit(owner, field: str, direction: str) -> list[dict]:
+def unit(owner, field: str, direction: str, uses: list[Use] = ()) -> list[dict]:
     """A unit's text; a fallback to the source language is a span with that language and direction, as in
-    print; text in the book's language (written in `direction`) has its runs of the other direction isolated."""
+    print; text in the book's language (written in `direction`) has its runs of the other direction isolated.
+    Its `uses` of glossary terms link to their entries."""
     lang = owner.langs.get(field)
     if not lang:
-        return isolated(getattr(owner, field), direction)
-    return [span(text(getattr(owner, field)), [["lang", lang], ["dir", text_direction(lang)]])]
+        return glossary_linked(getattr(owner, field), uses, lambda piece: isolated(piece, direction))
+    return [span(glossary_linked(getattr(owner, field), uses, text), [["lang", lang], ["dir", text_direction(lang)]])]
+
+
+GLOSSREF = [["epub:type", "glossref"], ["role", "doc-glossref"]]
+
+
+def glossary_linked(value: str, uses: list[Use], inlines: Callable[[str], list[dict]]) -> list[dict]:
+    """`value` as `inlines` gives it, each of its `uses` of a glossary term a link to the term's entry.  The
+    pieces are made apart, so the spaces between them are put back here."""
+    if not uses:
+        return inlines(value)
+    out: list[dict] = []
+    for piece, number in linked_pieces(value, uses):
+        if piece[:1].isspace() and out:
+            out.append(SPACE)
+        nodes = inlines(piece)
+        out += [link(nodes, f"#{glossary_entry_id(number)}", ("glossref",), GLOSSREF)] if number else nodes
+        if piece[-1:].isspace():
+            out.append(SPACE)
+    return [node for i, node in enumerate(out) if node != SPACE or (0 < i < len(out) - 1 and out[i - 1] != SPACE)]
 
 
 def block_lang(owner, *fields: str) -> list[list[str]]:
@@ -189,11 +212,13 @@ class BookAst:
     """The blocks of one book: its labels come from `labels` (the catalog of its locale) and its text is
     written in `direction`; `refs` collects the citation markers placed, for the endnotes' links back."""
 
-    def __init__(self, labels: NullTranslations, direction: str):
+    def __init__(self, labels: NullTranslations, direction: str, first_uses: FirstUses | None = None):
         self.labels, self.direction, self.refs = labels, direction, NoteRefs()
+        self.first_uses = first_uses
 
     def unit(self, owner, field: str) -> list[dict]:
-        return unit(owner, field, self.direction)
+        """A unit's text (module function `unit`), where it first uses a glossary term linked to its entry."""
+        return unit(owner, field, self.direction, self.first_uses.uses(owner, field) if self.first_uses else ())
 
     def cite(self, numbers: list[int]) -> list[dict]:
         return self.refs.cite(numbers)
@@ -249,6 +274,23 @@ class BookAst:
         for child in s.sections:
             blocks += self.section(child)
         return blocks
+
+    def glossary(self, doc: Document) -> list[dict]:
+        """"Words to know" as a chapter of its own: a definition list in the book's alphabetical order, each term
+        (<dt>) a span with the id its first use in the text links to.  Bold, not <dfn>: pandoc has no node for
+        it, and the AST holds no raw markup."""
+        if not doc.glossary:
+            return []
+        items = []
+        for entry in in_glossary_order(doc.glossary):
+            term = {"t": "Span", "c": [[glossary_entry_id(entry.number), ["glossary-term"], block_lang(entry, "term")],
+                                       [strong(self.unit(entry, "term"))]]}
+            sources = [node for url in entry.urls for node in [SPACE, *link_or_text(url)]]
+            definition = para(self.unit(entry, "definition") + self.cite(entry.citations) + sources)
+            items.append([[term], [in_block_lang([definition], block_lang(entry, "definition"))]])
+        return [header(1, GLOSSARY_ID, self.labels.gettext("Words to know"),
+                       attributes=[["epub:type", "glossary"], ["role", "doc-glossary"]]),
+                {"t": "DefinitionList", "c": items}]
 
     def back_links(self, number: int, ref_ids: list[str]) -> list[dict]:
         """A labelled list of links back to each place that cites note `number`: "Back to the text: 1a 1b 1c".
@@ -393,17 +435,17 @@ def accessibility(labels: NullTranslations) -> dict:
 
 def document_ast(doc: Document, labels: NullTranslations | None = None, publisher: Publisher | None = None,
                  translation=None, epoch: str | None = None) -> dict:
-    """The whole EPUB as a pandoc AST: intro blocks, every section, Sources, About; its labels from `labels`
-    (the catalog of its locale; English without one), dated by source_date_epoch(doc, `epoch`)."""
+    """The whole EPUB as a pandoc AST: intro blocks, every section, Words to know, Sources, About; its labels
+    from `labels` (the catalog of its locale; English without one), dated by source_date_epoch(doc, `epoch`)."""
     check_document(doc)
     labels, epoch = labels or NullTranslations(), source_date_epoch(doc, epoch)
-    book = BookAst(labels, text_direction(doc.lang))
+    book = BookAst(labels, text_direction(doc.lang), FirstUses(doc))
     # pandoc would put text before the first heading in a chapter of its own under an invented id; name it.
     blocks = ([header(1, INTRO_ID, book.unit(doc, "title"), attributes=block_lang(doc, "title"))]
               + [book.block(b) for b in doc.blocks]) if doc.blocks else []
     for s in doc.sections:
         blocks += book.section(s)
-    blocks += book.sources(doc) + book.about(doc, epoch, translation)
+    blocks += book.glossary(doc) + book.sources(doc) + book.about(doc, epoch, translation)
     return {"pandoc-api-version": PANDOC_API_VERSION, "meta": metadata(doc, labels, epoch, publisher, translation),
             "blocks": blocks}
 

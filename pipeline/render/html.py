@@ -19,14 +19,15 @@ from markupsafe import Markup, escape
 from babel.dates import format_date
 
 from pipeline.config import Clinic
+from pipeline.glossary import FirstUses, Use, in_glossary_order, linked_pieces
 from pipeline.i18n import catalogs
 from pipeline.errors import BookletError
 from pipeline.locales import babel_locale, is_pseudo
 from pipeline.i18n.units import overview
 from pipeline.model import Block, Document, ListBlock, ListItem, Paragraph
 from pipeline.render import (
-    ABOUT_ID, CONTENTS_ID, SEE_DOCTOR_ID, SOURCES_ID, about_lines, check_document, citation_id, direction_runs,
-    text_direction)
+    ABOUT_ID, CONTENTS_ID, GLOSSARY_ID, SEE_DOCTOR_ID, SOURCES_ID, about_lines, check_document, citation_id,
+    direction_runs, glossary_entry_id, text_direction)
 from pipeline.render.images import image_data_uri, qr_svg
 from pipeline.render.layouts import BUILTIN, LayoutSet, missing_roles
 
@@ -59,20 +60,31 @@ def language_name(tag: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def unit_text(owner, field: str, direction: str):
+def unit_text(owner, field: str, direction: str, uses: list[Use] = ()):
     """A unit's text, wrapped in a span with its language where it is a fallback to the source language,
     so readers, screen readers, hyphenation and shaping treat it as that language; in its own language (written
-    in `direction`), its runs of the other direction isolated (see `isolated`)."""
-    return in_language(getattr(owner, field), owner.langs.get(field), direction)
+    in `direction`), its runs of the other direction isolated (see `isolated`); its `uses` of glossary terms
+    linked to their entries."""
+    return in_language(getattr(owner, field), owner.langs.get(field), direction, uses)
 
 
-def in_language(value: str, lang: str | None, direction: str):
+def in_language(value: str, lang: str | None, direction: str, uses: list[Use] = ()):
     """`value` in a span with its language and direction, where it is not the document's (`lang` set); the
     `dir` attribute keeps the bidi algorithm from reordering it with its neighbours.  Text in the document's
-    language (written in `direction`) has its runs of the other direction isolated."""
+    language (written in `direction`), and a fallback in its own, has its runs of the other direction isolated."""
     if not lang:
+        return glossary_linked(value, direction, uses)
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(
+        lang, text_direction(lang), glossary_linked(value, text_direction(lang), uses))
+
+
+def glossary_linked(value, direction: str, uses: list[Use]) -> Markup:
+    """Text as `isolated` gives it, each of its `uses` of a glossary term a link to the term's entry."""
+    if not uses:
         return isolated(value, direction)
-    return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, text_direction(lang), value)
+    return Markup("").join(
+        Markup('<a class="glossref" href="#{}">{}</a>').format(glossary_entry_id(number), isolated(piece, direction))
+        if number else isolated(piece, direction) for piece, number in linked_pieces(value, uses))
 
 
 def isolated(value, direction: str) -> Markup:
@@ -229,10 +241,12 @@ def _compiled(layouts: LayoutSet) -> _CompiledTemplates:
     return _CompiledTemplates()
 
 
-def environment(layouts: LayoutSet = BUILTIN, scope: TextScope | None = None) -> jinja2.Environment:
+def environment(layouts: LayoutSet = BUILTIN, scope: TextScope | None = None,
+                first_uses: FirstUses | None = None) -> jinja2.Environment:
     """A Jinja2 environment for the templates on `layouts` whose labels and text direction come from `scope`
-    (English, left to right, without one).  A new one for each render, so that nothing of one render reaches
-    another: making it costs little, as they share their compiled templates."""
+    (English, left to right, without one), and where the document's glossary is printed, the `first_uses` of
+    its terms to link.  A new one for each render, so that nothing of one render reaches another: making it
+    costs little, as they share their compiled templates."""
     scope = scope or TextScope(NullTranslations(), "ltr")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(root) for root in layouts.roots]),
@@ -252,11 +266,15 @@ def environment(layouts: LayoutSet = BUILTIN, scope: TextScope | None = None) ->
                                   newstyle=True)
     env.filters["long_date"] = long_date
     env.filters["language_name"] = language_name
-    env.filters["unit"] = lambda owner, field: unit_text(owner, field, scope.direction)
+    # linked=false: a copy of text printed elsewhere too (the see-doctor box), whose first uses are not its own
+    env.filters["unit"] = lambda owner, field, linked=True: unit_text(
+        owner, field, scope.direction, first_uses.uses(owner, field) if first_uses and linked else ())
     env.filters["in_language"] = lambda value, lang: in_language(value, lang, scope.direction)
     env.filters["isolate"] = lambda value, direction=None: isolated(value, direction or scope.direction)
     env.filters["block_lang"] = block_lang
     env.filters["cite_id"] = citation_id
+    env.filters["glossary_id"] = glossary_entry_id
+    env.filters["glossary_order"] = in_glossary_order
     env.filters["about_lines"] = lambda doc, translation=None: about_lines(doc, long_date, translation)
     env.filters["role_blocks"] = role_blocks
     env.filters["list_items"] = list_items
@@ -267,7 +285,7 @@ def environment(layouts: LayoutSet = BUILTIN, scope: TextScope | None = None) ->
     env.tests["web_url"] = is_web_url
     env.tests["long_word"] = has_long_word
     env.globals.update(contents_id=CONTENTS_ID, sources_id=SOURCES_ID, about_id=ABOUT_ID, see_doctor_id=SEE_DOCTOR_ID,
-                       in_labels=scope.in_labels, labels_in_english=scope.labels_in_english)
+                       glossary_id=GLOSSARY_ID, in_labels=scope.in_labels, labels_in_english=scope.labels_in_english)
     return env
 
 
@@ -311,12 +329,13 @@ def render_html(doc: Document, layout: str = "guide", paper: str = "a4", *,
     name = template_name(layout, layouts)
     settings = dict(paper=paper, options=manifest.options, clinic=clinic, guide_url=guide_url,
                     body_pt=body_pt or manifest.body_pt, translation=translation, pad_pages=pad_pages,
-                    row_heights=row_heights or {})
+                    row_heights=row_heights or {}, prints_glossary=manifest.glossary)
     labels = labels or NullTranslations()
     try:
         if not manifest.bilingual:
             scope = TextScope(labels, text_direction(doc.lang))
-            template = environment(layouts, scope).get_template(name)
+            first_uses = FirstUses(doc) if manifest.glossary else None
+            template = environment(layouts, scope, first_uses).get_template(name)
             return template.render(doc=doc, dir=scope.direction, **settings)
         if source_edition is None:
             raise BookletError(f"layout {layout!r} needs the source-language edition beside the translation",

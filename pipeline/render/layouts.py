@@ -47,6 +47,7 @@ class Manifest(Strict):
     fit: Fit | None = None
     impose: Literal["saddle-stitch"] | None = None
     bilingual: bool = False  # the source-language document beside its translation, on one page
+    glossary: bool = False  # prints "Words to know", and links the first use of each term in the text to it
     gate: Gate = Gate()  # when a translated edition is published
     options: dict[str, Any] = {}
 
