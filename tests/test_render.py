@@ -374,7 +374,9 @@ def check_navigation(pdf: Path, doc: Document) -> set[int]:
         [(s.depth - 1, s.title) for s in doc.walk_sections()] + [(0, title) for _, title in extra])
 
     targets = {name: reader.get_destination_page_number(dest) + 1 for name, dest in reader.named_destinations.items()}
-    contents = "\n".join(page.extract_text() for page in reader.pages[:3])
+    # the contents run up to the page the first section starts on (three pages of A5 booklet, or more)
+    first = min(targets[s.id] for s in doc.walk_sections())
+    contents = "\n".join(page.extract_text() for page in reader.pages[:first])
     entries = [(s.id, s.title) for s in doc.walk_sections()] + extra
     for ident, title in entries:
         # A long title may wrap, and one that fills its line leaves no room for the leader dots.
