@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -47,10 +46,13 @@ def english_name(tag: str) -> str:
 
 def edition_facts(ed) -> dict[str, object]:
     """What the index shows of a build.Edition: its title (and the title's language where it fell back to the
-    source's), how much of it is translated, its review and its QA figures; None where the edition is the
-    source itself."""
+    source's), its reading grade, how much of it is translated, its review and its QA figures; None where the
+    edition is the source itself."""
+    from pipeline.quality import reading_grade
+
     translated = ed.translation is not None
     return {"title": ed.document.title, "title_lang": ed.document.langs.get("title"),
+            "reading_grade": reading_grade(ed.document, ed.locale),
             "source_lang": ed.source_lang,
             # rounded down: 99.96 % is not shown as 100 %
             "percent_translated": math.floor(ed.percent_translated * 10) / 10 if translated else None,
@@ -98,10 +100,14 @@ class EditionEntry:
     doc_id: str
     locale: str
     facts: dict[str, object]
-    reading_grade: str | None
     handouts: list[Handout] = field(default_factory=list)
     held_back: list[str] = field(default_factory=list)  # why a layout of it is not built (a publish gate)
     untranslated: str | None = None  # the list of units shown in the source language, relative to the index
+
+    @property
+    def reading_grade(self) -> str | None:
+        """The whole text's readability, as `booklet check` measures it (quality.reading_grade)."""
+        return self.facts.get("reading_grade")
 
     @property
     def anchor(self) -> str:
@@ -159,15 +165,13 @@ class DocumentEntry:
         return next((ed for ed in self.editions if ed.is_source), self.editions[0])
 
 
-def write_index(out: Path, state, layouts: LayoutSet = BUILTIN,
-                reading_grades: Mapping[tuple[str, str], str] | None = None) -> Path:
+def write_index(out: Path, state, layouts: LayoutSet = BUILTIN) -> Path:
     """Write `<out>/index.html` from the state file's records (planner.State) of the outputs still in `out`,
-    with thumbnails made for the PDFs that have none yet, and those of PDFs no longer listed removed.
-    `reading_grades`: the reading grade of a document in a locale, by (document id, locale), as `booklet check`
-    words it; "–" where it has none.  The file is left alone when it would not change."""
+    with thumbnails made for the PDFs that have none yet, and those of PDFs no longer listed removed.  The file
+    is left alone when it would not change."""
     from pipeline.render.html import environment
 
-    documents = _entries(out, state, layouts, reading_grades or {})
+    documents = _entries(out, state, layouts)
     _sweep_thumbnails(out, documents)
     env = environment(layouts)
     env.globals.update(EPUB=EPUB)
@@ -180,11 +184,11 @@ def write_index(out: Path, state, layouts: LayoutSet = BUILTIN,
     return target
 
 
-def _entries(out: Path, state, layouts: LayoutSet, grades: Mapping[tuple[str, str], str]) -> list[DocumentEntry]:
+def _entries(out: Path, state, layouts: LayoutSet) -> list[DocumentEntry]:
     editions: dict[tuple[str, str], EditionEntry] = {}
     for key, record in sorted(state.records.items()):
         doc_id, locale, fmt, layout = _task_of(key)
-        edition = editions.setdefault((doc_id, locale), EditionEntry(doc_id, locale, {}, grades.get((doc_id, locale))))
+        edition = editions.setdefault((doc_id, locale), EditionEntry(doc_id, locale, {}))
         if record.message and not record.outputs:
             edition.held_back.append(record.message)
             continue

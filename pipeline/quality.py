@@ -251,6 +251,26 @@ class CheckOptions:
 _META_UNITS = ("title", "subtitle", "description", "disclaimer")
 
 
+def _language(locale: str) -> str:
+    return locale.split("-")[0].split("_")[0].lower()
+
+
+def _body(doc: Document) -> list[Unit]:
+    """The units a reader reads as the text: not the metadata, keywords or headings."""
+    return [u for u in units(doc) if _is_body(u)]
+
+
+def _whole_text(body: list[Unit]) -> str:
+    return " ".join(as_prose(u.text) for u in body)
+
+
+def reading_grade(doc: Document, locale: str) -> str:
+    """The whole text's readability in a few words, as `check` measures it ("Flesch-Kincaid grade 12.7, SMOG
+    12.3"), or "not available" for a language without a validated formula: what the index page shows."""
+    scores = readability(_whole_text(_body(doc)), _language(locale))
+    return ", ".join(f"{score.formula} {score.value:g}" for score in scores) or "not available"
+
+
 def _is_body(unit: Unit) -> bool:
     return unit.id not in _META_UNITS and not unit.id.startswith("keyword.") and not unit.id.endswith(".title")
 
@@ -259,8 +279,8 @@ def check(doc: Document, locale: str, options: CheckOptions, source_file: str | 
           leftovers: list[Message] = ()) -> Report:
     """Every measure of `doc` (an edition in `locale`), as a Report whose messages are the misses.
     `leftovers`: the normaliser's warnings about the source (editorial lines it dropped), passed on."""
-    language = locale.split("-")[0].split("_")[0].lower()
-    body = [u for u in units(doc) if _is_body(u)]
+    language = _language(locale)
+    body = _body(doc)
     by_section: dict[str | None, list[Unit]] = {}
     for unit in body:
         by_section.setdefault(unit.section.id if unit.section else None, []).append(unit)
@@ -314,7 +334,7 @@ def check(doc: Document, locale: str, options: CheckOptions, source_file: str | 
     _sources(doc, warn)
     _currency(doc, options, warn)
 
-    scores = readability(" ".join(as_prose(u.text) for u in body), language)
+    scores = readability(_whole_text(body), language)
     all_sentences = [s for u in body for s in sentences(u.text)]
     mean = round(sum(map(word_count, all_sentences)) / len(all_sentences), 1) if all_sentences else 0.0
     review = doc.meta.review

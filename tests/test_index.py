@@ -66,13 +66,33 @@ def test_text_is_escaped_and_an_arabic_edition_reads_right_to_left(tmp_path):
     assert "2 parts shown in English" in html and "1 translation with a QA warning" in html
 
 
-def test_reading_grades_are_shown_where_given_and_a_dash_elsewhere(tmp_path):
+def test_reading_grades_are_shown_where_known_and_a_dash_elsewhere(tmp_path):
     state = State(tmp_path)
-    built(tmp_path, state, "en/small.guide.pdf", blank_pdf(), {**ENGLISH_FACTS, "pages": 1})
+    built(tmp_path, state, "en/small.guide.pdf", blank_pdf(),
+          {**ENGLISH_FACTS, "reading_grade": "Flesch-Kincaid grade 6.2, SMOG 7.9", "pages": 1})
     built(tmp_path, state, "en/other.guide.pdf", blank_pdf(), {**ENGLISH_FACTS, "title": "Other", "pages": 1})
-    html = write_index(tmp_path, state, reading_grades={("small", "en"): "grade 6.2"}).read_text(encoding="utf-8")
+    html = write_index(tmp_path, state).read_text(encoding="utf-8")
     grades = re.findall(r"<dt>Reading grade</dt><dd>([^<]*)</dd>", html)
-    assert grades == ["–", "grade 6.2"]  # documents in order of their ids: other, small
+    assert grades == ["–", "Flesch-Kincaid grade 6.2, SMOG 7.9"]  # documents in order of their ids: other, small
+
+
+def test_an_edition_s_facts_hold_its_reading_grade_as_check_measures_it(loaded_seeds):
+    """The worker that translates an edition measures it once (the index shows it for every later build that
+    finds it up to date); a language without a validated formula says so."""
+    from pipeline.build import edition
+    from pipeline.index import edition_facts
+    import datetime
+
+    from pipeline.quality import CheckOptions, check
+
+    from conftest import PMN, REPO
+
+    for locale in ("en", "es", "ar"):
+        ed = edition(loaded_seeds[PMN].document, locale, REPO / "translations")
+        grade = edition_facts(ed)["reading_grade"]
+        scores = check(ed.document, locale, CheckOptions(today=datetime.date(2026, 12, 4))).scores
+        assert grade == (", ".join(f"{s.formula} {s.value:g}" for s in scores) or "not available"), locale
+    assert grade == "not available"  # Arabic
 
 
 def test_a_thumbnail_is_made_once_per_pdf_and_goes_with_it(tmp_path, monkeypatch):
