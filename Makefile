@@ -41,6 +41,7 @@ all: build
 
 build: build-pkgs $(VENV)/.installed
 	$(VENV)/bin/booklet build
+	$(VENV)/bin/booklet check --quiet --report output/check.json
 
 # Tests build what they need, so this does not depend on `build`.
 test: test-pkgs $(VENV)/.installed-test $(NPM_TOOLS)

@@ -237,12 +237,16 @@ class _ProgressLine:
 @click.option("--locale", "locales", multiple=True, help="Locale (repeatable; default: from booklet.toml).")
 @click.option("--strict", is_flag=True, help="Exit non-zero when there is any warning (for CI).")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON (for scripts and CI).")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the reports as JSON to this file (`make` writes output/check.json).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only each edition's summary line, not every warning.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Judge dates (stale content, a lapsed review) as on this day (YYYY-MM-DD); today by default.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where the built PDFs are, whose body type is measured (default: the output folder).")
 @click.pass_obj
-def check(project: Project, docs, locales, strict: bool, as_json: bool, today, out_dir: Path | None) -> None:
+def check(project: Project, docs, locales, strict: bool, as_json: bool, report_file: Path | None, quiet: bool, today,
+          out_dir: Path | None) -> None:
     """Is each handout fit for a patient?  Reading grade per section by formulas validated for its language,
     long sentences and lists, unexplained terms and abbreviations, clinical shorthand, prescriber-level
     content, unsourced sections and home-page sources, stale content, the clinical review cycle, and the
@@ -258,11 +262,14 @@ def check(project: Project, docs, locales, strict: bool, as_json: bool, today, o
                              else project.settings.documents)
     day = (today or datetime.datetime.now(datetime.timezone.utc)).date()
     reports = check_documents(project, doc_ids, list(locales), day, out_dir or project.output_dir)
+    as_text = json.dumps([asdict(r) | {"warnings": r.warnings} for r in reports], ensure_ascii=False, indent=1)
+    if report_file:
+        write_atomic(report_file, as_text + "\n")
     if as_json:
-        click.echo(json.dumps([asdict(r) | {"warnings": r.warnings} for r in reports], ensure_ascii=False, indent=1))
+        click.echo(as_text)
     else:
         for report in reports:
-            for message in report.messages:
+            for message in [] if quiet else report.messages:
                 click.echo(str(message), err=True)
             click.echo(report.summary_line().removesuffix(" (`booklet check`)"))
     warnings = sum(r.warnings for r in reports)

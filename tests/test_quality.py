@@ -236,6 +236,19 @@ def test_strict_turns_warnings_into_a_non_zero_exit(tmp_path):
     assert "Traceback" not in strict.stderr
 
 
+def test_the_report_file_and_quiet_output(tmp_path):
+    """`make` runs `booklet check --quiet --report output/check.json`: one line per edition, the whole report in
+    the file, the same as --json prints."""
+    report = tmp_path / "check.json"
+    quiet = booklet("check", "--doc", TREATMENT, "--locale", "en", "--quiet", "--report", str(report),
+                    "--out", str(tmp_path))
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr == "" and quiet.stdout.startswith(f"check {TREATMENT} (en): ")
+    assert len(quiet.stdout.splitlines()) == 1
+    printed = booklet("check", "--doc", TREATMENT, "--locale", "en", "--json", "--out", str(tmp_path))
+    assert json.loads(report.read_text(encoding="utf-8")) == json.loads(printed.stdout)
+
+
 def test_an_arabic_edition_reports_no_grade_rather_than_an_english_one():
     doc = Document("doc", "ar", "T", sections=[Section("s", "S", 1, blocks=[Paragraph("هذا نص قصير. وهو سهل.")])])
     report = check(doc, "ar", CheckOptions(TODAY))
