@@ -544,16 +544,22 @@ def body_type_size(pdf: Path) -> float | None:
 
 
 def check_documents(project, doc_ids: list[str], locales: list[str], today: dt.date, out_dir: Path) -> list[Report]:
+    """`check` for each document in each locale it has an edition in (check_editions): the reports alone."""
+    return [report for _, report in check_editions(project, doc_ids, locales, today, out_dir)]
+
+
+def check_editions(project, doc_ids: list[str], locales: list[str], today: dt.date,
+                   out_dir: Path) -> list[tuple[Document, Report]]:
     """`check` for each document in each locale it has an edition in (the source language always), with the
     normaliser's warnings for the source's own edition and the body type of the first built PDF found in
-    `out_dir` (the guide's first)."""
+    `out_dir` (the guide's first): each edition's document with its report."""
     from pipeline.build import edition, with_source_language
     from pipeline.render import output_path
 
     layouts = project.layouts
     sheet_roles = frozenset(layouts.manifest("sheet").requires_roles) if "sheet" in layouts.names() else frozenset()
     printed = sorted(project.settings.layouts, key=lambda name: name != "guide")
-    reports = []
+    checked = []
     for doc_id in doc_ids:
         loaded = project.load(doc_id)
         doc, path = loaded.document, str(loaded.path)
@@ -567,9 +573,9 @@ def check_documents(project, doc_ids: list[str], locales: list[str], today: dt.d
             body_pt = body_type_size(built[0]) if built else None
             options = CheckOptions(today, project.settings.check.max_age_months, sheet_roles, body_pt,
                                    str(built[0]) if built else None)
-            reports.append(check(ed.document, locale, options, path,
-                                 leftovers if ed.translation is None else []))
-    return reports
+            checked.append((ed.document, check(ed.document, locale, options, path,
+                                               leftovers if ed.translation is None else [])))
+    return checked
 
 
 def check_built(project, doc_ids: list[str], built: list[str], today: dt.date, out_dir: Path) -> list[Report]:
