@@ -506,7 +506,8 @@ def pemat_items(doc: Document, sections: list[SectionReport], body: list[Unit], 
         pemat_p(10),
         pemat_p(11, bool(summary), f"summary section: {summary[0].title!r}" if summary
                 else "no section with role overview or titled Summary / Key points"),
-        pemat_p(12, lists > 0 or None, f"{lists} bulleted or numbered lists; boxes and bold are for a reviewer to judge"),
+        pemat_p(12, lists > 0 or None,
+                f"{lists} bulleted or numbered lists; boxes and bold are for a reviewer to judge"),
         PematItem(13, "Body text is at least 12 point (large-print practice; measured in the built PDF).",
                   None if body_pt is None else body_pt >= BODY_PT - 0.05,
                   "no built PDF to measure: run `booklet build`" if body_pt is None

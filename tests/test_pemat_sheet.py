@@ -19,7 +19,8 @@ DISCLAIMER = "not a PEMAT score"
 def shipped(tmp_path_factory) -> tuple[Path, list[dict]]:
     """The sheets of every shipped handout (no built PDF to measure: an empty --out) and the check's reports."""
     tmp = tmp_path_factory.mktemp("pemat")
-    result = booklet("check", "--json", "--today", "2026-01-15", "--out", str(tmp / "none"), "--sheets", str(tmp / "sheets"))
+    result = booklet("check", "--json", "--today", "2026-01-15", "--out", str(tmp / "none"),
+                     "--sheets", str(tmp / "sheets"))
     assert result.returncode == 0, result.stderr
     return tmp / "sheets", json.loads(result.stdout)
 
@@ -87,7 +88,8 @@ def test_sign_off_and_footer_but_never_a_score(shipped):
         text = " ".join(pdf_text(path).split())
         for line in ("Reviewer’s name", "Role", "Date", "Signature"):
             assert line in text
-        assert "PEMAT-informed: items suggested by an automatic check, for a human reviewer to confirm; not a PEMAT score" in text
+        assert ("PEMAT-informed: items suggested by an automatic check, for a human reviewer to confirm; "
+                "not a PEMAT score") in text
         assert squeezed("https://www.ahrq.gov/health-literacy/patient-education/pemat.html") in squeezed(text)
         assert "score" not in text.lower().replace(DISCLAIMER.lower(), "") and "%" not in text
     html = " ".join((sheets / "en" / f"{PMN}.pemat.html").read_text(encoding="utf-8").split())
