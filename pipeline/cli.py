@@ -244,16 +244,21 @@ class _ProgressLine:
               help="Judge dates (stale content, a lapsed review) as on this day (YYYY-MM-DD); today by default.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where the built PDFs are, whose body type is measured (default: the output folder).")
+@click.option("--sheets", "sheets_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a PEMAT-informed reviewer sheet of each handout checked, as HTML and PDF: "
+                   "DIR/<locale>/<doc-id>.pemat.html and .pemat.pdf.")
 @click.pass_obj
 def check(project: Project, docs, locales, strict: bool, as_json: bool, report_file: Path | None, quiet: bool, today,
-          out_dir: Path | None) -> None:
+          out_dir: Path | None, sheets_dir: Path | None) -> None:
     """Is each handout fit for a patient?  Reading grade per section by formulas validated for its language,
     long sentences and lists, unexplained terms and abbreviations, clinical shorthand, prescriber-level
     content, unsourced sections and home-page sources, stale content, the clinical review cycle, and the
-    automatable PEMAT-P items.  Each miss is a warning (`file:line:` and a `check.*` code)."""
+    automatable PEMAT-P items.  Each miss is a warning (`file:line:` and a `check.*` code).  With --sheets, a
+    reviewer sheet per handout: the PEMAT-P items, those the check judged with its evidence, for a human to
+    confirm and sign (never a PEMAT score)."""
     import datetime
 
-    from pipeline.quality import check_documents
+    from pipeline.quality import check_editions
     from pipeline.sources import discover
 
     for locale in locales:
@@ -261,7 +266,14 @@ def check(project: Project, docs, locales, strict: bool, as_json: bool, report_f
     doc_ids = list(docs) or (discover(project.sources_dir) if project.settings.documents == "all"
                              else project.settings.documents)
     day = (today or datetime.datetime.now(datetime.timezone.utc)).date()
-    reports = check_documents(project, doc_ids, list(locales), day, out_dir or project.output_dir)
+    checked = check_editions(project, doc_ids, list(locales), day, out_dir or project.output_dir)
+    reports = [report for _, report in checked]
+    if sheets_dir is not None:
+        from pipeline.render.pemat_sheet import write_pemat_sheet
+
+        for doc, report in checked:
+            write_pemat_sheet(doc, report, sheets_dir, day, layouts=project.layouts)
+        click.echo(f"{len(checked)} PEMAT-informed reviewer sheets in {sheets_dir}", err=True)
     as_text = json.dumps([asdict(r) | {"warnings": r.warnings} for r in reports], ensure_ascii=False, indent=1)
     if report_file:
         write_atomic(report_file, as_text + "\n")

@@ -203,6 +203,40 @@ class SectionReport:
     cited: bool  # at least one of its parts cites a source
 
 
+# AHRQ's PEMAT-P checklist (printable materials), its items numbered and worded as in the tool: 13 and 14 are
+# for audiovisual materials only, so they are not here.  Items 1–19 are understandability, 20–26 actionability.
+PEMAT_P_ITEMS: dict[int, str] = {
+    1: "The material makes its purpose completely evident.",
+    2: "The material does not include information or content that distracts from its purpose.",
+    3: "The material uses common, everyday language.",
+    4: "Medical terms are used only to familiarize audience with the terms. When used, medical terms are defined.",
+    5: "The material uses the active voice.",
+    6: "Numbers appearing in the material are clear and easy to understand.",
+    7: "The material does not expect the user to perform calculations.",
+    8: "The material breaks or “chunks” information into short sections.",
+    9: "The material’s sections have informative headers.",
+    10: "The material presents information in a logical sequence.",
+    11: "The material provides a summary.",
+    12: "The material uses visual cues (e.g., arrows, boxes, bullets, bold, larger font, highlighting) to draw "
+        "attention to key points.",
+    15: "The material uses visual aids whenever they could make content more easily understood (e.g., "
+        "illustration of healthy portion size).",
+    16: "The material’s visual aids reinforce rather than distract from the content.",
+    17: "The material’s visual aids have clear titles or captions.",
+    18: "The material uses illustrations and photographs that are clear and uncluttered.",
+    19: "The material uses simple tables with short and clear row and column headings.",
+    20: "The material clearly identifies at least one action the user can take.",
+    21: "The material addresses the user directly when describing actions.",
+    22: "The material breaks down any action into manageable, explicit steps.",
+    23: "The material provides a tangible tool (e.g., menu planners, checklists) whenever it could help the user "
+        "take action.",
+    24: "The material provides simple instructions or examples of how to perform calculations.",
+    25: "The material explains how to use the charts, graphs, tables, or diagrams to take actions.",
+    26: "The material uses visual aids whenever they could make it easier to act on the instructions.",
+}
+FIRST_ACTIONABILITY_ITEM = 20
+
+
 @dataclass
 class PematItem:
     """One item of the AHRQ PEMAT-P checklist: `met` and `evidence` where the tool can judge it, None and empty
@@ -212,6 +246,11 @@ class PematItem:
     text: str
     met: bool | None = None
     evidence: str = ""
+
+
+def pemat_p(number: int, met: bool | None = None, evidence: str = "") -> PematItem:
+    """Item `number` of the PEMAT-P checklist, in AHRQ's words."""
+    return PematItem(number, PEMAT_P_ITEMS[number], met, evidence)
 
 
 @dataclass
@@ -454,36 +493,30 @@ def pemat_items(doc: Document, sections: list[SectionReport], body: list[Unit], 
     actions = [u for u in body if u.section in see_doctor and _ACTION.search(u.text)]
     body_pt = options.body_pt
     return [
-        PematItem(1, "The material makes its purpose completely evident."),
-        PematItem(3, "The material uses common, everyday language."),
-        PematItem(4, "Medical terms are used only to familiarize audience with the terms. When used, medical terms "
-                     "are defined.", unexplained == 0, f"{unexplained} terms or abbreviations without a plain "
-                                                       "explanation (check.unexplained-term, "
-                                                       "check.unexplained-abbreviation)"),
-        PematItem(5, "The material uses the active voice."),
-        PematItem(8, "The material breaks or “chunks” information into short sections.",
-                  bool(headings) and max((s.words for s in sections), default=0) <= 400,
-                  f"{len(sections)} sections with text, the longest {max((s.words for s in sections), default=0)} "
-                  "words (at most 400 taken as short)"),
-        PematItem(9, "The material’s sections have informative headers.", bool(headings) or None,
-                  f"{len(headings)} headings" if headings else "no headings: a reviewer judges whether it needs any"),
-        PematItem(10, "The material presents information in a logical sequence."),
-        PematItem(11, "The material provides a summary.", bool(summary),
-                  f"summary section: {summary[0].title!r}" if summary else "no section with role overview or titled "
-                                                                          "Summary / Key points"),
-        PematItem(12, "The material uses visual cues (e.g., arrows, boxes, bullets, bold, larger font, "
-                      "highlighting) to draw attention to key points.", lists > 0 or None,
-                  f"{lists} bulleted or numbered lists; boxes and bold are for a reviewer to judge"),
+        pemat_p(1),
+        pemat_p(3),
+        pemat_p(4, unexplained == 0, f"{unexplained} terms or abbreviations without a plain explanation "
+                                      "(check.unexplained-term, check.unexplained-abbreviation)"),
+        pemat_p(5),
+        pemat_p(8, bool(headings) and max((s.words for s in sections), default=0) <= 400,
+                f"{len(sections)} sections with text, the longest {max((s.words for s in sections), default=0)} "
+                "words (at most 400 taken as short)"),
+        pemat_p(9, bool(headings) or None,
+                f"{len(headings)} headings" if headings else "no headings: a reviewer judges whether it needs any"),
+        pemat_p(10),
+        pemat_p(11, bool(summary), f"summary section: {summary[0].title!r}" if summary
+                else "no section with role overview or titled Summary / Key points"),
+        pemat_p(12, lists > 0 or None,
+                f"{lists} bulleted or numbered lists; boxes and bold are for a reviewer to judge"),
         PematItem(13, "Body text is at least 12 point (large-print practice; measured in the built PDF).",
                   None if body_pt is None else body_pt >= BODY_PT - 0.05,
                   "no built PDF to measure: run `booklet build`" if body_pt is None
                   else f"most common type size {body_pt:g} pt in {options.body_pdf}"),
-        PematItem(20, "The material clearly identifies at least one action the user can take.",
-                  bool(actions) if see_doctor else False,
-                  f"{len(actions)} concrete actions (call, go, ask, see…) in {see_doctor[0].title!r}" if see_doctor
-                  else "no section with role see-doctor"),
-        PematItem(21, "The material addresses the user directly when describing actions."),
-        PematItem(22, "The material breaks down any action into manageable, explicit steps."),
+        pemat_p(20, bool(actions) if see_doctor else False,
+                f"{len(actions)} concrete actions (call, go, ask, see…) in {see_doctor[0].title!r}" if see_doctor
+                else "no section with role see-doctor"),
+        pemat_p(21),
+        pemat_p(22),
     ]
 
 
@@ -512,16 +545,22 @@ def body_type_size(pdf: Path) -> float | None:
 
 
 def check_documents(project, doc_ids: list[str], locales: list[str], today: dt.date, out_dir: Path) -> list[Report]:
+    """`check` for each document in each locale it has an edition in (check_editions): the reports alone."""
+    return [report for _, report in check_editions(project, doc_ids, locales, today, out_dir)]
+
+
+def check_editions(project, doc_ids: list[str], locales: list[str], today: dt.date,
+                   out_dir: Path) -> list[tuple[Document, Report]]:
     """`check` for each document in each locale it has an edition in (the source language always), with the
     normaliser's warnings for the source's own edition and the body type of the first built PDF found in
-    `out_dir` (the guide's first)."""
+    `out_dir` (the guide's first): each edition's document with its report."""
     from pipeline.build import edition, with_source_language
     from pipeline.render import output_path
 
     layouts = project.layouts
     sheet_roles = frozenset(layouts.manifest("sheet").requires_roles) if "sheet" in layouts.names() else frozenset()
     printed = sorted(project.settings.layouts, key=lambda name: name != "guide")
-    reports = []
+    checked = []
     for doc_id in doc_ids:
         loaded = project.load(doc_id)
         doc, path = loaded.document, str(loaded.path)
@@ -535,9 +574,9 @@ def check_documents(project, doc_ids: list[str], locales: list[str], today: dt.d
             body_pt = body_type_size(built[0]) if built else None
             options = CheckOptions(today, project.settings.check.max_age_months, sheet_roles, body_pt,
                                    str(built[0]) if built else None)
-            reports.append(check(ed.document, locale, options, path,
-                                 leftovers if ed.translation is None else []))
-    return reports
+            checked.append((ed.document, check(ed.document, locale, options, path,
+                                               leftovers if ed.translation is None else [])))
+    return checked
 
 
 def check_built(project, doc_ids: list[str], built: list[str], today: dt.date, out_dir: Path) -> list[Report]:

@@ -311,13 +311,20 @@ class Writer:
 WRITERS: dict[str, Writer] = {"pdf": Writer(PrintOptions, _write_pdf), "epub": Writer(EpubOptions, _write_epub)}
 
 
+def safe_name_part(label: str, value: str) -> str:
+    """`value`, which names an output file or folder, when it cannot reach outside its folder; else a
+    BookletError saying which `label` (a document id, a language) it is."""
+    if not value or value in {".", ".."} or "/" in value or "\\" in value:
+        raise BookletError(f"{label} {value!r} cannot be used in a file name")
+    return value
+
+
 def output_path(out_dir: str | Path, doc: Document, fmt: str, layout: str = "guide") -> Path:
     """`<out>/<locale>/<doc-id>.<layout>.pdf` or `<out>/<locale>/<doc-id>.epub`."""
     if fmt not in WRITERS:
         raise BookletError(f"unknown output format {fmt!r} (known: {', '.join(WRITERS)})")
     for label, value in (("document id", doc.id), ("language", doc.lang), ("layout", layout)):
-        if not value or value in {".", ".."} or "/" in value or "\\" in value:
-            raise BookletError(f"{label} {value!r} cannot be used in a file name")
+        safe_name_part(label, value)
     name = f"{doc.id}.epub" if fmt == "epub" else f"{doc.id}.{layout}.{fmt}"
     return Path(out_dir) / doc.lang / name
 
