@@ -525,6 +525,9 @@ _ACTION = re.compile(r"\b(?:call|phone|ring|go to|see|contact|ask|tell|seek|book
                      r"appelez|consultez|rendez-vous|demandez|rufen|gehen|suchen|fragen)\b", re.I)
 
 
+BODY_SAMPLE_PAGES = 3  # pages of a built PDF whose type is measured (body_type_size)
+
+
 def body_type_size(pdf: Path) -> float | None:
     """The body text's type size in a built PDF, in points as printed: the most common size of its characters
     (by count, to a tenth of a point), with pypdf.  The size set with Tf is scaled by the text and current
@@ -539,8 +542,12 @@ def body_type_size(pdf: Path) -> float | None:
         if letters := sum(not ch.isspace() for ch in text):
             sizes[round(size * abs(a * d - b * c) ** 0.5, 1)] += letters
 
-    for page in PdfReader(pdf).pages:
-        page.extract_text(visitor_text=visit)
+    pages = PdfReader(pdf).pages
+    # The body is set in one size throughout: a few pages spread over the document measure it as well as all of
+    # them (reading every page of a 24-page guide costs 2.5 s); the cover and contents come first, so the sample
+    # starts after them where there are pages enough.
+    for index in sorted({len(pages) * k // (BODY_SAMPLE_PAGES + 1) for k in range(1, BODY_SAMPLE_PAGES + 1)}):
+        pages[index].extract_text(visitor_text=visit)
     return sizes.most_common(1)[0][0] if sizes else None
 
 
