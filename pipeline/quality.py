@@ -562,6 +562,7 @@ def check_editions(project, doc_ids: list[str], locales: list[str], today: dt.da
     normaliser's warnings for the source's own edition and the body type of the first built PDF found in
     `out_dir` (the guide's first): each edition's document with its report."""
     from pipeline.build import edition, with_source_language
+    from pipeline.i18n.termbase import load_termbase
     from pipeline.render import output_path
 
     layouts = project.layouts
@@ -574,7 +575,7 @@ def check_editions(project, doc_ids: list[str], locales: list[str], today: dt.da
         leftovers = [Message("check.leftover", f"{c.rule}: {c.message}", "warning", path, c.line)
                      for c in loaded.changes if c.warning]
         for locale in with_source_language(project.settings.locales if not locales else locales, doc.lang):
-            ed = edition(doc, locale, project.translations_dir)
+            ed = edition(doc, locale, project.translations_dir, load_termbase(project.translations_dir, locale))
             if ed is None:
                 continue
             built = [p for name in printed if (p := output_path(out_dir, ed.document, "pdf", name)).is_file()]

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import REPO, document_folder
+from conftest import document_folder
 from pipeline.config import load_toml
 from pipeline.errors import ConfigError
 from pipeline.model import Citation, Document, ListBlock, ListItem, Meta, Paragraph, Review, Section

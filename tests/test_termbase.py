@@ -198,6 +198,16 @@ def test_a_forbidden_rendering_is_shown_in_the_source_language(tmp_path):
     reasons = {text: reason for _, _, reason, text in (line.split("\t") for line in result.stdout.splitlines())}
     assert reasons["Plasma exchange removes antibodies."].startswith("failed the QA check: term-forbidden: ")
     assert "Plasma exchange" not in reasons
+    # `booklet check` measures the edition the build prints: the forbidden rendering is not in it either
+    import datetime
+    from pipeline.project import Project
+    from pipeline.quality import check_editions
+
+    [(checked, _)] = check_editions(Project(tmp_path), ["plex"], ["es"], datetime.date(2026, 12, 4),
+                                    tmp_path / "output")[1:]
+    texts = [block.text for block in checked.blocks] + [b.text for s in checked.walk_sections() for b in s.blocks]
+    assert "Plasma exchange removes antibodies." in texts and "El intercambio de plasma elimina los anticuerpos." \
+        not in texts
 
 
 # ---- the shipped glossaries ------------------------------------------------------------------------------
