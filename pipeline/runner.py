@@ -722,9 +722,8 @@ def _catalog_place(shown: str, catalog: Path) -> tuple[Path, int] | None:
     if not catalog.is_file():
         return None
     shown = " ".join(shown.split())
-    found = [(len(text), entry.msgstr_lines[0]) for entry in po.parse(catalog).entries
-             if not (entry.obsolete or entry.fuzzy) and (text := " ".join(entry.msgstr.get(0, "").split()))
-             and text in shown]
+    found = [(len(text), line) for line, _, translation in po.parse(catalog).translations()
+             if (text := " ".join(translation.split())) in shown]
     return (catalog, max(found)[1]) if found else None
 
 
