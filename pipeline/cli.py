@@ -177,14 +177,13 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
                 if bar:
                     bar.finish()
                     bar = None
-    checked = [] if dry_run else _check_built(project, doc_ids, summary, out)
     if report_file:
         write_atomic(report_file, json.dumps({"outputs": [asdict(task) for task in summary.tasks],
                                               "messages": [asdict(m) for m in summary.messages],
                                               "errors": summary.errors,
-                                              "check": [asdict(r) | {"warnings": r.warnings} for r in checked]},
+                                              "check": [r.as_dict() for r in summary.checks]},
                                              indent=1, ensure_ascii=False) + "\n")
-    for report in checked:
+    for report in summary.checks:
         tell(report.summary_line())
     if dry_run:
         tell(f"would build {summary.count('would build')}, {summary.count('up to date')} up to date")
@@ -194,18 +193,6 @@ def build(project: Project, docs, locales, formats, layouts, paper, out_dir, cli
         tell(f"booklet: error: {message}")
     if summary.errors:
         raise BookletError(summary.errors[-1])
-
-
-def _check_built(project: Project, doc_ids: list[str], summary, out: Path) -> list:
-    """`booklet check` of the editions this build wrote something of, for its summary and report."""
-    import datetime
-
-    from pipeline.quality import check_built
-
-    built = [task.output for task in summary.tasks if task.status == "built"]
-    if not built:
-        return []
-    return check_built(project, doc_ids, built, datetime.datetime.now(datetime.timezone.utc).date(), out)
 
 
 class _ProgressLine:
@@ -274,7 +261,7 @@ def check(project: Project, docs, locales, strict: bool, as_json: bool, report_f
         for doc, report in checked:
             write_pemat_sheet(doc, report, sheets_dir, day, layouts=project.layouts)
         click.echo(f"{len(checked)} PEMAT-informed reviewer sheets in {sheets_dir}", err=True)
-    as_text = json.dumps([asdict(r) | {"warnings": r.warnings} for r in reports], ensure_ascii=False, indent=1)
+    as_text = json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=1)
     if report_file:
         write_atomic(report_file, as_text + "\n")
     if as_json:

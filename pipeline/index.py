@@ -44,15 +44,15 @@ def english_name(tag: str) -> str:
         return tag
 
 
-def edition_facts(ed) -> dict[str, object]:
+def edition_facts(ed, check) -> dict[str, object]:
     """What the index shows of a build.Edition: its title (and the title's language where it fell back to the
-    source's), its reading grade, how much of it is translated, its review and its QA figures; None where the
-    edition is the source itself."""
-    from pipeline.quality import reading_grade
+    source's), its reading grade (from `check`, its quality.Report), how much of it is translated, its review
+    and its QA figures; None where the edition is the source itself."""
+    from pipeline.quality import grade_line
 
     translated = ed.translation is not None
     return {"title": ed.document.title, "title_lang": ed.document.langs.get("title"),
-            "reading_grade": reading_grade(ed.document, ed.locale),
+            "reading_grade": grade_line(check.scores),
             "source_lang": ed.source_lang,
             # rounded down: 99.96 % is not shown as 100 %
             "percent_translated": math.floor(ed.percent_translated * 10) / 10 if translated else None,
@@ -106,7 +106,7 @@ class EditionEntry:
 
     @property
     def reading_grade(self) -> str | None:
-        """The whole text's readability, as `booklet check` measures it (quality.reading_grade)."""
+        """The whole text's readability, as `booklet check` measures it (quality.grade_line)."""
         return self.facts.get("reading_grade")
 
     @property

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -272,9 +272,13 @@ class Report:
     def warnings(self) -> int:
         return sum(m.severity == "warning" for m in self.messages)
 
+    def as_dict(self) -> dict:
+        """The report as `--json` and a build's `--report` give it."""
+        return asdict(self) | {"warnings": self.warnings}
+
     def summary_line(self) -> str:
         """One line for the end of a build: the whole text's scores and the number of warnings."""
-        scores = ", ".join(f"{s.formula} {s.value:g}" for s in self.scores) or "reading grade not available"
+        scores = grade_line(self.scores) if self.scores else "reading grade not available"
         return f"check {self.document} ({self.locale}): {scores}; {self.warnings} warnings (`booklet check`)"
 
 
@@ -283,8 +287,6 @@ class CheckOptions:
     today: dt.date
     max_age_months: int = 24
     sheet_roles: frozenset[str] = frozenset()  # sections a one-page sheet prints: held to the sheet's targets
-    body_pt: float | None = None  # the body type measured in the built PDF, None where none was measured
-    body_pdf: str | None = None  # which PDF it was measured in
 
 
 _META_UNITS = ("title", "subtitle", "description", "disclaimer")
@@ -303,10 +305,9 @@ def _whole_text(body: list[Unit]) -> str:
     return " ".join(as_prose(u.text) for u in body)
 
 
-def reading_grade(doc: Document, locale: str) -> str:
-    """The whole text's readability in a few words, as `check` measures it ("Flesch-Kincaid grade 12.7, SMOG
-    12.3"), or "not available" for a language without a validated formula: what the index page shows."""
-    scores = readability(_whole_text(_body(doc)), _language(locale))
+def grade_line(scores: list[Score]) -> str:
+    """A text's readability in a few words ("Flesch-Kincaid grade 12.7, SMOG 12.3"), or "not available" for a
+    language without a validated formula: what the index page and a build's summary show."""
     return ", ".join(f"{score.formula} {score.value:g}" for score in scores) or "not available"
 
 
@@ -491,7 +492,6 @@ def pemat_items(doc: Document, sections: list[SectionReport], body: list[Unit], 
     unexplained = codes["check.unexplained-term"] + codes["check.unexplained-abbreviation"]
     see_doctor = doc.sections_with_role("see-doctor")
     actions = [u for u in body if u.section in see_doctor and _ACTION.search(u.text)]
-    body_pt = options.body_pt
     return [
         pemat_p(1),
         pemat_p(3),
@@ -508,16 +508,31 @@ def pemat_items(doc: Document, sections: list[SectionReport], body: list[Unit], 
                 else "no section with role overview or titled Summary / Key points"),
         pemat_p(12, lists > 0 or None,
                 f"{lists} bulleted or numbered lists; boxes and bold are for a reviewer to judge"),
-        PematItem(13, "Body text is at least 12 point (large-print practice; measured in the built PDF).",
-                  None if body_pt is None else body_pt >= BODY_PT - 0.05,
-                  "no built PDF to measure: run `booklet build`" if body_pt is None
-                  else f"most common type size {body_pt:g} pt in {options.body_pdf}"),
+        _body_type_item(None, None),  # measured in a built PDF: with_body_type
         pemat_p(20, bool(actions) if see_doctor else False,
                 f"{len(actions)} concrete actions (call, go, ask, see…) in {see_doctor[0].title!r}" if see_doctor
                 else "no section with role see-doctor"),
         pemat_p(21),
         pemat_p(22),
     ]
+
+
+BODY_TYPE_ITEM = 13
+
+
+def _body_type_item(body_pt: float | None, body_pdf: str | None) -> PematItem:
+    return PematItem(BODY_TYPE_ITEM, "Body text is at least 12 point (large-print practice; measured in the built PDF).",
+                     None if body_pt is None else body_pt >= BODY_PT - 0.05,
+                     "no built PDF to measure: run `booklet build`" if body_pt is None
+                     else f"most common type size {body_pt:g} pt in {body_pdf}")
+
+
+def with_body_type(report: Report, pdf: Path | None) -> Report:
+    """`report` with its edition's body type measured in `pdf`, a PDF built of it (None: none is): a build
+    checks an edition before its PDFs are made (the worker that translates it), and measures one afterwards."""
+    body_pt = body_type_size(pdf) if pdf is not None else None
+    measured = _body_type_item(body_pt, str(pdf) if pdf is not None else None)
+    return replace(report, pemat=[measured if item.number == BODY_TYPE_ITEM else item for item in report.pemat])
 
 
 # An action a patient can take: the verbs plain-language guides use for "what to do" (en, es, fr, de).
@@ -551,9 +566,17 @@ def body_type_size(pdf: Path) -> float | None:
     return sizes.most_common(1)[0][0] if sizes else None
 
 
-def check_documents(project, doc_ids: list[str], locales: list[str], today: dt.date, out_dir: Path) -> list[Report]:
-    """`check` for each document in each locale it has an edition in (check_editions): the reports alone."""
-    return [report for _, report in check_editions(project, doc_ids, locales, today, out_dir)]
+def check_options(settings, layouts, today: dt.date) -> CheckOptions:
+    """The project's check settings (booklet.toml's [check]; the sections its one-page sheet prints)."""
+    sheet_roles = frozenset(layouts.manifest("sheet").requires_roles) if "sheet" in layouts.names() else frozenset()
+    return CheckOptions(today, settings.check.max_age_months, sheet_roles)
+
+
+def leftover_warnings(changes, source_file: str) -> list[Message]:
+    """The normaliser's warnings about a source (the editorial lines it dropped, sources.Loaded.changes), as the
+    check of the source's own edition reports them."""
+    return [Message("check.leftover", f"{c.rule}: {c.message}", "warning", source_file, c.line)
+            for c in changes if c.warning]
 
 
 def check_editions(project, doc_ids: list[str], locales: list[str], today: dt.date,
@@ -563,39 +586,27 @@ def check_editions(project, doc_ids: list[str], locales: list[str], today: dt.da
     `out_dir` (the guide's first): each edition's document with its report."""
     from pipeline.build import edition, with_source_language
     from pipeline.i18n.termbase import load_termbase
-    from pipeline.render import output_path
 
-    layouts = project.layouts
-    sheet_roles = frozenset(layouts.manifest("sheet").requires_roles) if "sheet" in layouts.names() else frozenset()
-    printed = sorted(project.settings.layouts, key=lambda name: name != "guide")
+    options = check_options(project.settings, project.layouts, today)
+    printed = project.settings.layouts
     checked = []
     for doc_id in doc_ids:
         loaded = project.load(doc_id)
         doc, path = loaded.document, str(loaded.path)
-        leftovers = [Message("check.leftover", f"{c.rule}: {c.message}", "warning", path, c.line)
-                     for c in loaded.changes if c.warning]
+        leftovers = leftover_warnings(loaded.changes, path)
         for locale in with_source_language(project.settings.locales if not locales else locales, doc.lang):
             ed = edition(doc, locale, project.translations_dir, load_termbase(project.translations_dir, locale))
             if ed is None:
                 continue
-            built = [p for name in printed if (p := output_path(out_dir, ed.document, "pdf", name)).is_file()]
-            body_pt = body_type_size(built[0]) if built else None
-            options = CheckOptions(today, project.settings.check.max_age_months, sheet_roles, body_pt,
-                                   str(built[0]) if built else None)
-            checked.append((ed.document, check(ed.document, locale, options, path,
-                                               leftovers if ed.translation is None else [])))
+            report = check(ed.document, locale, options, path, leftovers if ed.translation is None else [])
+            checked.append((ed.document, with_body_type(report, measured_pdf(out_dir, ed.document, printed))))
     return checked
 
 
-def check_built(project, doc_ids: list[str], built: list[str], today: dt.date, out_dir: Path) -> list[Report]:
-    """`check` for the editions a build wrote an output of (`built`: the outputs' keys, `<locale>/<doc-id>.…`),
-    only those: a build that wrote nothing checks nothing."""
-    editions: dict[str, list[str]] = {}
-    for key in built:
-        locale, name = key.split("/", 1)
-        if doc_id := next((d for d in doc_ids if name.startswith(f"{d}.")), None):
-            editions.setdefault(doc_id, [])
-            if locale not in editions[doc_id]:
-                editions[doc_id].append(locale)
-    return [report for doc_id, locales in editions.items()
-            for report in check_documents(project, [doc_id], locales, today, out_dir) if report.locale in locales]
+def measured_pdf(out_dir: Path, doc: Document, layouts: list[str]) -> Path | None:
+    """The built PDF of an edition whose body type `check` measures: the guide's where there is one, else the
+    first of `layouts` built."""
+    from pipeline.render import output_path
+
+    built = (output_path(out_dir, doc, "pdf", name) for name in sorted(layouts, key=lambda name: name != "guide"))
+    return next((path for path in built if path.is_file()), None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import contextlib
+import datetime
 import itertools
 import os
 import subprocess
@@ -31,6 +32,7 @@ from pipeline.model import Document, Meta
 from pipeline.planner import Fingerprints, State, Task, digest, tasks_for
 
 if TYPE_CHECKING:
+    from pipeline.quality import CheckOptions, Report
     from pipeline.i18n.termbase import Termbase
 
 
@@ -50,6 +52,7 @@ class BuildRequest:
     jobs: int = 1  # worker processes
     scheduler: str | None = None  # run the jobs on a Dask cluster: its scheduler's address, or "local"
     strict: bool = False  # a source without an open licence is an error, not a warning
+    today: datetime.date | None = None  # the day content and review dates are checked against (None: today, UTC)
 
 
 @dataclass
@@ -68,6 +71,7 @@ class Summary:
     tasks: list[TaskReport] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)  # every message of the build, in the order said
     errors: list[str] = field(default_factory=list)  # the build fails with these, the last one as its message
+    checks: list[Report] = field(default_factory=list)  # `booklet check` of each edition it wrote an output of
     total: int = 0  # tasks in the build, those up to date included
     progress: Callable[[Summary], None] | None = None  # told each time tasks are accounted for
 
@@ -105,6 +109,9 @@ class Job:
     cache_salt: str  # what every render cache entry depends on (the software and the layouts)
     cached: dict[str, bytes]  # the render cache entries its tasks used last time (render.cache)
     termbase: Termbase | None  # the locale's glossary, read once a build by the parent
+    check: CheckOptions  # what `booklet check` measures the edition against
+    source_file: str  # the document's source file, which the check's messages name
+    leftovers: list[Message]  # the normaliser's warnings about the source, which the check of its own edition reports
 
 
 @dataclass
@@ -133,6 +140,7 @@ class Translated:
     messages: list[Message] = field(default_factory=list)  # about the edition, before its tasks'
     report: tuple[str, bytes | None] | None = None  # the untranslated-units report: file name, bytes (None: none)
     facts: dict[str, object] = field(default_factory=dict)  # what the index shows of the edition (index.py)
+    check: Report | None = None  # `booklet check` of the edition, its body type not yet measured (no PDF yet)
     error: str | None = None  # the edition could not be made (a broken catalog): every task failed
 
 
@@ -188,8 +196,10 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
     to date tasks and what a dry run would build go straight into `summary`."""
     from pipeline.build import with_source_language
     from pipeline.i18n.termbase import load_termbase
+    from pipeline.quality import check_options, leftover_warnings
 
     settings = project.settings
+    checking = check_options(settings, project.layouts, request.today or datetime.datetime.now(datetime.timezone.utc).date())
     options = {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
     fingerprints = Fingerprints(project, options, request.clinic_file)
     replayed: set[str] = set()  # what up-to-date tasks were held back for, said once
@@ -229,7 +239,8 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
         if request.dry_run:
             summary.add(*(TaskReport(task.key, "would build", _one(inputs)) for task, inputs in stale.items()))
             continue
-        document = _load(project, doc_id, say)
+        loaded = _load(project, doc_id, say)
+        document, source_file = loaded.document, str(loaded.path or loaded.document.meta.source_file)
         epoch = os.environ.get("SOURCE_DATE_EPOCH") or None
         if epoch is None and not document.meta.last_updated:  # an EPUB is dated; the source says no date
             epoch = source_epoch(project.resolve(doc_id).path)
@@ -243,7 +254,7 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
             files, origins = _job_files(project, document, locale, clinic)
             yield (Job(settings, files, origins, epoch, request.out, document, locale, tasks, request.paper,
                        clinic, request.allow_incomplete, hints, fingerprints.cache_salt, cached,
-                       termbases[locale]),
+                       termbases[locale], checking, source_file, leftover_warnings(loaded.changes, source_file)),
                    {task: stale[task] for task in tasks})
 
 
@@ -311,7 +322,8 @@ def source_epoch(path: Path) -> str | None:
     return epoch
 
 
-def _load(project, doc_id: str, say) -> Document:
+def _load(project, doc_id: str, say):
+    """The document (sources.Loaded), its normaliser's warnings said."""
     from pipeline.render import check_document
 
     loaded = project.load(doc_id)
@@ -320,7 +332,7 @@ def _load(project, doc_id: str, say) -> Document:
             say(Message(f"normalise.{change.rule}", f"{change.rule}: {change.message}", "warning",
                         str(loaded.path or loaded.document.meta.source_file), change.line))
     check_document(loaded.document)
-    return loaded.document
+    return loaded
 
 
 JOBS_PER_WORKER = 40
@@ -506,6 +518,7 @@ def _take(job: Job, translated: Translated, rendered: dict[Task, Outcome], input
           out: Path, state: State, summary: Summary, say) -> None:
     """Write what the workers made of an edition, say what happened, and keep it in the state file."""
     from pipeline.index import output_facts
+    from pipeline.quality import measured_pdf, with_body_type
 
     folder = out / job.locale
     for message in translated.messages:
@@ -555,6 +568,9 @@ def _take(job: Job, translated: Translated, rendered: dict[Task, Outcome], input
         else:  # refused or failed: checked again next time, so that the build fails every time
             state.forget(task)
         summary.add(TaskReport(task.key, outcome.status, _one(inputs[task]), outcome.seconds, messages))
+    if translated.check is not None and any(rendered[task].status == "built" for task in rendered):
+        summary.checks.append(with_body_type(translated.check, measured_pdf(out, translated.document,
+                                                                            job.settings.layouts)))
 
 
 @contextlib.contextmanager
@@ -612,6 +628,7 @@ def _translate_edition(job: Job, root: Path) -> Translated:
     from pipeline.i18n.catalogs import labels_in_english
     from pipeline.index import edition_facts
     from pipeline.locales import babel_locale
+    from pipeline.quality import check
     from pipeline.render import output_path, unimposed_path
     from pipeline.render.layouts import LayoutSet
 
@@ -627,7 +644,9 @@ def _translate_edition(job: Job, root: Path) -> Translated:
         result.decisions = {task: Outcome(task, "skipped", messages=[message]) for task in job.tasks}
         return result
     result.document, result.translation = ed.document, ed.translation
-    result.facts = edition_facts(ed)
+    result.check = check(ed.document, job.locale, job.check, job.source_file,
+                         job.leftovers if ed.translation is None else [])
+    result.facts = edition_facts(ed, result.check)
     result.report = _fallback_report(ed, job.out / job.locale, result.messages)
     if ed.qa_warnings:
         found = collections.Counter(p.code for problems in ed.qa_warnings.values() for p in problems)

@@ -223,6 +223,10 @@ def test_body_type_measured_in_a_built_pdf_and_the_json_report(tmp_path):
     assert item["met"] is (body_type_size(pdf) >= 11.95) and str(pdf) in item["evidence"]
     assert {s["formula"] for s in report["scores"]} == {"Flesch-Kincaid grade", "SMOG"}
     assert any(m["code"] == "check.never-reviewed" for m in report["messages"])
+    # the build's summary is the same check of the same edition (made by the worker that translated it)
+    [today] = json.loads(booklet("check", "--doc", TREATMENT, "--locale", "en", "--json", "--out",
+                                 str(tmp_path)).stdout)
+    assert summarised == today
 
 
 def test_strict_turns_warnings_into_a_non_zero_exit(tmp_path):
