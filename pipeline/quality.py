@@ -4,7 +4,8 @@ edition at the end of `booklet build`), each against a published formula or a st
 - reading grade by formulas validated for the language (textstat), per section and for the whole text;
 - long sentences, mean sentence length, words of three or more syllables, long lists, deep headings;
 - medical terms and abbreviations without a plain explanation, clinical shorthand (BID, nocte…), and
-  prescriber-level content (doses by body surface or weight, IV/IM/SC schedules) for a clinician to review;
+  prescriber-level content (doses by body surface or weight, IV/IM/SC schedules) and treatments presented as
+  experimental, investigational, unproven, in trials or off-label, for a clinician to review;
 - sections without a cited source, sources that are only a publisher's home page;
 - content older than the configured age, a clinical review that was never done or has lapsed, editorial
   leftovers the normaliser found;
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +26,7 @@ from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pipeline.i18n.units import Unit, units
+from pipeline.i18n.units import Unit, units, walk
 from pipeline.messages import Message
 from pipeline.model import Document, ListBlock, Section, cited_parts
 
@@ -178,6 +180,45 @@ def shorthand(text: str) -> list[str]:
 
 def prescriber_level(text: str) -> list[str]:
     return [m.group(0).strip() for m in (*_BY_BODY_SIZE.finditer(text), *_ROUTE_SCHEDULE.finditer(text))]
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """A phrase of pipeline/data/experimental-treatments.toml as a regular expression: a space or a hyphen matches
+    spaces or a hyphen, an apostrophe ' or ’, "(a|b)" alternatives and "(a )?" an optional word; the rest as
+    written."""
+    pattern = []
+    for ch in unicodedata.normalize("NFC", phrase):
+        if ch in " -":
+            pattern.append(r"[\s\-\u2010\u2011]+")
+        elif ch in "'’":
+            pattern.append("['’]")
+        elif ch == "(":
+            pattern.append("(?:")
+        elif ch in ")|?":
+            pattern.append(ch)
+        else:
+            pattern.append(re.escape(ch))
+    return "".join(pattern)
+
+
+@lru_cache(maxsize=None)
+def _experimental_pattern(language: str) -> re.Pattern | None:
+    """The shipped wording of experimental or unproven treatments for a language, as one pattern of whole words
+    (longest phrases first); None where the language has no list."""
+    data = tomllib.loads(files("pipeline").joinpath("data/experimental-treatments.toml").read_text(encoding="utf-8"))
+    phrases = data.get(language, {}).get("phrases")
+    if not phrases:
+        return None
+    alternatives = "|".join(_phrase_pattern(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I)
+
+
+def experimental(text: str, language: str) -> list[re.Match] | None:
+    """Where `text` presents a treatment as experimental, investigational, unproven, in clinical trials,
+    off-label or not yet approved, by the list for its language; None where the language has no list (the text
+    is not checked: another language's list would find nothing or the wrong things)."""
+    pattern = _experimental_pattern(language)
+    return None if pattern is None else list(pattern.finditer(unicodedata.normalize("NFC", text)))
 
 
 def explained(term: str, text: str, start: int, end: int) -> bool:
@@ -369,6 +410,7 @@ def check(doc: Document, locale: str, options: CheckOptions, source_file: str | 
             warn("check.prescriber-level", f"{_section_name(unit)}: prescriber-level content "
                                            f"({'; '.join(dict.fromkeys(found))}) in a patient handout: for clinical "
                                            "review", unit.line)
+    _experimental(doc, body, language, warn, messages, source_file)
     _unexplained(doc, body, language, warn)
     _sources(doc, warn)
     _currency(doc, options, warn)
@@ -400,6 +442,53 @@ def _section_name(unit: Unit) -> str:
 def _quote(text: str, words: int = 8) -> str:
     split = text.split()
     return "“" + " ".join(split[:words]) + ("…" if len(split) > words else "") + "”"
+
+
+def _quote_match(match: re.Match, before: int = 4, after: int = 8) -> str:
+    """The words around a match, briefly and as written: a few before the word it starts in, and a few after."""
+    text = match.string
+    words = [(w.start(), w.end()) for w in re.finditer(r"\S+", text)]
+    at = next(i for i, (_, end) in enumerate(words) if end > match.start())
+    first, last = max(0, at - before), min(len(words), at + after)
+    return ("“" + ("…" if first > 0 else "") + text[words[first][0]:words[last - 1][1]]
+            + ("…" if last < len(words) else "") + "”")
+
+
+def _unit_languages(doc: Document) -> dict[str, str]:
+    """The language of each unit left in the source's language in an edition (a translation not done yet): its
+    id and language; the other units are in the edition's own."""
+    languages = {}
+    for unit, put in walk(doc):
+        owner, name = getattr(put, "owner", None), getattr(put, "field", None)
+        if owner is not None and (lang := owner.langs.get(name)):
+            languages[unit.id] = _language(lang)
+    return languages
+
+
+def _experimental(doc: Document, body: list[Unit], language: str, warn, messages: list[Message],
+                  source_file: str | None) -> None:
+    """Each unit presenting a treatment as experimental, investigational, unproven, in trials, off-label or not
+    yet approved, by the list for the language the unit is in (an untranslated unit of an edition is in the
+    source's); one note naming the languages whose text went unchecked for want of a list."""
+    fallbacks = _unit_languages(doc)
+    unchecked: list[str] = []
+    for unit in body:
+        unit_language = fallbacks.get(unit.id, language)
+        found = experimental(unit.text, unit_language)
+        if found is None:
+            if unit_language not in unchecked:
+                unchecked.append(unit_language)
+            continue
+        if found:
+            wording = ", ".join(dict.fromkeys(f"“{m.group(0)}”" for m in found))
+            warn("check.experimental-treatment", f"{_section_name(unit)}: a treatment presented as experimental or "
+                                                 f"unproven ({wording}) in {_quote_match(found[0])}: for clinical "
+                                                 "review (a handout should not offer it without context)", unit.line)
+    for unchecked_language in unchecked:
+        messages.append(Message("check.experimental-unchecked",
+                                f"text in {unchecked_language!r} not checked for experimental or unproven treatments: "
+                                "pipeline/data/experimental-treatments.toml has no list for the language", "info",
+                                source_file or doc.id))
 
 
 def _glossary(doc: Document) -> set[str]:

@@ -12,8 +12,8 @@ from conftest import document_folder
 from pipeline.config import load_toml
 from pipeline.errors import ConfigError
 from pipeline.model import Citation, Document, ListBlock, ListItem, Meta, Paragraph, Review, Section
-from pipeline.quality import (CheckOptions, body_type_size, check, grade_met, polysyllables, prescriber_level,
-                              readability, shorthand)
+from pipeline.quality import (CheckOptions, body_type_size, check, experimental, grade_met, polysyllables,
+                              prescriber_level, readability, shorthand)
 from pipeline.sources import SourceMeta
 from test_cli import booklet
 
@@ -124,6 +124,89 @@ def test_shorthand(text, found):
 ])
 def test_prescriber_level(text, flagged):
     assert bool(prescriber_level(text)) is flagged
+
+
+# --- treatments presented as experimental or unproven --------------------------------------------------------------
+
+@pytest.mark.parametrize("language, text, found", [
+    # the shipped guide's own wording, and its Spanish translation
+    ("en", "Adipose-derived MSC injections – experimental nerve bridge.", ["experimental"]),
+    ("en", "iPSC-derived motor neuron transplant (Phase I trials) – replaces lost neurons; yet strictly experimental.",
+     ["Phase I trials", "experimental"]),
+    ("en", "Only in clinical trials; early data show improved nerve conduction.", ["clinical trials", "early data show"]),
+    ("en", "This drug is investigational and is used off-label for PMN.", ["investigational", "off-label"]),
+    ("en", "Rituximab is not yet approved for this and is still being studied.", ["not yet approved", "still being studied"]),
+    ("en", "An emerging therapy, a novel agent under investigation: unproven.",
+     ["emerging therapy", "novel agent", "under investigation", "unproven"]),
+    ("es", "Solo en ensayos clínicos; los primeros datos muestran una mejor conducción.", ["ensayos clínicos", "primeros datos"]),
+    ("es", "Trasplante de neuronas motoras derivadas de iPSC (ensayos de fase I)", ["ensayos de fase I"]),
+    ("es", "Un fármaco en investigación, usado fuera de indicación; aún no aprobado.",
+     ["fármaco en investigación", "fuera de indicación", "aún no aprobado"]),
+    ("fr", "Ce traitement est expérimental : il est à l’étude dans des essais cliniques.",
+     ["expérimental", "à l’étude", "essais cliniques"]),
+    ("fr", "Prescrit hors AMM, en usage compassionnel ; efficacité non démontrée.",
+     ["hors AMM", "usage compassionnel", "non démontrée"]),
+    ("de", "Diese Behandlung ist experimentell und wird in klinischen Studien erprobt.",
+     ["experimentell", "klinischen Studien"]),
+    # everyday words that are not about a treatment
+    ("en", "Finding the right dose can take some trial and error.", []),
+    ("en", "Your doctor may suggest a trial of physiotherapy first.", []),
+    ("en", "Read a novel or listen to music while you rest.", []),
+    ("en", "Tell your doctor about any emerging symptoms, such as new weakness.", []),
+    ("en", "Studies show that gentle exercise helps. Your blood is being tested for antibodies.", []),
+    ("en", "Supplements not approved by your oncologist can interact with chemotherapy.", []),
+    ("es", "Suplementos sin receta no aprobados por su oncólogo.", []),
+    ("es", "Escriba un ensayo corto sobre sus síntomas.", []),
+    ("fr", "Les compléments non approuvés par votre oncologue sont à éviter.", []),
+])
+def test_experimental_wording(language, text, found):
+    assert [m.group(0) for m in experimental(text, language)] == found
+
+
+def test_a_language_without_a_list_is_not_checked_with_another_languages():
+    assert experimental("علاج تجريبي experimental", "ar") is None
+
+
+def experimental_document(lang="en", text="Stem-cell transplant: strictly experimental, only in clinical trials."):
+    return Document("doc", lang, "T", sections=[
+        Section("treatment", "Treatment", 1, line=4, blocks=[
+            Paragraph("Rest and gentle exercise help.", line=5),
+            ListBlock([ListItem(text, term="iPSC transplant", line=7)])])])
+
+
+def test_the_check_names_the_section_and_quotes_the_wording():
+    report = check(experimental_document(), "en", CheckOptions(TODAY), "a.txt")
+    [flagged] = [m for m in report.messages if m.code == "check.experimental-treatment"]
+    assert (flagged.file, flagged.line, flagged.severity) == ("a.txt", 7, "warning")
+    assert "section 'Treatment'" in flagged.text
+    assert "“experimental”, “clinical trials”" in flagged.text
+    assert "“Stem-cell transplant: strictly experimental, only in clinical trials.”" in flagged.text
+    assert "clinical review" in flagged.text
+    assert not codes(report)["check.experimental-unchecked"]
+    clean = check(experimental_document(text="Rest when you feel tired."), "en", CheckOptions(TODAY))
+    assert not codes(clean)["check.experimental-treatment"]
+
+
+def test_a_long_unit_is_quoted_briefly_around_the_wording():
+    text = ("Some people with this condition ask about new treatments that they read about online, and a few of "
+            "them are offered a place in a clinical trial at a large hospital far from home.")
+    report = check(experimental_document(text=text), "en", CheckOptions(TODAY))
+    [flagged] = [m for m in report.messages if m.code == "check.experimental-treatment"]
+    assert "“…a place in a clinical trial at a large hospital far from…”" in flagged.text  # 4 words before, 8 on
+
+
+def test_an_untranslated_unit_is_checked_in_its_own_language_and_a_language_without_a_list_is_reported():
+    from pipeline.i18n.units import translate
+
+    doc = experimental_document()
+    arabic = {"Rest and gentle exercise help.": "الراحة والتمارين الخفيفة تساعد."}
+    edition = translate(doc, "ar", lambda unit: arabic.get(unit.text)).document  # the rest left in English
+    report = check(edition, "ar", CheckOptions(TODAY), "a.txt")
+    [flagged] = [m for m in report.messages if m.code == "check.experimental-treatment"]
+    assert flagged.line == 7 and "“experimental”" in flagged.text
+    [note] = [m for m in report.messages if m.code == "check.experimental-unchecked"]
+    assert note.severity == "info" and "'ar'" in note.text
+    assert report.warnings == sum(m.severity == "warning" for m in report.messages)  # the note is not a warning
 
 
 # --- a document's sources, age and review ------------------------------------------------------------------------
