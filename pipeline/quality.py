@@ -35,7 +35,7 @@ MEAN_SENTENCE_TARGET = 20  # mean words per sentence, under
 LONG_LIST_ITEMS = 7  # Miller's "seven, plus or minus two"; PEMAT-P item 12 asks for lists of a few items
 MAX_HEADING_LEVELS = 3
 MIN_SAMPLE_WORDS = 30  # below this a readability formula says little: a section is scored but not warned about
-BODY_PT = 12.0  # PEMAT-P and every large-print guide: body text at least 12 point
+BODY_PT = 12.0  # RNIB's Clear Print guidelines: body text at least 12 point (14 preferred); not a PEMAT item
 
 
 @dataclass(frozen=True)
@@ -244,8 +244,13 @@ class SectionReport:
     cited: bool  # at least one of its parts cites a source
 
 
-# AHRQ's PEMAT-P checklist (printable materials), its items numbered and worded as in the tool: 13 and 14 are
-# for audiovisual materials only, so they are not here.  Items 1–19 are understandability, 20–26 actionability.
+# AHRQ's PEMAT-P checklist (printable materials), its items numbered and worded as in the tool.  The User's Guide
+# numbers the 26 items of both versions together: "The PEMAT-P includes items 1–12 and 15–19 for understandability
+# and items 20–26 for actionability"; 13 ("Text on the screen is easy to read") and 14 ("The material allows the
+# user to hear the words clearly") are audiovisual only, so they are not here, and no item is about type size.
+# Shoemaker SJ, Wolf MS, Brach C, The Patient Education Materials Assessment Tool (PEMAT) and User's Guide, AHRQ
+# Publication No. 14-0002-EF (November 2013, updated August 2014), its "Introduction"; the 26 items with their (P)
+# and (A/V) marks are also tabulated in Patient Educ Couns 2018;101(3):490-496 (PMC5839932), Table 1.
 PEMAT_P_ITEMS: dict[int, str] = {
     1: "The material makes its purpose completely evident.",
     2: "The material does not include information or content that distracts from its purpose.",
@@ -295,6 +300,28 @@ def pemat_p(number: int, met: bool | None = None, evidence: str = "") -> PematIt
 
 
 @dataclass
+class BodyType:
+    """The body text's type size, measured in a built PDF: a large-print (Clear Print) measure, not a PEMAT item
+    (the PEMAT-P has none about type size).  `pt` and `pdf` are None where no built PDF was found to measure."""
+
+    label: str
+    minimum_pt: float
+    pt: float | None
+    pdf: str | None
+    met: bool | None
+    evidence: str
+
+
+def body_type(options: CheckOptions) -> BodyType:
+    pt = options.body_pt
+    return BodyType(f"Body text is at least {BODY_PT:g} point (RNIB Clear Print; not a PEMAT item), measured in the "
+                    "built PDF.", BODY_PT, pt, options.body_pdf if pt is not None else None,
+                    None if pt is None else pt >= BODY_PT - 0.05,
+                    "no built PDF to measure: run `booklet build`" if pt is None
+                    else f"most common type size {pt:g} pt in {options.body_pdf}")
+
+
+@dataclass
 class Report:
     document: str
     locale: str
@@ -303,8 +330,9 @@ class Report:
     scores: list[Score]  # the whole text's
     mean_sentence_length: float
     sections: list[SectionReport]
-    pemat: list[PematItem]
+    pemat: list[PematItem]  # AHRQ's PEMAT-P items only, by their numbers in the tool
     messages: list[Message]
+    body_type: BodyType | None = None  # not a PEMAT item: measured in the built PDF
     last_reviewed: str | None = None
     next_review_due: str | None = None
     reviewed_by: str | None = None
@@ -420,7 +448,7 @@ def check(doc: Document, locale: str, options: CheckOptions, source_file: str | 
     mean = round(sum(map(word_count, all_sentences)) / len(all_sentences), 1) if all_sentences else 0.0
     review = doc.meta.review
     return Report(doc.id, locale, language, "guide", scores, mean, sections,
-                  pemat_items(doc, sections, body, options, messages), messages,
+                  pemat_items(doc, sections, body, options, messages), messages, body_type(options),
                   review.last_reviewed, review.next_review_due, review.reviewed_by)
 
 
@@ -580,7 +608,6 @@ def pemat_items(doc: Document, sections: list[SectionReport], body: list[Unit], 
     unexplained = codes["check.unexplained-term"] + codes["check.unexplained-abbreviation"]
     see_doctor = doc.sections_with_role("see-doctor")
     actions = [u for u in body if u.section in see_doctor and _ACTION.search(u.text)]
-    body_pt = options.body_pt
     return [
         pemat_p(1),
         pemat_p(3),
@@ -597,10 +624,6 @@ def pemat_items(doc: Document, sections: list[SectionReport], body: list[Unit], 
                 else "no section with role overview or titled Summary / Key points"),
         pemat_p(12, lists > 0 or None,
                 f"{lists} bulleted or numbered lists; boxes and bold are for a reviewer to judge"),
-        PematItem(13, "Body text is at least 12 point (large-print practice; measured in the built PDF).",
-                  None if body_pt is None else body_pt >= BODY_PT - 0.05,
-                  "no built PDF to measure: run `booklet build`" if body_pt is None
-                  else f"most common type size {body_pt:g} pt in {options.body_pdf}"),
         pemat_p(20, bool(actions) if see_doctor else False,
                 f"{len(actions)} concrete actions (call, go, ask, see…) in {see_doctor[0].title!r}" if see_doctor
                 else "no section with role see-doctor"),

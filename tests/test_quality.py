@@ -12,8 +12,8 @@ from conftest import document_folder
 from pipeline.config import load_toml
 from pipeline.errors import ConfigError
 from pipeline.model import Citation, Document, ListBlock, ListItem, Meta, Paragraph, Review, Section
-from pipeline.quality import (CheckOptions, body_type_size, check, experimental, grade_met, polysyllables,
-                              prescriber_level, readability, shorthand)
+from pipeline.quality import (PEMAT_P_ITEMS, CheckOptions, body_type_size, check, experimental, grade_met,
+                              polysyllables, prescriber_level, readability, shorthand)
 from pipeline.sources import SourceMeta
 from test_cli import booklet
 
@@ -273,6 +273,31 @@ def test_invalid_review_dates_are_one_line_errors_naming_the_line(tmp_path, revi
     assert "\n" not in str(error.value)
 
 
+# --- PEMAT-P items and the body type ------------------------------------------------------------------------------
+
+def test_the_pemat_p_items_are_numbered_as_in_ahrqs_tool():
+    # AHRQ's User's Guide: "The PEMAT-P includes items 1–12 and 15–19 for understandability and items 20–26 for
+    # actionability" (13 and 14 are for audiovisual materials): 17 and 7 items.
+    assert set(PEMAT_P_ITEMS) == set(range(1, 13)) | set(range(15, 27))
+    assert PEMAT_P_ITEMS[12].startswith("The material uses visual cues")
+    assert PEMAT_P_ITEMS[15].startswith("The material uses visual aids whenever they could make content")
+
+
+@pytest.mark.parametrize("pt, met", [(None, None), (12.0, True), (11.5, False), (14.0, True)])
+def test_the_body_type_is_a_measure_of_its_own_not_a_pemat_item(pt, met):
+    options = CheckOptions(TODAY, body_pt=pt, body_pdf=None if pt is None else "out/en/doc.guide.pdf")
+    report = check(document(), "en", options)
+    assert {item.number for item in report.pemat} <= set(PEMAT_P_ITEMS)
+    assert all(item.text == PEMAT_P_ITEMS[item.number] for item in report.pemat)
+    measured = report.body_type
+    assert (measured.pt, measured.met, measured.minimum_pt) == (pt, met, 12.0)
+    assert "not a PEMAT item" in measured.label
+    if pt is None:
+        assert measured.pdf is None and "run `booklet build`" in measured.evidence
+    else:
+        assert measured.pdf == "out/en/doc.guide.pdf" and f"{pt:g} pt in out/en/doc.guide.pdf" in measured.evidence
+
+
 # --- the command --------------------------------------------------------------------------------------------------
 
 TREATMENT = "paraneoplastic-syndromes-treatment"
@@ -302,8 +327,10 @@ def test_body_type_measured_in_a_built_pdf_and_the_json_report(tmp_path):
     [report] = json.loads(result.stdout)
     assert {"document", "locale", "scores", "sections", "pemat", "messages", "warnings"} <= set(report)
     assert report["warnings"] == sum(m["severity"] == "warning" for m in report["messages"]) > 0
-    item = next(i for i in report["pemat"] if i["number"] == 13)
-    assert item["met"] is (body_type_size(pdf) >= 11.95) and str(pdf) in item["evidence"]
+    measured = report["body_type"]  # a measure of its own: not a PEMAT item
+    assert measured["pt"] == body_type_size(pdf) and measured["pdf"] == str(pdf)
+    assert measured["met"] is (body_type_size(pdf) >= 11.95) and str(pdf) in measured["evidence"]
+    assert {i["number"] for i in report["pemat"]} <= set(PEMAT_P_ITEMS)
     assert {s["formula"] for s in report["scores"]} == {"Flesch-Kincaid grade", "SMOG"}
     assert any(m["code"] == "check.never-reviewed" for m in report["messages"])
 
