@@ -4,7 +4,8 @@ edition at the end of `booklet build`), each against a published formula or a st
 - reading grade by formulas validated for the language (textstat), per section and for the whole text;
 - long sentences, mean sentence length, words of three or more syllables, long lists, deep headings;
 - medical terms and abbreviations without a plain explanation, clinical shorthand (BID, nocte…), and
-  prescriber-level content (doses by body surface or weight, IV/IM/SC schedules) for a clinician to review;
+  prescriber-level content (doses by body surface or weight, IV/IM/SC schedules) and treatments presented as
+  experimental, investigational, unproven, in trials or off-label, for a clinician to review;
 - sections without a cited source, sources that are only a publisher's home page;
 - content older than the configured age, a clinical review that was never done or has lapsed, editorial
   leftovers the normaliser found;
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -24,7 +26,7 @@ from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pipeline.i18n.units import Unit, units
+from pipeline.i18n.units import Unit, units, walk
 from pipeline.messages import Message
 from pipeline.model import Document, ListBlock, Section, cited_parts
 
@@ -33,7 +35,7 @@ MEAN_SENTENCE_TARGET = 20  # mean words per sentence, under
 LONG_LIST_ITEMS = 7  # Miller's "seven, plus or minus two"; PEMAT-P item 12 asks for lists of a few items
 MAX_HEADING_LEVELS = 3
 MIN_SAMPLE_WORDS = 30  # below this a readability formula says little: a section is scored but not warned about
-BODY_PT = 12.0  # PEMAT-P and every large-print guide: body text at least 12 point
+BODY_PT = 12.0  # RNIB's Clear Print guidelines: body text at least 12 point (14 preferred); not a PEMAT item
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,45 @@ def prescriber_level(text: str) -> list[str]:
     return [m.group(0).strip() for m in (*_BY_BODY_SIZE.finditer(text), *_ROUTE_SCHEDULE.finditer(text))]
 
 
+def _phrase_pattern(phrase: str) -> str:
+    """A phrase of pipeline/data/experimental-treatments.toml as a regular expression: a space or a hyphen matches
+    spaces or a hyphen, an apostrophe ' or ’, "(a|b)" alternatives and "(a )?" an optional word; the rest as
+    written."""
+    pattern = []
+    for ch in unicodedata.normalize("NFC", phrase):
+        if ch in " -":
+            pattern.append(r"[\s\-\u2010\u2011]+")
+        elif ch in "'’":
+            pattern.append("['’]")
+        elif ch == "(":
+            pattern.append("(?:")
+        elif ch in ")|?":
+            pattern.append(ch)
+        else:
+            pattern.append(re.escape(ch))
+    return "".join(pattern)
+
+
+@lru_cache(maxsize=None)
+def _experimental_pattern(language: str) -> re.Pattern | None:
+    """The shipped wording of experimental or unproven treatments for a language, as one pattern of whole words
+    (longest phrases first); None where the language has no list."""
+    data = tomllib.loads(files("pipeline").joinpath("data/experimental-treatments.toml").read_text(encoding="utf-8"))
+    phrases = data.get(language, {}).get("phrases")
+    if not phrases:
+        return None
+    alternatives = "|".join(_phrase_pattern(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I)
+
+
+def experimental(text: str, language: str) -> list[re.Match] | None:
+    """Where `text` presents a treatment as experimental, investigational, unproven, in clinical trials,
+    off-label or not yet approved, by the list for its language; None where the language has no list (the text
+    is not checked: another language's list would find nothing or the wrong things)."""
+    pattern = _experimental_pattern(language)
+    return None if pattern is None else list(pattern.finditer(unicodedata.normalize("NFC", text)))
+
+
 def explained(term: str, text: str, start: int, end: int) -> bool:
     """Whether the use of `term` at text[start:end] comes with a plain explanation: one in brackets or after a
     dash or colon right after it, "X, which …", "X is/means …", or a bracketed abbreviation after its long form."""
@@ -203,8 +244,13 @@ class SectionReport:
     cited: bool  # at least one of its parts cites a source
 
 
-# AHRQ's PEMAT-P checklist (printable materials), its items numbered and worded as in the tool: 13 and 14 are
-# for audiovisual materials only, so they are not here.  Items 1–19 are understandability, 20–26 actionability.
+# AHRQ's PEMAT-P checklist (printable materials), its items numbered and worded as in the tool.  The User's Guide
+# numbers the 26 items of both versions together: "The PEMAT-P includes items 1–12 and 15–19 for understandability
+# and items 20–26 for actionability"; 13 ("Text on the screen is easy to read") and 14 ("The material allows the
+# user to hear the words clearly") are audiovisual only, so they are not here, and no item is about type size.
+# Shoemaker SJ, Wolf MS, Brach C, The Patient Education Materials Assessment Tool (PEMAT) and User's Guide, AHRQ
+# Publication No. 14-0002-EF (November 2013, updated August 2014), its "Introduction"; the 26 items with their (P)
+# and (A/V) marks are also tabulated in Patient Educ Couns 2018;101(3):490-496 (PMC5839932), Table 1.
 PEMAT_P_ITEMS: dict[int, str] = {
     1: "The material makes its purpose completely evident.",
     2: "The material does not include information or content that distracts from its purpose.",
@@ -254,6 +300,28 @@ def pemat_p(number: int, met: bool | None = None, evidence: str = "") -> PematIt
 
 
 @dataclass
+class BodyType:
+    """The body text's type size, measured in a built PDF: a large-print (Clear Print) measure, not a PEMAT item
+    (the PEMAT-P has none about type size).  `pt` and `pdf` are None where no built PDF was found to measure."""
+
+    label: str
+    minimum_pt: float
+    pt: float | None
+    pdf: str | None
+    met: bool | None
+    evidence: str
+
+
+def body_type(pt: float | None, pdf: Path | None) -> BodyType:
+    """The measure of `pt`, the body type measured in `pdf` (None, None: no built PDF to measure)."""
+    return BodyType(f"Body text is at least {BODY_PT:g} point (RNIB Clear Print; not a PEMAT item), measured in the "
+                    "built PDF.", BODY_PT, pt, str(pdf) if pt is not None else None,
+                    None if pt is None else pt >= BODY_PT - 0.05,
+                    "no built PDF to measure: run `booklet build`" if pt is None
+                    else f"most common type size {pt:g} pt in {pdf}")
+
+
+@dataclass
 class Report:
     document: str
     locale: str
@@ -262,8 +330,9 @@ class Report:
     scores: list[Score]  # the whole text's
     mean_sentence_length: float
     sections: list[SectionReport]
-    pemat: list[PematItem]
+    pemat: list[PematItem]  # AHRQ's PEMAT-P items only, by their numbers in the tool
     messages: list[Message]
+    body_type: BodyType | None = None  # not a PEMAT item: measured in a built PDF (with_body_type); None: not yet
     last_reviewed: str | None = None
     next_review_due: str | None = None
     reviewed_by: str | None = None
@@ -370,6 +439,7 @@ def check(doc: Document, locale: str, options: CheckOptions, source_file: str | 
             warn("check.prescriber-level", f"{_section_name(unit)}: prescriber-level content "
                                            f"({'; '.join(dict.fromkeys(found))}) in a patient handout: for clinical "
                                            "review", unit.line)
+    _experimental(doc, body, language, warn, messages, source_file)
     _unexplained(doc, body, language, warn)
     _sources(doc, warn)
     _currency(doc, options, warn)
@@ -379,7 +449,7 @@ def check(doc: Document, locale: str, options: CheckOptions, source_file: str | 
     mean = round(sum(map(word_count, all_sentences)) / len(all_sentences), 1) if all_sentences else 0.0
     review = doc.meta.review
     return Report(doc.id, locale, language, "guide", scores, mean, sections,
-                  pemat_items(doc, sections, body, options, messages), messages,
+                  pemat_items(doc, sections, body, options, messages), messages, None,
                   review.last_reviewed, review.next_review_due, review.reviewed_by)
 
 
@@ -401,6 +471,53 @@ def _section_name(unit: Unit) -> str:
 def _quote(text: str, words: int = 8) -> str:
     split = text.split()
     return "“" + " ".join(split[:words]) + ("…" if len(split) > words else "") + "”"
+
+
+def _quote_match(match: re.Match, before: int = 4, after: int = 8) -> str:
+    """The words around a match, briefly and as written: a few before the word it starts in, and a few after."""
+    text = match.string
+    words = [(w.start(), w.end()) for w in re.finditer(r"\S+", text)]
+    at = next(i for i, (_, end) in enumerate(words) if end > match.start())
+    first, last = max(0, at - before), min(len(words), at + after)
+    return ("“" + ("…" if first > 0 else "") + text[words[first][0]:words[last - 1][1]]
+            + ("…" if last < len(words) else "") + "”")
+
+
+def _unit_languages(doc: Document) -> dict[str, str]:
+    """The language of each unit left in the source's language in an edition (a translation not done yet): its
+    id and language; the other units are in the edition's own."""
+    languages = {}
+    for unit, put in walk(doc):
+        owner, name = getattr(put, "owner", None), getattr(put, "field", None)
+        if owner is not None and (lang := owner.langs.get(name)):
+            languages[unit.id] = _language(lang)
+    return languages
+
+
+def _experimental(doc: Document, body: list[Unit], language: str, warn, messages: list[Message],
+                  source_file: str | None) -> None:
+    """Each unit presenting a treatment as experimental, investigational, unproven, in trials, off-label or not
+    yet approved, by the list for the language the unit is in (an untranslated unit of an edition is in the
+    source's); one note naming the languages whose text went unchecked for want of a list."""
+    fallbacks = _unit_languages(doc)
+    unchecked: list[str] = []
+    for unit in body:
+        unit_language = fallbacks.get(unit.id, language)
+        found = experimental(unit.text, unit_language)
+        if found is None:
+            if unit_language not in unchecked:
+                unchecked.append(unit_language)
+            continue
+        if found:
+            wording = ", ".join(dict.fromkeys(f"“{m.group(0)}”" for m in found))
+            warn("check.experimental-treatment", f"{_section_name(unit)}: a treatment presented as experimental or "
+                                                 f"unproven ({wording}) in {_quote_match(found[0])}: for clinical "
+                                                 "review (a handout should not offer it without context)", unit.line)
+    for unchecked_language in unchecked:
+        messages.append(Message("check.experimental-unchecked",
+                                f"text in {unchecked_language!r} not checked for experimental or unproven treatments: "
+                                "pipeline/data/experimental-treatments.toml has no list for the language", "info",
+                                source_file or doc.id))
 
 
 def _glossary(doc: Document) -> set[str]:
@@ -508,7 +625,6 @@ def pemat_items(doc: Document, sections: list[SectionReport], body: list[Unit], 
                 else "no section with role overview or titled Summary / Key points"),
         pemat_p(12, lists > 0 or None,
                 f"{lists} bulleted or numbered lists; boxes and bold are for a reviewer to judge"),
-        _body_type_item(None, None),  # measured in a built PDF: with_body_type
         pemat_p(20, bool(actions) if see_doctor else False,
                 f"{len(actions)} concrete actions (call, go, ask, see…) in {see_doctor[0].title!r}" if see_doctor
                 else "no section with role see-doctor"),
@@ -517,22 +633,10 @@ def pemat_items(doc: Document, sections: list[SectionReport], body: list[Unit], 
     ]
 
 
-BODY_TYPE_ITEM = 13
-
-
-def _body_type_item(body_pt: float | None, body_pdf: str | None) -> PematItem:
-    return PematItem(BODY_TYPE_ITEM, "Body text is at least 12 point (large-print practice; measured in the built PDF).",
-                     None if body_pt is None else body_pt >= BODY_PT - 0.05,
-                     "no built PDF to measure: run `booklet build`" if body_pt is None
-                     else f"most common type size {body_pt:g} pt in {body_pdf}")
-
-
 def with_body_type(report: Report, pdf: Path | None) -> Report:
     """`report` with its edition's body type measured in `pdf`, a PDF built of it (None: none is): a build
     checks an edition before its PDFs are made (the worker that translates it), and measures one afterwards."""
-    body_pt = body_type_size(pdf) if pdf is not None else None
-    measured = _body_type_item(body_pt, str(pdf) if pdf is not None else None)
-    return replace(report, pemat=[measured if item.number == BODY_TYPE_ITEM else item for item in report.pemat])
+    return replace(report, body_type=body_type(body_type_size(pdf) if pdf is not None else None, pdf))
 
 
 # An action a patient can take: the verbs plain-language guides use for "what to do" (en, es, fr, de).

@@ -82,6 +82,19 @@ def test_every_item_judged_with_evidence_or_left_blank(shipped, locale):
     assert squeezed("Suggested by booklet — confirm") in squeezed(text)
 
 
+def test_the_body_type_is_listed_apart_from_the_pemat_items(shipped):
+    sheets, reports = shipped
+    report = next(r for r in reports if r["document"] == PMN and r["locale"] == "en")
+    assert {f["number"] for f in report["pemat"]} <= set(PEMAT_P_ITEMS)  # no number for what is not an AHRQ item
+    html = lxml.html.fromstring((sheets / "en" / f"{PMN}.pemat.html").read_text(encoding="utf-8"))
+    numbered = {int(row.get("id").removeprefix("item-")) for row in html.find_class("item")}
+    assert numbered == set(PEMAT_P_ITEMS)  # 13 and 14 are AHRQ's audiovisual items: not on a print checklist
+    [other] = html.find_class("other-findings")
+    text = " ".join(other.text_content().split())
+    assert report["body_type"]["label"] in text and "not a PEMAT item" in text
+    assert f"Not judged ({report['body_type']['evidence']})" in text  # --out held no built PDF to measure
+
+
 def test_sign_off_and_footer_but_never_a_score(shipped):
     sheets = shipped[0]
     for path in (sheets / "en" / f"{PMN}.pemat.pdf", sheets / "es" / f"{TREATMENT}.pemat.pdf"):

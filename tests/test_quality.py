@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import math
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +13,8 @@ from conftest import document_folder
 from pipeline.config import load_toml
 from pipeline.errors import ConfigError
 from pipeline.model import Citation, Document, ListBlock, ListItem, Meta, Paragraph, Review, Section
-from pipeline.quality import (CheckOptions, body_type_size, check, grade_met, polysyllables, prescriber_level,
-                              readability, shorthand)
+from pipeline.quality import (PEMAT_P_ITEMS, CheckOptions, body_type, body_type_size, check, experimental, grade_met,
+                              polysyllables, prescriber_level, readability, shorthand, with_body_type)
 from pipeline.sources import SourceMeta
 from test_cli import booklet
 
@@ -126,6 +127,89 @@ def test_prescriber_level(text, flagged):
     assert bool(prescriber_level(text)) is flagged
 
 
+# --- treatments presented as experimental or unproven --------------------------------------------------------------
+
+@pytest.mark.parametrize("language, text, found", [
+    # the shipped guide's own wording, and its Spanish translation
+    ("en", "Adipose-derived MSC injections – experimental nerve bridge.", ["experimental"]),
+    ("en", "iPSC-derived motor neuron transplant (Phase I trials) – replaces lost neurons; yet strictly experimental.",
+     ["Phase I trials", "experimental"]),
+    ("en", "Only in clinical trials; early data show improved nerve conduction.", ["clinical trials", "early data show"]),
+    ("en", "This drug is investigational and is used off-label for PMN.", ["investigational", "off-label"]),
+    ("en", "Rituximab is not yet approved for this and is still being studied.", ["not yet approved", "still being studied"]),
+    ("en", "An emerging therapy, a novel agent under investigation: unproven.",
+     ["emerging therapy", "novel agent", "under investigation", "unproven"]),
+    ("es", "Solo en ensayos clínicos; los primeros datos muestran una mejor conducción.", ["ensayos clínicos", "primeros datos"]),
+    ("es", "Trasplante de neuronas motoras derivadas de iPSC (ensayos de fase I)", ["ensayos de fase I"]),
+    ("es", "Un fármaco en investigación, usado fuera de indicación; aún no aprobado.",
+     ["fármaco en investigación", "fuera de indicación", "aún no aprobado"]),
+    ("fr", "Ce traitement est expérimental : il est à l’étude dans des essais cliniques.",
+     ["expérimental", "à l’étude", "essais cliniques"]),
+    ("fr", "Prescrit hors AMM, en usage compassionnel ; efficacité non démontrée.",
+     ["hors AMM", "usage compassionnel", "non démontrée"]),
+    ("de", "Diese Behandlung ist experimentell und wird in klinischen Studien erprobt.",
+     ["experimentell", "klinischen Studien"]),
+    # everyday words that are not about a treatment
+    ("en", "Finding the right dose can take some trial and error.", []),
+    ("en", "Your doctor may suggest a trial of physiotherapy first.", []),
+    ("en", "Read a novel or listen to music while you rest.", []),
+    ("en", "Tell your doctor about any emerging symptoms, such as new weakness.", []),
+    ("en", "Studies show that gentle exercise helps. Your blood is being tested for antibodies.", []),
+    ("en", "Supplements not approved by your oncologist can interact with chemotherapy.", []),
+    ("es", "Suplementos sin receta no aprobados por su oncólogo.", []),
+    ("es", "Escriba un ensayo corto sobre sus síntomas.", []),
+    ("fr", "Les compléments non approuvés par votre oncologue sont à éviter.", []),
+])
+def test_experimental_wording(language, text, found):
+    assert [m.group(0) for m in experimental(text, language)] == found
+
+
+def test_a_language_without_a_list_is_not_checked_with_another_languages():
+    assert experimental("علاج تجريبي experimental", "ar") is None
+
+
+def experimental_document(lang="en", text="Stem-cell transplant: strictly experimental, only in clinical trials."):
+    return Document("doc", lang, "T", sections=[
+        Section("treatment", "Treatment", 1, line=4, blocks=[
+            Paragraph("Rest and gentle exercise help.", line=5),
+            ListBlock([ListItem(text, term="iPSC transplant", line=7)])])])
+
+
+def test_the_check_names_the_section_and_quotes_the_wording():
+    report = check(experimental_document(), "en", CheckOptions(TODAY), "a.txt")
+    [flagged] = [m for m in report.messages if m.code == "check.experimental-treatment"]
+    assert (flagged.file, flagged.line, flagged.severity) == ("a.txt", 7, "warning")
+    assert "section 'Treatment'" in flagged.text
+    assert "“experimental”, “clinical trials”" in flagged.text
+    assert "“Stem-cell transplant: strictly experimental, only in clinical trials.”" in flagged.text
+    assert "clinical review" in flagged.text
+    assert not codes(report)["check.experimental-unchecked"]
+    clean = check(experimental_document(text="Rest when you feel tired."), "en", CheckOptions(TODAY))
+    assert not codes(clean)["check.experimental-treatment"]
+
+
+def test_a_long_unit_is_quoted_briefly_around_the_wording():
+    text = ("Some people with this condition ask about new treatments that they read about online, and a few of "
+            "them are offered a place in a clinical trial at a large hospital far from home.")
+    report = check(experimental_document(text=text), "en", CheckOptions(TODAY))
+    [flagged] = [m for m in report.messages if m.code == "check.experimental-treatment"]
+    assert "“…a place in a clinical trial at a large hospital far from…”" in flagged.text  # 4 words before, 8 on
+
+
+def test_an_untranslated_unit_is_checked_in_its_own_language_and_a_language_without_a_list_is_reported():
+    from pipeline.i18n.units import translate
+
+    doc = experimental_document()
+    arabic = {"Rest and gentle exercise help.": "الراحة والتمارين الخفيفة تساعد."}
+    edition = translate(doc, "ar", lambda unit: arabic.get(unit.text)).document  # the rest left in English
+    report = check(edition, "ar", CheckOptions(TODAY), "a.txt")
+    [flagged] = [m for m in report.messages if m.code == "check.experimental-treatment"]
+    assert flagged.line == 7 and "“experimental”" in flagged.text
+    [note] = [m for m in report.messages if m.code == "check.experimental-unchecked"]
+    assert note.severity == "info" and "'ar'" in note.text
+    assert report.warnings == sum(m.severity == "warning" for m in report.messages)  # the note is not a warning
+
+
 # --- a document's sources, age and review ------------------------------------------------------------------------
 
 def document(last_updated="2026-01-01", review=Review(), url="https://example.org/leaflets/nerves"):
@@ -190,6 +274,33 @@ def test_invalid_review_dates_are_one_line_errors_naming_the_line(tmp_path, revi
     assert "\n" not in str(error.value)
 
 
+# --- PEMAT-P items and the body type ------------------------------------------------------------------------------
+
+def test_the_pemat_p_items_are_numbered_as_in_ahrqs_tool():
+    # AHRQ's User's Guide: "The PEMAT-P includes items 1–12 and 15–19 for understandability and items 20–26 for
+    # actionability" (13 and 14 are for audiovisual materials): 17 and 7 items.
+    assert set(PEMAT_P_ITEMS) == set(range(1, 13)) | set(range(15, 27))
+    assert PEMAT_P_ITEMS[12].startswith("The material uses visual cues")
+    assert PEMAT_P_ITEMS[15].startswith("The material uses visual aids whenever they could make content")
+
+
+@pytest.mark.parametrize("pt, met", [(None, None), (12.0, True), (11.5, False), (14.0, True)])
+def test_the_body_type_is_a_measure_of_its_own_not_a_pemat_item(pt, met):
+    report = check(document(), "en", CheckOptions(TODAY))
+    assert {item.number for item in report.pemat} <= set(PEMAT_P_ITEMS)
+    assert all(item.text == PEMAT_P_ITEMS[item.number] for item in report.pemat)
+    assert report.body_type is None  # not measured yet: a PDF is built after the check
+    if pt is None:
+        assert with_body_type(report, None).body_type == body_type(None, None)  # no PDF built
+    measured = body_type(pt, None if pt is None else Path("out/en/doc.guide.pdf"))
+    assert (measured.pt, measured.met, measured.minimum_pt) == (pt, met, 12.0)
+    assert "not a PEMAT item" in measured.label
+    if pt is None:
+        assert measured.pdf is None and "run `booklet build`" in measured.evidence
+    else:
+        assert measured.pdf == "out/en/doc.guide.pdf" and f"{pt:g} pt in out/en/doc.guide.pdf" in measured.evidence
+
+
 # --- the command --------------------------------------------------------------------------------------------------
 
 TREATMENT = "paraneoplastic-syndromes-treatment"
@@ -219,8 +330,10 @@ def test_body_type_measured_in_a_built_pdf_and_the_json_report(tmp_path):
     [report] = json.loads(result.stdout)
     assert {"document", "locale", "scores", "sections", "pemat", "messages", "warnings"} <= set(report)
     assert report["warnings"] == sum(m["severity"] == "warning" for m in report["messages"]) > 0
-    item = next(i for i in report["pemat"] if i["number"] == 13)
-    assert item["met"] is (body_type_size(pdf) >= 11.95) and str(pdf) in item["evidence"]
+    measured = report["body_type"]  # a measure of its own: not a PEMAT item
+    assert measured["pt"] == body_type_size(pdf) and measured["pdf"] == str(pdf)
+    assert measured["met"] is (body_type_size(pdf) >= 11.95) and str(pdf) in measured["evidence"]
+    assert {i["number"] for i in report["pemat"]} <= set(PEMAT_P_ITEMS)
     assert {s["formula"] for s in report["scores"]} == {"Flesch-Kincaid grade", "SMOG"}
     assert any(m["code"] == "check.never-reviewed" for m in report["messages"])
     # the build's summary is the same check of the same edition (made by the worker that translated it)

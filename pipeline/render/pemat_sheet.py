@@ -17,11 +17,14 @@ from typing import NamedTuple
 from pipeline.fsio import write_atomic
 from pipeline.index import english_name
 from pipeline.model import Document
-from pipeline.quality import FIRST_ACTIONABILITY_ITEM, PEMAT_P_ITEMS, PematItem, Report
+from pipeline.quality import FIRST_ACTIONABILITY_ITEM, PEMAT_P_ITEMS, BodyType, PematItem, Report
 from pipeline.render import safe_name_part, text_direction
 from pipeline.render.layouts import BUILTIN, LayoutSet
 
 TEMPLATE = "pemat-sheet/pemat-sheet.html.j2"
+# The User's Guide's home on AHRQ's site, as cited widely since AHRQ moved the PEMAT pages there from
+# /professionals/prevention-chronic-care/improve/self-mgmt/pemat/.  Not checked against the live site (AHRQ has
+# moved these pages more than once; copies of the guide's pages are also found under /ncepcr/tools/self-mgmt/).
 PEMAT_GUIDE_URL = "https://www.ahrq.gov/health-literacy/patient-education/pemat.html"
 ANSWERS = ("Agree", "Disagree", "N/A")  # PEMAT's answer options for an item
 
@@ -41,14 +44,14 @@ class ChecklistRow(NamedTuple):
         return ANSWERS[0] if self.finding.met else ANSWERS[1]
 
 
-def checklist(report: Report) -> tuple[list[ChecklistRow], list[ChecklistRow], list[PematItem]]:
+def checklist(report: Report) -> tuple[list[ChecklistRow], list[ChecklistRow], list[BodyType]]:
     """The report's PEMAT findings on AHRQ's checklist: its understandability rows, its actionability rows, and
-    the findings about something the print checklist has no item for (the body type size)."""
+    the measures that are not PEMAT-P items (the body type size)."""
     findings = {item.number: item for item in report.pemat}
     rows = [ChecklistRow(number, text, findings.get(number)) for number, text in PEMAT_P_ITEMS.items()]
     return ([row for row in rows if row.number < FIRST_ACTIONABILITY_ITEM],
             [row for row in rows if row.number >= FIRST_ACTIONABILITY_ITEM],
-            [item for number, item in findings.items() if number not in PEMAT_P_ITEMS])
+            [report.body_type] if report.body_type is not None else [])
 
 
 def sheet_html(doc: Document, report: Report, checked_on: dt.date, *, layouts: LayoutSet = BUILTIN,
