@@ -91,6 +91,7 @@ class Handout:
     pages: int | None = None
     thumbnail: Thumbnail | None = None  # None for an EPUB
     also: tuple[str, ...] = ()  # the other files the task wrote (the booklet's pages in reading order)
+    proof: str | None = None  # why it is a proof, not for patients: built below its publish gate (--allow-incomplete)
 
 
 @dataclass
@@ -195,7 +196,7 @@ def _entries(out: Path, state, layouts: LayoutSet) -> list[DocumentEntry]:
         if key not in record.outputs or not (out / key).is_file():
             continue
         facts = dict(record.facts or {})
-        pages = facts.pop("pages", None)
+        pages, proof = facts.pop("pages", None), facts.pop("proof", None)
         edition.facts = edition.facts or facts
         others = sorted(name for name in record.outputs if name != key and (out / name).is_file())
         edition.untranslated = next((name for name in others if name.endswith(".untranslated.txt")),
@@ -203,7 +204,7 @@ def _entries(out: Path, state, layouts: LayoutSet) -> list[DocumentEntry]:
         edition.handouts.append(Handout(
             layout, fmt, key, _description(layout, layouts), pages,
             _thumbnail(out, key, record.outputs[key]) if fmt == "pdf" else None,
-            tuple(name for name in others if name.endswith(f".{fmt}"))))
+            tuple(name for name in others if name.endswith(f".{fmt}")), proof))
     by_document: dict[str, list[EditionEntry]] = {}
     for (doc_id, _), edition in sorted(editions.items()):
         if edition.handouts:

@@ -561,6 +561,8 @@ def _take(job: Job, translated: Translated, rendered: dict[Task, Outcome], input
         if outcome.status == "built":
             state.keep(outcome.cache_made)
             facts = {**translated.facts, **output_facts(task.fmt, written.get(out / task.key, b""))}
+            if isinstance(decision, str):  # built below its publish gate (--allow-incomplete): a proof
+                facts["proof"] = decision
             state.record(task, inputs[task], written | report, body_pt=outcome.body_pt, cache=outcome.cache_used,
                          seconds=outcome.seconds, facts=facts)
         elif outcome.status == "skipped":

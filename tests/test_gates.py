@@ -63,6 +63,12 @@ def test_a_mostly_english_translation_is_held_back_and_an_old_copy_removed(tmp_p
         note = read_po(f)["Parts of this leaflet are not yet translated and are shown in %(language)s."].string
     cover = PdfReader(out / f"{PMN}.guide.pdf").pages[0].extract_text()
     assert " ".join(note.split()[:4]) in " ".join(cover.split())  # the cover says so, in French
+    # and the index a clinic picks from marks it a proof, in its row only (the published sheet is not one)
+    index = (project / "output" / "index.html").read_text(encoding="utf-8")
+    rows = {href: row for href, row in re.findall(r'<a href="fr/([^"]+)">(.*?)</tr>', index, re.S)}
+    assert "Proof: not for patients." in rows[f"{PMN}.guide.pdf"] and "built below its publish gate" in rows[
+        f"{PMN}.guide.pdf"]
+    assert "Proof" not in rows[f"{PMN}.sheet.pdf"]
 
 
 @pytest.mark.slow

@@ -66,6 +66,17 @@ def test_text_is_escaped_and_an_arabic_edition_reads_right_to_left(tmp_path):
     assert "2 parts shown in English" in html and "1 translation with a QA warning" in html
 
 
+def test_a_proof_is_marked_not_for_patients_in_its_own_row(tmp_path):
+    state = State(tmp_path)
+    built(tmp_path, state, "en/small.sheet.pdf", blank_pdf(), {**ENGLISH_FACTS, "pages": 1})
+    built(tmp_path, state, "en/small.guide.pdf", blank_pdf(), {**ENGLISH_FACTS, "pages": 1,
+                                                                "proof": "small guide (en): built <below> its gate"})
+    html = write_index(tmp_path, state).read_text(encoding="utf-8")
+    rows = dict(re.findall(r'<a href="en/([^"]+)">(.*?)</tr>', html, re.S))
+    assert "Proof: not for patients.</strong> small guide (en): built &lt;below&gt; its gate" in rows["small.guide.pdf"]
+    assert "Proof" not in rows["small.sheet.pdf"]
+
+
 def test_reading_grades_are_shown_where_known_and_a_dash_elsewhere(tmp_path):
     state = State(tmp_path)
     built(tmp_path, state, "en/small.guide.pdf", blank_pdf(),
