@@ -18,9 +18,9 @@ from pypdf.generic import ArrayObject, DictionaryObject
 from conftest import PMN, REPO, TREATMENT, cldr_long_date
 from pipeline.config import load_clinic
 from pipeline.errors import BookletError
-from pipeline.model import Attribution, Citation, Document, ListBlock, ListItem, Meta, Paragraph, Section
+from pipeline.model import Attribution, Citation, Document, ListBlock, ListItem, Meta, Paragraph, Review, Section
 from pipeline.render.fit import Overflowing, body_sizes, described, fit_to_pages, overflowing
-from pipeline.render.html import render_html
+from pipeline.render.html import long_date, render_html
 from pipeline.render.images import image_data_uri
 from pipeline.render.layouts import Fit, Manifest, load_manifest
 from pipeline.render.pdf import AssetFetcher, BlockedURL, render, save, write_pdf
@@ -32,6 +32,9 @@ PAPER_POINTS = {"a4": (595, 842), "letter": (612, 792)}
 WRITE_IN_LABELS = ["Clinic or doctor:", "Phone:", "Emergency number:"]
 WARNING_TITLE = "Warning: get medical advice quickly"
 SVG_NS = "{http://www.w3.org/2000/svg}"
+# A clinician's review as meta.toml [review] records it (the reviewer's name is long on purpose: it must wrap).
+REVIEW = Review(last_reviewed="2026-03-03", next_review_due="2029-03-03",
+                reviewed_by="Dr Amelia Hartington-Lewis, consultant neurologist")
 
 
 def short_document() -> Document:
@@ -154,6 +157,51 @@ def test_html_long_disclaimer_is_left_to_the_full_guide():
     doc.meta.disclaimer = " ".join(["Long"] * (words + 1))
     shown = "".join(parse_html(render_html(doc, "sheet")).find(".//section[@id='sheet-about']").itertext())
     assert "Long Long" not in shown and "the full disclaimer is in the full guide" in shown
+
+
+def about_text(html: str, prefix: str = "sheet") -> tuple[str, dict[str, str]]:
+    """The about line's text (whitespace folded) and its dates: {datetime attribute: text} of each <time>."""
+    about = parse_html(html).find(f".//section[@id='{prefix}-about']")
+    return " ".join("".join(about.itertext()).split()), {t.get("datetime"): t.text for t in about.iter("time")}
+
+
+def test_html_prints_the_clinical_review_or_says_there_is_none():
+    """Reviewed: who, when, and when the next review is due, each date a <time> as the about box formats it.
+    Never reviewed: a phrase saying so, and no due date (there is none to give)."""
+    doc = short_document()
+    text, dates = about_text(render_html(doc, "sheet"))
+    assert f"Last updated: {long_date('2024-03-01', doc.lang)}. Clinical review: not yet reviewed by a clinician." in text
+    assert "Next review due" not in text and list(dates) == ["2024-03-01"]
+
+    doc.meta.review = REVIEW
+    text, dates = about_text(render_html(doc, "sheet"))
+    reviewed, due = long_date(REVIEW.last_reviewed, doc.lang), long_date(REVIEW.next_review_due, doc.lang)
+    assert f"Clinical review: {REVIEW.reviewed_by}, {reviewed}. Next review due: {due}." in text
+    assert "not yet reviewed" not in text
+    assert dates == {"2024-03-01": long_date("2024-03-01", doc.lang), REVIEW.last_reviewed: reviewed,
+                     REVIEW.next_review_due: due}
+
+    doc.meta.review = Review(next_review_due="2026-01-31")  # a first review is due; none done yet
+    text, dates = about_text(render_html(doc, "sheet"))
+    assert (f"Clinical review: not yet reviewed by a clinician. Next review due: {long_date('2026-01-31', doc.lang)}."
+            in text)
+
+
+def test_html_arabic_sheet_isolates_the_reviewer_and_translates_the_labels():
+    """In a right-to-left sheet the reviewer's Latin name is a left-to-right run of its own, and the labels come
+    from the catalog."""
+    from pipeline.build import edition
+
+    source = load_seed()
+    source.meta.review = REVIEW
+    ed = edition(source, "ar", REPO / "translations")
+    html = render_html(ed.document, "sheet", labels=ed.labels, translation=ed.translation)
+    about = parse_html(html).find(".//section[@id='sheet-about']")
+    assert [s.text for s in about.iter("span") if s.get("dir") == "ltr" and s.text == REVIEW.reviewed_by]
+    text, dates = about_text(html)
+    for label in ("Clinical review:", "Next review due:"):
+        assert ed.labels.gettext(label) != label and ed.labels.gettext(label) in text
+    assert dates[REVIEW.next_review_due] == long_date(REVIEW.next_review_due, ed.document.lang)
 
 
 def test_html_refuses_a_document_without_the_roles():
@@ -539,6 +587,82 @@ def test_sheet_says_what_the_condition_is_in_its_language(overview_sheets, local
         assert squeezed(sentence) in squeezed(text)
     if locale != "en":
         assert squeezed(english) not in squeezed(text)
+
+
+def printed(text: str, words: str) -> bool:
+    """Whether the page's extracted `text` holds `words`: as a run (whitespace aside) in a left-to-right script;
+    in Arabic, which comes out of the PDF in visual order, each word by itself, forwards or reversed."""
+    import unicodedata
+    found = squeezed(unicodedata.normalize("NFKC", text))
+    if not re.search(r"[\u0600-\u06ff]", words):
+        return squeezed(words) in found
+    return all(w in found or w[::-1] in found for w in arabic_words(words))
+
+
+def label(locale: str, message: str) -> str:
+    from pipeline.build import edition
+
+    return edition(load_seed(), locale, REPO / "translations").labels.gettext(message)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("locale", ["en", "es", "ar"])
+def test_an_unreviewed_sheet_says_so_in_its_language(overview_sheets, locale):
+    """The shipped documents have no [review]: the sheet says that no clinician has reviewed it, and gives no
+    due date."""
+    text = flat_text(overview_sheets[locale])
+    phrase = label(locale, "not yet reviewed by a clinician")
+    assert printed(text, f'{label(locale, "Clinical review:")} {phrase}'), (locale, phrase)
+    if locale != "ar":  # Arabic is compared word by word, and the label's words are on the page in other phrases
+        assert not printed(text, label(locale, "Next review due:"))
+
+
+@pytest.fixture(scope="module")
+def reviewed_sheets(tmp_path_factory) -> dict[tuple[str, str, str], Path]:
+    """Seed 000 with a clinician's review in its meta.toml (a copy of the project: the shipped documents have
+    none), through `booklet build` with the shipped catalogs: the sheet in every locale of booklet.toml and the
+    bilingual sheet in each translated one, on both papers."""
+    import shutil
+    import tomllib
+
+    root = tmp_path_factory.mktemp("reviewed")
+    shutil.copytree(REPO / "sources" / PMN, root / "sources" / PMN)
+    shutil.copytree(REPO / "translations", root / "translations")
+    meta = root / "sources" / PMN / "meta.toml"
+    meta.write_text(meta.read_text(encoding="utf-8") + f"\n[review]\nlast_reviewed = {REVIEW.last_reviewed}\n"
+                    f'next_review_due = {REVIEW.next_review_due}\nreviewed_by = "{REVIEW.reviewed_by}"\n',
+                    encoding="utf-8")
+    locales = tomllib.loads((REPO / "booklet.toml").read_text(encoding="utf-8"))["locales"]
+    listed = ", ".join(f'"{locale}"' for locale in locales)
+    (root / "booklet.toml").write_text(f'locales = [{listed}]\nlayouts = ["sheet", "sheet-bilingual"]\n'
+                                       'formats = ["pdf"]\n', encoding="utf-8")
+    built = {}
+    for paper in PAPER_POINTS:
+        result = booklet("build", "--paper", paper, "--out", f"out-{paper}", cwd=root)
+        assert result.returncode == 0, result.stderr
+        for locale in locales:
+            for layout in ("sheet", "sheet-bilingual"):
+                if not (layout == "sheet-bilingual" and locale == "en"):  # no bilingual sheet in the source language
+                    built[locale, layout, paper] = root / f"out-{paper}" / locale / f"{PMN}.{layout}.pdf"
+    return built
+
+
+@pytest.mark.slow
+def test_a_reviewed_sheet_prints_the_reviewer_and_both_dates_on_one_page(reviewed_sheets):
+    """Every sheet of a reviewed document: one page, the reviewer, the date of the review and the date the next
+    one is due, as the about box formats them in the sheet's language, and no "not yet reviewed"; the bilingual
+    sheet prints them in both languages (its source column has its own line)."""
+    assert {locale for locale, _, _ in reviewed_sheets} >= {"en", "es", "fr", "ar"}
+    for (locale, layout, paper), pdf in reviewed_sheets.items():
+        assert len(PdfReader(pdf).pages) == 1, pdf
+        text = flat_text(pdf)
+        for lang in {locale, "en"} if layout == "sheet-bilingual" else {locale}:
+            assert printed(text, REVIEW.reviewed_by), (pdf, lang)
+            for iso in (REVIEW.last_reviewed, REVIEW.next_review_due):
+                assert printed(text, long_date(iso, lang)), (pdf, lang, long_date(iso, lang))
+            assert printed(text, label(lang, "Next review due:")), (pdf, lang)
+            if lang != "ar":  # word by word in Arabic: "doctor" and "not yet" are on the page in other phrases
+                assert not printed(text, label(lang, "not yet reviewed by a clinician")), (pdf, lang)
 
 
 def load_seed() -> Document:

@@ -336,20 +336,26 @@ def test_the_two_columns_line_up_row_by_row(built):
 
 
 @pytest.mark.slow
-def test_the_source_column_says_where_its_text_comes_from_and_how_current_it_is(built):
-    """Under the English column, its own source and date line in English, above the contacts; the translation's
-    line stays under both columns, in its language."""
+def test_the_source_column_says_where_its_text_comes_from_and_how_current_it_is(project, built):
+    """Under the English column, its own source, date and review line in English, above the contacts; the
+    translation's line stays under both columns, in its language (seed 000 has no [review]: neither has a
+    clinician reviewed it, nor is a next review due)."""
     from conftest import cldr_long_date
 
     for (locale, paper), pdf in built.items():
         with pdfplumber.open(pdf) as document:
             page = document.pages[0]
             contacts_top = page.search("Example Neurology Clinic")[0]["top"]
-            expected = f"Source: RxHarun. Last updated: {cldr_long_date('2025-07-03', 'en')}."
+            expected = (f"Source: RxHarun. Last updated: {cldr_long_date('2025-07-03', 'en')}. "
+                        "Clinical review: not yet reviewed by a clinician.")
             line = page.search(r"\s+".join(re.escape(word) for word in expected.split()))  # it may wrap
             assert line and line[0]["top"] < contacts_top and line[0]["x1"] < page.width / 2, pdf
+            assert "Next review due" not in page.extract_text()
         if locale == "es":
+            labels = edition(source_document(), locale, project / "translations").labels
             assert "Fuente: RxHarun" in page_text(pdf)
+            status = f'{labels.gettext("Clinical review:")} {labels.gettext("not yet reviewed by a clinician")}.'
+            assert status.startswith("Revisión clínica:") and status in page_text(pdf)
 
 
 def page_text(pdf: Path) -> str:
