@@ -377,10 +377,11 @@ def test_every_handout_prints_both_review_dates_or_says_there_are_none():
     from pipeline.render import about_lines
 
     def text(doc):
-        return {line.label: line.text for line in about_lines(doc, lambda iso, lang: f"<{iso}>")}
+        return {line.label: (line.who, line.text) for line in about_lines(doc, lambda iso, lang: f"<{iso}>")}
 
     never = text(document())
-    assert (never["Clinical review:"], never["Next review due:"]) == ("not yet reviewed by a clinician", "not set")
+    assert (never["Clinical review:"], never["Next review due:"]) == ((None, "not yet reviewed by a clinician"),
+                                                                     (None, "not set"))
     reviewed = text(document(review=Review("2025-01-10", "2027-01-10", "Dr A. Neurologist")))
-    assert reviewed["Clinical review:"] == "Dr A. Neurologist, <2025-01-10>"
-    assert reviewed["Next review due:"] == "<2027-01-10>"
+    assert reviewed["Clinical review:"] == ("Dr A. Neurologist", "<2025-01-10>")
+    assert reviewed["Next review due:"] == (None, "<2027-01-10>")

@@ -19,6 +19,7 @@ from conftest import PMN, REPO, TREATMENT, cldr_long_date
 from pipeline.config import load_clinic
 from pipeline.errors import BookletError
 from pipeline.model import Attribution, Citation, Document, ListBlock, ListItem, Meta, Paragraph, Review, Section
+from pipeline.render import ABOUT_ID
 from pipeline.render.fit import Overflowing, body_sizes, described, fit_to_pages, overflowing
 from pipeline.render.html import long_date, render_html
 from pipeline.render.images import image_data_uri
@@ -202,6 +203,14 @@ def test_html_arabic_sheet_isolates_the_reviewer_and_translates_the_labels():
     for label in ("Clinical review:", "Next review due:"):
         assert ed.labels.gettext(label) != label and ed.labels.gettext(label) in text
     assert dates[REVIEW.next_review_due] == long_date(REVIEW.next_review_due, ed.document.lang)
+
+    # the guide's cover and about box print the same line through the same macro: the <time> holds the date only
+    guide = parse_html(render_html(ed.document, "guide", labels=ed.labels, translation=ed.translation))
+    for where in (".//header[@class='cover']", f".//section[@id='{ABOUT_ID}']"):
+        found = guide.find(where)
+        assert [s for s in found.iter("span") if s.get("dir") == "ltr" and s.text == REVIEW.reviewed_by], where
+        times = {t.get("datetime"): t.text for t in found.iter("time")}
+        assert times[REVIEW.last_reviewed] == long_date(REVIEW.last_reviewed, ed.document.lang), where
 
 
 def test_html_refuses_a_document_without_the_roles():

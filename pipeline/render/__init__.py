@@ -48,6 +48,7 @@ class AboutLine:
     text: str
     url: str | None = None
     iso_date: str | None = None  # set when `text` is a date, for <time datetime>
+    who: str | None = None  # the person before the date ("who, date"): a name, isolated in its own direction
     translatable: bool = False  # `text` is our own message (a fallback), not the source's words
     lang: str | None = None  # the language of `text` where it is a fallback to the source language
 
@@ -70,8 +71,8 @@ def about_lines(doc: Document, format_date: Callable[[str, str], str], translati
         lines.append(AboutLine(N_("Last updated:"), N_("not stated by the source"), translatable=True))
     review = meta.review
     if review.last_reviewed:
-        lines.append(AboutLine(N_("Clinical review:"), f"{review.reviewed_by}, {format_date(review.last_reviewed, doc.lang)}",
-                               iso_date=review.last_reviewed))
+        lines.append(AboutLine(N_("Clinical review:"), format_date(review.last_reviewed, doc.lang),
+                               iso_date=review.last_reviewed, who=review.reviewed_by))
     else:
         lines.append(AboutLine(N_("Clinical review:"), N_("not yet reviewed by a clinician"), translatable=True))
     if review.next_review_due:
@@ -83,8 +84,8 @@ def about_lines(doc: Document, format_date: Callable[[str, str], str], translati
         lines.append(AboutLine(N_("Licence:"), meta.printed_licence))
     if translation is not None and translation.review.review is not None:
         review = translation.review.review
-        lines.append(AboutLine(N_("Translation reviewed by:"),
-                               f"{review.reviewer}, {format_date(review.date, doc.lang)}"))
+        lines.append(AboutLine(N_("Translation reviewed by:"), format_date(review.date, doc.lang),
+                               iso_date=review.date, who=review.reviewer))
         if translation.partly_reviewed:
             lines.append(AboutLine(N_("Translation:"), N_("parts changed after this review are not yet reviewed"),
                                    translatable=True))

@@ -338,6 +338,8 @@ class BookAst:
             value = text(gettext(entry.text)) if entry.translatable else isolated(entry.text, self.direction)
             if entry.lang:
                 value = [span(value, [["lang", entry.lang], ["dir", text_direction(entry.lang)]])]
+            if entry.who:
+                value = isolated(entry.who, self.direction) + text(",") + [SPACE] + value
             if entry.url:
                 value += [SPACE] + link_or_text(entry.url)
             blocks.append(line(gettext(entry.label), value))
