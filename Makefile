@@ -9,7 +9,9 @@ SHELL := /bin/bash
 PYTHON      ?= python3
 VENV        := .venv
 PY          := $(VENV)/bin/python
-PYTEST_ARGS ?=
+# The suite on every core (pytest-xdist), a test file per worker: a file's module fixtures (its builds) are
+# made once.  `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= --numprocesses auto --dist loadfile
 SYSDEPS     := bash scripts/system-deps.sh
 # The lock: every Python package, with its hashes (requirements/*.txt), made by `make lock` with pip-tools
 # PIP_TOOLS.
