@@ -12,10 +12,11 @@ from typing import Iterator
 from pipeline.locales import babel_locale, is_pseudo
 
 from pipeline.i18n.catalogs import (
-    UI, LoadedCatalog, builtin_labels, catalog_path, merged_labels, missing_ui, read_catalog, ui_template,
-    ui_translations, unit_lookup)
+    UI, LoadedCatalog, Withheld, builtin_labels, catalog_path, merged_labels, missing_ui, read_catalog,
+    ui_template, ui_translations, unit_lookup)
 from pipeline.config import Gate
-from pipeline.i18n.qa import Problem, blocks_printing, check_with_terms, holds_dose
+from pipeline.i18n import po
+from pipeline.i18n.qa import Problem, blocks_printing, check_unit, check_with_terms, holds_dose
 from pipeline.i18n.review import PARTLY, REVIEWED, ReviewStatus
 from pipeline.i18n.termbase import Termbase
 from pipeline.i18n.units import Unit, overview, translate, units
@@ -208,9 +209,35 @@ def with_source_language(locales: list[str], lang: str) -> list[str]:
 
 def labels_for(locale: str, translations: Path) -> LoadedCatalog | None:
     """The labels' translation into `locale`: the shipped one with the project's own (`translations`) over it;
-    None where neither exists (English, the labels' own language, or a language nobody translated them into)."""
+    None where neither exists (English, the labels' own language, or a language nobody translated them into).
+    A label whose translation fails the QA check is not used (printable_labels)."""
     ui_po = catalog_path(translations, locale, UI)
-    return merged_labels(builtin_labels(locale), read_catalog(ui_po, locale) if ui_po.exists() else None)
+    return merged_labels(printable_labels(builtin_labels(locale), locale),
+                         printable_labels(read_catalog(ui_po, locale) if ui_po.exists() else None, locale))
+
+
+def printable_labels(loaded: LoadedCatalog | None, locale: str) -> LoadedCatalog | None:
+    """`loaded` with each label whose translation fails a check that keeps a translation off the page blanked,
+    and listed in its `withheld`: a placeholder lost (the value it stands for, a date or a phone number, would
+    not print) or added (nothing fills it: the render would fail), or a number, dose or markup the English has
+    not.  Such a label prints in English, like an untranslated one (a complete sheet is not built with it); a
+    project's own label falls back to the shipped translation."""
+    if loaded is None or is_pseudo(locale):
+        return loaded
+    for entry in po.parse(loaded.path).entries:
+        if entry.obsolete or entry.fuzzy or not entry.msgid:
+            continue
+        for index, translation in sorted(entry.msgstr.items()):
+            source = entry.msgid if index == 0 or entry.msgid_plural is None else entry.msgid_plural
+            if not translation:
+                continue
+            if blocking := [p for p in check_unit(source, translation, "en", locale) if blocks_printing(p)]:
+                message = loaded.catalog.get(entry.msgid, context=entry.msgctxt)
+                message.string = ("",) * len(message.string) if isinstance(message.string, tuple) else ""
+                loaded.withheld.append(Withheld(loaded.path, entry.msgstr_lines[index], entry.msgid,
+                                                tuple(blocking)))
+                break
+    return loaded
 
 
 def untranslated_for(ed: Edition, manifest: Manifest | None, layout: str,

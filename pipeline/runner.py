@@ -656,6 +656,12 @@ def _translate_edition(job: Job, root: Path) -> Translated:
             "translation.qa", f"{doc.id} ({job.locale}): {len(ed.qa_warnings)} printed translations have QA warnings "
             f"({', '.join(f'{code} ×{n}' for code, n in sorted(found.items()))}); `booklet i18n check` lists them",
             "warning"))
+    for withheld in ed.ui_catalog.withheld if ed.ui_catalog else []:
+        instead = "as booklet ships it" if ed.labels.gettext(withheld.msgid) != withheld.msgid else "in English"
+        result.messages.append(Message(
+            "labels.qa", f"{doc.id} ({job.locale}): label {withheld.msgid!r} shown {instead}: this translation of "
+            f"it fails the QA check ({'; '.join(f'{p.code}: {p.message}' for p in withheld.problems)})", "warning",
+            str(withheld.path), withheld.line))
     if labels_in_english(ed.labels, ed.locale):
         result.messages.append(Message(
             "labels.english", f"{doc.id} ({job.locale}): labels in English: nobody has translated them into "

@@ -2,6 +2,7 @@
 in the EPUB, and markup a label needs (the footer's page numbers) comes from the template, never the catalog."""
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 import shutil
@@ -15,6 +16,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from pypdf import PdfReader
 
+from pipeline.i18n.catalogs import ui_translations
 from pipeline.render.epub import document_ast
 from pipeline.render.html import render_html
 
@@ -69,6 +71,36 @@ def test_placeholder_values_are_escaped(loaded_seeds):
     assert "&lt;b&gt;112&lt;/b&gt;" in html
 
 
+def test_a_label_that_loses_or_invents_a_placeholder_is_not_used(loaded_seeds, tmp_path):
+    """A translation of a label that drops a placeholder would print the sheet without the value it stands for
+    (the emergency number, a review date), and one that names a placeholder the English has not would stop the
+    render: neither is used (the shipped translation is), and each is named by its file and msgstr line."""
+    from pipeline.build import edition, labels_for
+    from pipeline.config import Clinic
+    from pipeline.model import Review
+
+    messages = tmp_path / "es" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "ui.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#, python-format\nmsgid "In an emergency, call %(number)s"\nmsgstr "En caso de urgencia, llame"\n\n'
+        '#, python-format\nmsgid "%(who)s, %(date)s"\nmsgstr "%(who)s, el %(fecha)s"\n\n'
+        'msgid "Contents"\nmsgstr "Índice"\n', encoding="utf-8")
+    labels = labels_for("es", tmp_path)
+    assert [(w.path, w.line, w.msgid, w.problems[0].code) for w in labels.withheld] == [
+        (messages / "ui.po", 8, "In an emergency, call %(number)s", "placeholder"),
+        (messages / "ui.po", 12, "%(who)s, %(date)s", "placeholder")]
+    assert labels.catalog["Contents"].string == "Índice"  # the project's own label that passes is used
+
+    doc = copy.deepcopy(loaded_seeds[PMN].document)
+    doc.meta.review = Review(last_reviewed="2026-03-03", next_review_due="2029-03-03", reviewed_by="Dr A")
+    ed = edition(doc, "es", REPO / "translations")
+    html = render_html(ed.document, "sheet", labels=ui_translations(labels), translation=ed.translation,
+                       clinic=Clinic(name="Clinic", phone="+1 555 0100", emergency_phone="112"))
+    assert "En caso de emergencia, llame al" in html and ">112<" in html
+    assert 'Dr A, <time datetime="2026-03-03">' in html  # the shipped "%(who)s, %(date)s"
+
+
 def test_epub_labels_are_plain_text(loaded_seeds):
     doc = loaded_seeds[PMN].document
     ast = document_ast(doc, hostile_translations())
@@ -111,8 +143,8 @@ def _embedded_files(pdf: Path) -> list:
 @pytest.mark.slow
 def test_a_hostile_label_catalog_cannot_change_the_guide(tmp_path):
     """The real Spanish guide, built through the CLI with labels that try to comment out the page, add CSS,
-    attach a file and run a script: every word of the normal build is still there, the labels' characters are
-    printed as they are, and nothing is attached."""
+    attach a file and run a script: every word of the normal build is still there, a label that passes the QA
+    check prints its characters as they are, one that fails it is not printed, and nothing is attached."""
     project = tmp_path / "project"
     messages = project / "translations" / "es" / "LC_MESSAGES"
     messages.mkdir(parents=True)
@@ -142,14 +174,18 @@ def test_a_hostile_label_catalog_cannot_change_the_guide(tmp_path):
     missing = {word for word in Counter(normal_words) - Counter(hostile_words) if not word.isdigit()}
     assert missing <= replaced, sorted(missing - replaced)
     assert " ".join(normal_words[-60:-20]) in text  # the disclaimer at the very end
-    # the labels' characters, literally
     squeezed = re.sub(r"\s+", "", text)
-    assert "Índice<!--" in squeezed
-    assert re.sub(r"\s+", "", STYLE + "Fuentes") in squeezed
-    assert re.sub(r"\s+", "", ATTACH + "Actualizado:") in squeezed
-    assert "<script>document.write('X')</script>Idioma:" in squeezed
-    # no CSS effect: the words of the style rule appear only inside the printed label
-    assert squeezed.count("TAKE500MGNOW") == squeezed.count('content:"TAKE500MGNOW"')
+    # a label that passes the QA check prints its characters literally
+    assert "Índice<!--" in squeezed and "-->" in squeezed
+    # one with markup or a dose the English has not is not printed: the shipped translation is, and the build
+    # names the label's line
+    lines = {message.id: message.lineno for message in read_po((messages / "ui.po").open("rb")) if message.id}
+    for msgid in ("Sources", "Last updated:", "Language:", "About this information"):
+        assert re.sub(r"\s+", "", HOSTILE[msgid]) not in squeezed, msgid
+        assert re.sub(r"\s+", "", shipped[msgid].string) in squeezed, msgid
+        warning = next(line for line in hostile.stderr.splitlines() if f"label {msgid!r} shown" in line)
+        assert re.match(rf"{re.escape(str(messages / 'ui.po'))}:{lines[msgid] + 1}: warning: ", warning), warning
+    assert "TAKE500MGNOW" not in squeezed  # the dose in a label's CSS printed nowhere, nor applied
     assert not _embedded_files(hostile_pdf)
 
 

@@ -10,10 +10,11 @@ kept here; a catalog that loses it (e.g. after `pybabel update`) counts as not r
 """
 from __future__ import annotations
 
+import copy
 import io
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -112,13 +113,15 @@ def merged_labels(builtin: LoadedCatalog | None, own: LoadedCatalog | None) -> L
     has not marked fuzzy) replaces the shipped translation; the rest stay as shipped."""
     if builtin is None or own is None or own.path.resolve() == builtin.path.resolve():
         return own or builtin
-    merged = read_catalog(builtin.path)  # a copy to change
+    merged = LoadedCatalog(copy.deepcopy(builtin.catalog), dict(builtin.extra_headers), builtin.path,
+                           list(builtin.withheld))  # a copy to change
     for message in own.catalog:
         if message.id and not message.fuzzy and _text(message.string).strip():
             if (entry := merged.catalog.get(message.id, context=message.context)) is not None:
                 entry.string, entry.flags = message.string, set(message.flags)
             else:
                 merged.catalog[message.id] = message
+    merged.withheld += own.withheld
     return merged
 
 
@@ -139,11 +142,22 @@ GNU_HEADER_ORDER = ["Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-
                     "Content-Transfer-Encoding", "Plural-Forms"]
 
 
+@dataclass(frozen=True)
+class Withheld:
+    """A translation kept off the page: the file and line of its msgstr, its msgid, and why."""
+
+    path: Path
+    line: int
+    msgid: str
+    problems: tuple  # qa.Problem
+
+
 @dataclass
 class LoadedCatalog:
     catalog: Catalog
     extra_headers: dict[str, str]  # the headers Babel does not keep, in the file's order
     path: Path
+    withheld: list[Withheld] = field(default_factory=list)  # labels blanked: they fail the QA check (build.py)
 
     def review_status(self) -> review.ReviewStatus:
         """How far its clinical review covers it (pipeline.i18n.review)."""

@@ -326,6 +326,20 @@ class BookAst:
                        attributes=[["epub:type", "endnotes"], ["role", "doc-endnotes"]]),
                 div("", ["sources"], entries)]
 
+    def with_who(self, who: str, value: list[dict]) -> list[dict]:
+        """"who, date" as the labels word it (the print layouts' about_value): the person isolated in their own
+        direction, the date's inlines as they are."""
+        inlines: list[dict] = []
+        for piece in re.split(r"(%\(who\)s|%\(date\)s)", self.labels.gettext("%(who)s, %(date)s")):
+            if piece == "%(who)s":
+                inlines += isolated(who, self.direction)
+            elif piece == "%(date)s":
+                inlines += value
+            elif piece:
+                inlines += ([SPACE] if piece[:1].isspace() else []) + text(piece) + (
+                    [SPACE] if piece[-1:].isspace() else [])
+        return inlines
+
     def about(self, doc: Document, epoch: str, translation=None) -> list[dict]:
         """Where the information comes from, how current it is, and the disclaimer: as in the print layouts;
         the edition's date (from `epoch`) where the source gives none."""
@@ -339,7 +353,7 @@ class BookAst:
             if entry.lang:
                 value = [span(value, [["lang", entry.lang], ["dir", text_direction(entry.lang)]])]
             if entry.who:
-                value = isolated(entry.who, self.direction) + text(",") + [SPACE] + value
+                value = self.with_who(entry.who, value)
             if entry.url:
                 value += [SPACE] + link_or_text(entry.url)
             blocks.append(line(gettext(entry.label), value))
