@@ -26,12 +26,42 @@ def score(text: str, language: str, formula: str, audience: str = "guide") -> fl
 
 
 # --- the formulas, on texts whose counts are known ---------------------------------------------------------------
+# Published worked examples where one was found (Flesch-Kincaid, SMOG, LIX): the published text, or counts, and the
+# published value.  None was found for Fernández-Huerta, INFLESZ, Kandel-Moles or the Wiener Sachtextformel; those
+# are tested on texts counted by hand, which test the arithmetic and the counting.
 
 def test_flesch_kincaid_grade_of_the_cat_sat_on_the_mat():
     # Wikipedia, "Flesch–Kincaid readability tests": "The cat sat on the mat." scores 116 on Flesch's reading
     # ease (6 words, 1 sentence, 6 syllables).  Kincaid et al. (1975)'s grade on the same counts:
     # 0.39 × 6 + 11.8 × 1 − 15.59 = −1.45.
     assert score("The cat sat on the mat.", "en", "Flesch-Kincaid grade") == pytest.approx(-1.45, abs=0.1)
+
+
+PLATYPUS = "The Australian platypus is seemingly a hybrid of a mammal and reptilian creature."
+
+
+def test_flesch_kincaid_grade_of_wikipedias_platypus_sentence():
+    # en.wikipedia "Flesch–Kincaid readability tests", section "Flesch–Kincaid grade level": "The sentence, 'The
+    # Australian platypus is seemingly a hybrid of a mammal and reptilian creature' is an 11.3 as it has 24 syllables
+    # and 13 words" (0.39 × 13 + 11.8 × 24/13 − 15.59 = 11.26).  textstat counts as the article does: CMUdict gives
+    # Australian and reptilian three syllables each (AO0 S T R EY1 L Y AH0 N).  Counted as four each (Aus-tra-li-an,
+    # rep-til-i-an: 26 syllables, as words/flesch-kincaid's readme.md does) the grade would be 13.08, so the test
+    # fails if the syllable counter changes.  Tolerance 0.05: both values are rounded to one decimal.
+    from textstat.backend import counts
+
+    assert (counts.count_words(PLATYPUS), counts.count_sentences(PLATYPUS),
+            counts.count_syllables(PLATYPUS, "en_US")) == (13, 1, 24)
+    assert score(PLATYPUS, "en", "Flesch-Kincaid grade") == pytest.approx(11.3, abs=0.05)
+
+
+def test_smog_of_the_platypus_sentence():
+    # words/smog-formula, readme.md (the npm package smog-formula, linking en.wikipedia "SMOG"): for "The Australian
+    # platypus is seemingly a hybrid of a mammal and reptilian creature." (1 sentence; 4 polysillabic words) the
+    # grade is 14.554593…, McLaughlin's (1969) formula for other than 30 sentences: 1.043 × √(4 × 30/1) + 3.1291.
+    # textstat finds the same four words of three syllables or more (Australian, platypus, seemingly, reptilian;
+    # hybrid, mammal and creature have two).  Tolerance 0.05: our value is rounded to one decimal (14.6).
+    assert polysyllables(PLATYPUS, "en") == 4
+    assert score(PLATYPUS, "en", "SMOG") == pytest.approx(14.554593, abs=0.05)
 
 
 def test_smog_counts_words_of_three_syllables_per_thirty_sentences():
@@ -81,6 +111,45 @@ def test_lix_and_kandel_moles_on_a_counted_french_text():
     text = "Le chat dort bien. Le médecin arrive vite."
     assert score(text, "fr", "LIX") == pytest.approx(16.5, abs=0.1)
     assert score(text, "fr", "Kandel-Moles") == pytest.approx(101.74, abs=1)
+
+
+def test_lix_of_a_published_example_whose_colon_ends_a_sentence_there_and_not_here():
+    # zrrrzzt/lix-index, README.md and test/modules/lix-test.js (the npm package lix-index): this Norwegian text has
+    # LIX 18.79.  LIX counts no syllables and textstat computes it without a language (Björnsson meant it for any),
+    # so a Norwegian text tests the French score.  Words (23) and words of more than six letters (3: kjempevanskelige,
+    # eksempel, onomatopoetikon) agree; the sentences do not.  lix-index ends one at each "." and ":" (4), as LIX's
+    # "periods" are defined on readabilityformulas.com's LIX page ("defined by period, colon or capital first
+    # letter"); textstat only at . ! ? (3).  Our 23/3 + 100 × 3/23 = 20.71 is the published 23/4 + 100 × 3/23 = 18.79
+    # with that one count changed, and no coefficient: the counts are asserted, and the published value reproduced
+    # from the published counting.  A handout's colons ("Call us: …") make our LIX higher than that definition's.
+    from textstat.backend import counts
+
+    text = ("Dette er en lang tekst. Den har noen, men ikke så mange, kjempevanskelige ord. Her er et eksempel på et "
+            "slikt ord: onomatopoetikon.")
+    assert (counts.count_words(text), counts.count_sentences(text), counts.count_long_words(text)) == (23, 3, 3)
+    assert score(text, "fr", "LIX") == pytest.approx(23 / 3 + 100 * 3 / 23, abs=0.05)  # rounded to one decimal
+    assert round(23 / 4 + 100 * 3 / 23, 2) == 18.79  # the published value: the same formula, the colon a sentence end
+
+
+def test_lix_on_the_counts_lix_se_published():
+    # inUse, "Vet DU vad lix är?" (https://inuse.se/read/vet-du-vad-lix-ar-inuseful/), quoting lix.se's analysis of a
+    # blog: 580 sentences, 3784 words, 1018 of more than six letters; mean sentence length 6,52, long words 26,9 %,
+    # LIX 33.  The blog's text is not quoted, so a text with those counts is built (304 sentences of seven words, 276
+    # of six; "hospital" long, "bed" short): it checks the arithmetic against an independent published computation,
+    # not the counting.  Tolerances: the published parts are rounded to two and one decimals, the LIX to a whole
+    # number (Björnsson rounds it so), ours to one decimal.
+    from textstat.backend import counts, metrics
+
+    words = ["hospital"] * 1018 + ["bed"] * (3784 - 1018)
+    sentences, at = [], 0
+    for length in [7] * 304 + [6] * 276:
+        sentences.append(" ".join(words[at:at + length]) + ".")
+        at += length
+    text = " ".join(sentences)
+    assert (counts.count_words(text), counts.count_sentences(text), counts.count_long_words(text)) == (3784, 580, 1018)
+    assert metrics.words_per_sentence(text) == pytest.approx(6.52, abs=0.005)
+    assert 100 * counts.count_long_words(text) / counts.count_words(text) == pytest.approx(26.9, abs=0.05)
+    assert score(text, "fr", "LIX") == pytest.approx(33, abs=0.5)
 
 
 def test_wiener_sachtextformel_on_a_counted_german_text():
