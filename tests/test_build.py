@@ -1,4 +1,5 @@
 """`booklet build` end to end, as `make` runs it: every output of every document, checked on the files."""
+import functools
 import hashlib
 from collections import Counter
 import re
@@ -16,6 +17,7 @@ from test_cli import assert_one_line_error, booklet
 pytestmark = pytest.mark.slow
 
 
+@functools.lru_cache  # the module's build is read by several tests; a PDF's text takes seconds to extract
 def pdf_text(path):
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
 
