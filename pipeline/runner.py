@@ -571,8 +571,8 @@ def _take(job: Job, translated: Translated, rendered: dict[Task, Outcome], input
             state.forget(task)
         summary.add(TaskReport(task.key, outcome.status, _one(inputs[task]), outcome.seconds, messages))
     if translated.check is not None and any(rendered[task].status == "built" for task in rendered):
-        summary.checks.append(with_body_type(translated.check, measured_pdf(out, translated.document,
-                                                                            job.settings.layouts)))
+        printed = dict.fromkeys([*(task.layout for task in job.tasks if task.fmt == "pdf"), *job.settings.layouts])
+        summary.checks.append(with_body_type(translated.check, measured_pdf(out, translated.document, list(printed))))
 
 
 @contextlib.contextmanager

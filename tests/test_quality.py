@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import document_folder
+from conftest import REPO, document_folder
 from pipeline.config import load_toml
 from pipeline.errors import ConfigError
 from pipeline.model import Citation, Document, ListBlock, ListItem, Meta, Paragraph, Review, Section
@@ -379,14 +379,18 @@ TREATMENT = "paraneoplastic-syndromes-treatment"
 def test_body_type_measured_in_a_built_pdf_and_the_json_report(tmp_path):
     import pdfplumber
 
+    # a project whose booklet.toml names other layouts: the build's check measures the PDF it built
+    config = tmp_path / "booklet.toml"
+    config.write_text(f'sources = "{REPO / "sources"}"\nlayouts = ["sheet"]\n', encoding="utf-8")
     built = booklet("build", "--doc", TREATMENT, "--locale", "en", "--layout", "guide", "--format", "pdf", "-q",
-                    "--out", str(tmp_path), "--report", str(tmp_path / "report.json"))
+                    "--out", str(tmp_path), "--report", str(tmp_path / "report.json"), config=config)
     assert built.returncode == 0, built.stderr
     [summarised] = json.loads((tmp_path / "report.json").read_text())["check"]  # the edition built, checked
     assert (summarised["document"], summarised["locale"]) == (TREATMENT, "en")
+    assert summarised["body_type"]["pdf"] == str(tmp_path / "en" / f"{TREATMENT}.guide.pdf")
     assert f"check {TREATMENT} (en): Flesch-Kincaid grade" in built.stderr
     again = booklet("build", "--doc", TREATMENT, "--locale", "en", "--layout", "guide", "--format", "pdf", "-q",
-                    "--out", str(tmp_path))
+                    "--out", str(tmp_path), config=config)
     assert "check " not in again.stderr  # nothing built, nothing checked
     pdf = tmp_path / "en" / f"{TREATMENT}.guide.pdf"
     with pdfplumber.open(pdf) as opened:
