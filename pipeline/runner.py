@@ -141,6 +141,7 @@ class Translated:
     report: tuple[str, bytes | None] | None = None  # the untranslated-units report: file name, bytes (None: none)
     facts: dict[str, object] = field(default_factory=dict)  # what the index shows of the edition (index.py)
     check: Report | None = None  # `booklet check` of the edition, its body type not yet measured (no PDF yet)
+    labels: object = None  # its labels (catalogs.LoadedCatalog, None: English), those failing the QA check blanked
     error: str | None = None  # the edition could not be made (a broken catalog): every task failed
 
 
@@ -153,6 +154,7 @@ class RenderJob:
     document: Document  # translated
     translation: object
     note: str | None  # said when it is built (gate.allow-incomplete)
+    labels: object  # the edition's label catalog as its translation judged it (Translated.labels)
 
 
 def default_jobs() -> int:
@@ -466,7 +468,7 @@ def _advance(editions: collections.deque, executor: _Executor, keep: int, state:
                 for task in _longest_first(edition.translated, state):
                     edition.rendering[task] = executor.submit(render_task, RenderJob(
                         edition.job, task, edition.translated.document, edition.translated.translation,
-                        edition.translated.decisions[task]))
+                        edition.translated.decisions[task], edition.translated.labels))
         head = editions[0]
         if head.translated is not None and all(f.done() for f in head.rendering.values()):
             editions.popleft()
@@ -645,7 +647,7 @@ def _translate_edition(job: Job, root: Path) -> Translated:
         message = Message("translation.none", f"{doc.id}: no translation into {job.locale} yet; skipped")
         result.decisions = {task: Outcome(task, "skipped", messages=[message]) for task in job.tasks}
         return result
-    result.document, result.translation = ed.document, ed.translation
+    result.document, result.translation, result.labels = ed.document, ed.translation, ed.ui_catalog
     result.check = check(ed.document, job.locale, job.check, job.source_file,
                          job.leftovers if ed.translation is None else [])
     result.facts = edition_facts(ed, result.check)
@@ -684,7 +686,7 @@ def _translate_edition(job: Job, root: Path) -> Translated:
 
 
 def _render_task(job: RenderJob, root: Path, scratch: Path) -> Outcome:
-    from pipeline.build import edition, labels_for
+    from pipeline.build import edition
     from pipeline.i18n.catalogs import ui_translations
     from pipeline.render import WRITERS, output_path
     from pipeline.render.cache import RenderCache
@@ -704,7 +706,7 @@ def _render_task(job: RenderJob, root: Path, scratch: Path) -> Outcome:
     cache = RenderCache(ed_job.cache_salt, ed_job.cached)
     try:
         written = WRITERS[task.fmt](job.document, target, task.layout,
-                                    labels=ui_translations(labels_for(ed_job.locale, translations)),
+                                    labels=ui_translations(job.labels),
                                     paper=ed_job.paper, clinic=clinic, guide_url=guide_url,
                                     publisher=settings.publisher, translation=job.translation, source_edition=source,
                                     layouts=LayoutSet.for_project(root), fit_hint=ed_job.fit_hints.get(task),
