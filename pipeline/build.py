@@ -224,19 +224,18 @@ def printable_labels(loaded: LoadedCatalog | None, locale: str) -> LoadedCatalog
     project's own label falls back to the shipped translation."""
     if loaded is None or is_pseudo(locale):
         return loaded
-    for entry in po.parse(loaded.path).entries:
-        if entry.obsolete or entry.fuzzy or not entry.msgid:
-            continue
-        for index, translation in sorted(entry.msgstr.items()):
-            source = entry.msgid if index == 0 or entry.msgid_plural is None else entry.msgid_plural
-            if not translation:
-                continue
-            if blocking := [p for p in check_unit(source, translation, "en", locale) if blocks_printing(p)]:
-                message = loaded.catalog.get(entry.msgid, context=entry.msgctxt)
-                message.string = ("",) * len(message.string) if isinstance(message.string, tuple) else ""
-                loaded.withheld.append(Withheld(loaded.path, entry.msgstr_lines[index], entry.msgid,
-                                                tuple(blocking)))
-                break
+    parsed = po.parse(loaded.path)
+    entries = {line: entry for entry in parsed.entries for line in entry.msgstr_lines.values()}
+    blanked: set[tuple[str | None, str]] = set()
+    for line, source, translation in parsed.translations():
+        entry = entries[line]
+        if entry.key in blanked:
+            continue  # another of its plural forms failed
+        if blocking := [p for p in check_unit(source, translation, "en", locale) if blocks_printing(p)]:
+            message = loaded.catalog.get(entry.msgid, context=entry.msgctxt)
+            message.string = ("",) * len(message.string) if isinstance(message.string, tuple) else ""
+            loaded.withheld.append(Withheld(loaded.path, line, entry.msgid, tuple(blocking)))
+            blanked.add(entry.key)
     return loaded
 
 
