@@ -52,7 +52,6 @@ class BuildRequest:
     jobs: int = 1  # worker processes
     scheduler: str | None = None  # run the jobs on a Dask cluster: its scheduler's address, or "local"
     strict: bool = False  # a source without an open licence is an error, not a warning
-    today: datetime.date | None = None  # the day content and review dates are checked against (None: today, UTC)
 
 
 @dataclass
@@ -201,7 +200,7 @@ def _plan(project, request: BuildRequest, clinic: Clinic | None, state: State, s
     from pipeline.quality import check_options, leftover_warnings
 
     settings = project.settings
-    checking = check_options(settings, project.layouts, request.today or datetime.datetime.now(datetime.timezone.utc).date())
+    checking = check_options(settings, project.layouts, datetime.datetime.now(datetime.timezone.utc).date())
     options = {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
     fingerprints = Fingerprints(project, options, request.clinic_file)
     replayed: set[str] = set()  # what up-to-date tasks were held back for, said once
