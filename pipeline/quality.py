@@ -693,13 +693,16 @@ def check_editions(project, doc_ids: list[str], locales: list[str], today: dt.da
 
     options = check_options(project.settings, project.layouts, today)
     printed = project.settings.layouts
+    termbases: dict[str, object] = {}  # by locale, read once
     checked = []
     for doc_id in doc_ids:
         loaded = project.load(doc_id)
         doc, path = loaded.document, str(loaded.path)
         leftovers = leftover_warnings(loaded.changes, path)
         for locale in with_source_language(project.settings.locales if not locales else locales, doc.lang):
-            ed = edition(doc, locale, project.translations_dir, load_termbase(project.translations_dir, locale))
+            if locale not in termbases:
+                termbases[locale] = load_termbase(project.translations_dir, locale)
+            ed = edition(doc, locale, project.translations_dir, termbases[locale])
             if ed is None:
                 continue
             report = check(ed.document, locale, options, path, leftovers if ed.translation is None else [])
