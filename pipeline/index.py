@@ -94,6 +94,11 @@ class Handout:
     proof: str | None = None  # why it is a proof, not for patients: built below its publish gate (--allow-incomplete)
 
 
+def _fact(name: str) -> property:
+    """A fact of an edition as edition_facts recorded it; None where its record has none."""
+    return property(lambda entry: entry.facts.get(name))
+
+
 @dataclass
 class EditionEntry:
     """A document in one locale: its facts and its handouts."""
@@ -105,10 +110,12 @@ class EditionEntry:
     held_back: list[str] = field(default_factory=list)  # why a layout of it is not built (a publish gate)
     untranslated: str | None = None  # the list of units shown in the source language, relative to the index
 
-    @property
-    def reading_grade(self) -> str | None:
-        """The whole text's readability, as `booklet check` measures it (quality.grade_line)."""
-        return self.facts.get("reading_grade")
+    reading_grade = _fact("reading_grade")  # the whole text's readability, as `booklet check` measures it
+    source_lang = _fact("source_lang")
+    percent_translated = _fact("percent_translated")
+    review = _fact("review")
+    fallbacks = _fact("fallbacks")
+    qa_warnings = _fact("qa_warnings")
 
     @property
     def anchor(self) -> str:
@@ -133,26 +140,6 @@ class EditionEntry:
     @property
     def is_source(self) -> bool:
         return bool(self.facts) and self.facts.get("source_lang") is None
-
-    @property
-    def source_lang(self) -> str | None:
-        return self.facts.get("source_lang")
-
-    @property
-    def percent_translated(self) -> float | None:
-        return self.facts.get("percent_translated")
-
-    @property
-    def review(self) -> str | None:
-        return self.facts.get("review")
-
-    @property
-    def fallbacks(self) -> int | None:
-        return self.facts.get("fallbacks")
-
-    @property
-    def qa_warnings(self) -> int | None:
-        return self.facts.get("qa_warnings")
 
 
 @dataclass
