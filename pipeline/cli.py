@@ -240,9 +240,9 @@ def check(project: Project, docs, locales, strict: bool, as_json: bool, report_f
     """Is each handout fit for a patient?  Reading grade per section by formulas validated for its language,
     long sentences and lists, unexplained terms and abbreviations, clinical shorthand, prescriber-level
     content, treatments presented as experimental or unproven, unsourced sections and home-page sources, stale
-    content, the clinical review cycle, and the automatable PEMAT-P items.  Each miss is a warning (`file:line:` and a `check.*` code).  With --sheets, a
-    reviewer sheet per handout: the PEMAT-P items, those the check judged with its evidence, for a human to
-    confirm and sign (never a PEMAT score)."""
+    content, the clinical review cycle, and the automatable PEMAT-P items.  Each miss is a warning
+    (`file:line:` and a `check.*` code).  With --sheets, a reviewer sheet per handout: the PEMAT-P items, those
+    the check judged with its evidence, for a human to confirm and sign (never a PEMAT score)."""
     import datetime
 
     from pipeline.quality import check_editions
