@@ -166,11 +166,15 @@ _ABBREVIATION = re.compile(r"\b[A-Z][A-Z0-9]{1,5}s?\b")
 _EXPLANATION_AFTER = re.compile(r"\s*(?:\(|[–—:-]\s|,\s(?:which|that|a|an|the)\b|\bis\b|\bare\b|\bmeans\b)")
 
 
+def _shipped(name: str) -> dict:
+    """A word list the package ships, pipeline/data/<name>.toml: a table per language."""
+    return tomllib.loads(files("pipeline").joinpath(f"data/{name}.toml").read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=None)
 def medical_terms(language: str) -> tuple[str, ...]:
     """The shipped list of terms to explain for a language (pipeline/data/medical-terms.toml), longest first."""
-    data = tomllib.loads(files("pipeline").joinpath("data/medical-terms.toml").read_text(encoding="utf-8"))
-    return tuple(sorted(data.get(language, {}).get("terms", []), key=len, reverse=True))
+    return tuple(sorted(_shipped("medical-terms").get(language, {}).get("terms", []), key=len, reverse=True))
 
 
 def shorthand(text: str) -> list[str]:
@@ -205,8 +209,7 @@ def _phrase_pattern(phrase: str) -> str:
 def _experimental_pattern(language: str) -> re.Pattern | None:
     """The shipped wording of experimental or unproven treatments for a language, as one pattern of whole words
     (longest phrases first); None where the language has no list."""
-    data = tomllib.loads(files("pipeline").joinpath("data/experimental-treatments.toml").read_text(encoding="utf-8"))
-    phrases = data.get(language, {}).get("phrases")
+    phrases = _shipped("experimental-treatments").get(language, {}).get("phrases")
     if not phrases:
         return None
     alternatives = "|".join(_phrase_pattern(p) for p in sorted(phrases, key=len, reverse=True))
